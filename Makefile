@@ -1,0 +1,67 @@
+# HomeNet Registry: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export UV_PYTHON_DOWNLOADS := never
+# Tests run against this PostgreSQL database (pytest-django creates test_<name> beside it).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet_bench
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-sqlite lint format check-deploy bench clean
+
+help:
+	@echo "make run          install, migrate, load demo data if empty, serve on http://127.0.0.1:8000"
+	@echo "make test         install and run the whole test suite on PostgreSQL"
+	@echo "make test-sqlite  the suite on the embedded SQLite database"
+	@echo "make lint         ruff, formatting and missing migrations"
+	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
+
+install: $(STAMP)
+
+# Re-install only when a lock changes. uv itself comes from a hash-locked bootstrap file.
+$(STAMP): requirements/bootstrap.txt requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/bootstrap.txt
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	bash .ci/ensure-postgres "$(TEST_DATABASE_URL)"
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+	DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Production settings must pass Django's deployment checks with no warning.
+check-deploy: install
+	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=registry.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: install
+	bash .ci/ensure-postgres "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/test.sqlite3

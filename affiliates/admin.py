@@ -1,0 +1,171 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
+from .services import affiliate_refresh_membership
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "display_order"]
+    list_editable = ["display_order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class DeclarationInline(admin.TabularInline):
+    model = MembershipDeclaration
+    extra = 0
+    fields = ["year", "women", "men", "total", "declared_on", "source", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "comment", "comment_is_public"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Affiliate)
+class AffiliateAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "country",
+        "region",
+        "organisation_type",
+        "status",
+        "members_total",
+        "members_year",
+        "updated_at",
+    ]
+    list_filter = ["status", "region", "organisation_type", "country"]
+    list_select_related = ["region"]
+    search_fields = ["name", "acronym", "city", "reference", "slug"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["parent_network"]
+    filter_horizontal = ["sectors"]
+    readonly_fields = [
+        "reference",
+        "members_women",
+        "members_men",
+        "members_total",
+        "members_year",
+        "status_changed_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
+    inlines = [DeclarationInline, StatusChangeInline]
+    fieldsets = [
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "reference",
+                    "name",
+                    "acronym",
+                    "slug",
+                    "country",
+                    "region",
+                    "city",
+                    "languages",
+                    "founded_year",
+                    "is_registered",
+                    "registration_number",
+                ]
+            },
+        ),
+        (
+            _("Kind"),
+            {
+                "fields": [
+                    "organisation_type",
+                    "has_piece_rate_workers",
+                    "has_self_employed_workers",
+                    "sectors",
+                    "parent_network",
+                ]
+            },
+        ),
+        (
+            _("Membership (from the latest declaration)"),
+            {"fields": ["members_women", "members_men", "members_total", "members_year"]},
+        ),
+        (
+            _("Public profile"),
+            {
+                "fields": [
+                    "description",
+                    "website",
+                    "public_email",
+                    "public_phone",
+                    "publish_contact",
+                    "publish_contact_given_on",
+                ]
+            },
+        ),
+        (
+            _("Private contact"),
+            {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone"]},
+        ),
+        (
+            _("Affiliation"),
+            {
+                "fields": [
+                    "status",
+                    "status_changed_at",
+                    "affiliated_on",
+                    "document",
+                    "language",
+                ]
+            },
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at", "created_by"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Declarations edited inline: the current figures follow the latest one.
+        affiliate_refresh_membership(form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, MembershipDeclaration) and instance.recorded_by_id is None:
+                instance.recorded_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(MembershipDeclaration)
+class MembershipDeclarationAdmin(admin.ModelAdmin):
+    list_display = ["affiliate", "year", "women", "men", "total", "declared_on"]
+    list_filter = ["year", "affiliate__region"]
+    list_select_related = ["affiliate"]
+    search_fields = ["affiliate__name", "affiliate__acronym"]
+    autocomplete_fields = ["affiliate"]
+    readonly_fields = ["recorded_by", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        affiliate_refresh_membership(obj.affiliate)
+
+    def delete_model(self, request, obj):
+        affiliate = obj.affiliate
+        super().delete_model(request, obj)
+        affiliate_refresh_membership(affiliate)

@@ -1,0 +1,419 @@
+import re
+import secrets
+import unicodedata
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from regions.models import Region, RegionCountry
+
+# Crockford's base-32 alphabet: no I, L, O or U, so a reference read over the phone is unambiguous.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+EARLIEST_FOUNDED_YEAR = 1800
+EARLIEST_DECLARATION_YEAR = 1950
+
+
+_ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")
+
+
+def new_reference() -> str:
+    """A reference an applicant can quote and nobody can guess, e.g. HN-7K3M-Q9PX."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"HN-{chars[:4]}-{chars[4:]}"
+
+
+def normalise_name(name: str) -> str:
+    """The key two names share when they name the same organisation.
+
+    Ignores case, Latin accents and spaces ("Sewa  Mahila", "sewa mahila", "Séwa Mahila").
+    Only the combining diacritics block is dropped: Devanagari or Thai vowel signs change
+    the word and are kept.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    kept = _ACCENTS_AND_SPACES.sub("", decomposed)
+    return unicodedata.normalize("NFC", kept).casefold()
+
+
+def document_upload_path(instance, filename: str) -> str:
+    # Never the applicant's own file name: it could say anything and collide.
+    return f"documents/{uuid.uuid4().hex}.pdf"
+
+
+class Sector(models.Model):
+    """A trade home-based workers work in: garments, embroidery, incense sticks..."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationType(models.TextChoices):
+    UNION = "union", _("Trade union")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    SELF_HELP_GROUP = "self_help_group", _("Self-help group")
+    WOMENS_GROUP = "womens_group", _("Women's group")
+    ASSOCIATION = "association", _("Association")
+    PRODUCER_COMPANY = "producer_company", _("Producer company")
+    FAIR_TRADE = "fair_trade", _("Fair-trade group")
+    NETWORK = "network", _("National network or federation")
+    OTHER = "other", _("Other")
+
+
+class WorkerCategory(models.TextChoices):
+    PIECE_RATE = "piece_rate", _("Sub-contracted (piece-rate) workers")
+    SELF_EMPLOYED = "self_employed", _("Self-employed workers")
+
+
+class Status(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    RECOMMENDED = "recommended", _("Recommended by the region")
+    AFFILIATED = "affiliated", _("Affiliated")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+
+
+class AffiliateQuerySet(models.QuerySet):
+    """The access rules for affiliates. Every page, export, admin screen and API uses these."""
+
+    def public(self) -> "AffiliateQuerySet":
+        """What anybody may see: affiliated organisations only."""
+        return self.filter(status=Status.AFFILIATED)
+
+    def in_region(self, region: Region) -> "AffiliateQuerySet":
+        return self.filter(region=region)
+
+    def visible_to(self, user) -> "AffiliateQuerySet":
+        """Full records, private contacts included, that this user may read.
+
+        Staff: every record. A coordinator: every record of the regions they coordinate, in
+        any status. Anybody else: none (the public sees `public()` through public pages).
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        return self.filter(region__coordinator_assignments__user=user)
+
+    def editable_by(self, user) -> "AffiliateQuerySet":
+        """Records this user may change: the same scope as `visible_to`."""
+        return self.visible_to(user)
+
+
+class Affiliate(models.Model):
+    """A member organisation of home-based workers, from application to affiliation and after."""
+
+    # Identity
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=new_reference, editable=False
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    country = CountryField(_("country"))
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="affiliates",
+        verbose_name=_("regional network"),
+    )
+    city = models.CharField(
+        _("city or district"),
+        max_length=120,
+        blank=True,
+        help_text=_("Never a street address: members work in their homes."),
+    )
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("For example: Hindi, Gujarati")
+    )
+    founded_year = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    is_registered = models.BooleanField(_("legally registered"), default=False)
+    registration_number = models.CharField(_("registration number"), max_length=80, blank=True)
+
+    # Kind
+    organisation_type = models.CharField(
+        _("type of organisation"), max_length=20, choices=OrganisationType.choices
+    )
+    has_piece_rate_workers = models.BooleanField(
+        _("sub-contracted (piece-rate) workers"), default=False
+    )
+    has_self_employed_workers = models.BooleanField(_("self-employed workers"), default=False)
+    sectors = models.ManyToManyField(
+        Sector, related_name="affiliates", blank=True, verbose_name=_("sectors")
+    )
+    parent_network = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_organisations",
+        verbose_name=_("affiliates through the national network"),
+    )
+
+    # Current membership: that of the latest declaration (services.declaration_record).
+    members_women = models.PositiveIntegerField(_("women members"), default=0)
+    members_men = models.PositiveIntegerField(_("men members"), default=0)
+    members_total = models.PositiveIntegerField(_("total members"), default=0)
+    members_year = models.PositiveSmallIntegerField(
+        _("membership declared for"), null=True, blank=True
+    )
+
+    # Public profile
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    public_email = models.EmailField(_("public email"), blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    publish_contact = models.BooleanField(
+        _("consents to publish the public email and phone"), default=False
+    )
+    publish_contact_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+
+    # Private contact: never shown to the public.
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_role = models.CharField(_("contact person's role"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    # Affiliation
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    affiliated_on = models.DateField(_("affiliated on"), null=True, blank=True)
+    document = models.FileField(
+        _("supporting document"), upload_to=document_upload_path, blank=True
+    )
+    language = models.CharField(
+        _("language for messages"), max_length=10, default=settings.LANGUAGE_CODE
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = AffiliateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("affiliate")
+        verbose_name_plural = _("affiliates")
+        indexes = [
+            models.Index(fields=["status", "name"], name="affiliate_status_name"),
+            models.Index(fields=["region", "status"], name="affiliate_region_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name_key"],
+                name="unique_affiliate_name_per_country",
+                violation_error_message=_(
+                    "An organisation with this name is already registered in this country."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(members_total__gte=F("members_women") + F("members_men")),
+                name="affiliate_total_covers_women_and_men",
+                violation_error_message=_("The total cannot be less than women plus men."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="affiliate_status_valid",
+                violation_error_message=_("This is not a status an affiliate can have."),
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation_type__in=OrganisationType.values),
+                name="affiliate_organisation_type_valid",
+                violation_error_message=_("Choose a type of organisation from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(has_piece_rate_workers=True) | Q(has_self_employed_workers=True),
+                name="affiliate_has_worker_category",
+                violation_error_message=_(
+                    "Say whether members are piece-rate workers, self-employed, or both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True) | Q(founded_year__gte=EARLIEST_FOUNDED_YEAR),
+                name="affiliate_founded_year_plausible",
+                violation_error_message=_("The year founded is too early to be right."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_registered=True) | Q(registration_number=""),
+                name="affiliate_registration_number_only_if_registered",
+                violation_error_message=_(
+                    "A registration number goes with a legally registered organisation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(publish_contact=False) | Q(publish_contact_given_on__isnull=False),
+                name="affiliate_consent_has_date",
+                violation_error_message=_("Record the date consent to publish was given."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent_network=F("pk")),
+                name="affiliate_not_its_own_parent",
+                violation_error_message=_("An organisation cannot be its own network."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # A derived key, not a rule: kept here so no write path can forget it.
+        self.name_key = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name_key = normalise_name(self.name)
+        errors = {}
+        if self.founded_year and self.founded_year > timezone.now().year:
+            errors["founded_year"] = _("The year founded cannot be in the future.")
+        if (
+            self.country
+            and self.region_id
+            and not RegionCountry.objects.filter(
+                country=self.country, region_id=self.region_id
+            ).exists()
+        ):
+            errors["region"] = _("%(country)s is not covered by this regional network.") % {
+                "country": self.country.name
+            }
+        if self.parent_network_id and self.parent_network_id == self.pk:
+            errors["parent_network"] = _("An organisation cannot be its own network.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.AFFILIATED
+
+    @property
+    def worker_categories(self) -> list[str]:
+        categories = []
+        if self.has_piece_rate_workers:
+            categories.append(WorkerCategory.PIECE_RATE.label)
+        if self.has_self_employed_workers:
+            categories.append(WorkerCategory.SELF_EMPLOYED.label)
+        return categories
+
+    @property
+    def shows_public_contact(self) -> bool:
+        """Public email and phone appear on public pages only with the organisation's consent."""
+        return self.publish_contact
+
+
+class MembershipDeclaration(models.Model):
+    """An affiliate's declared membership for one year."""
+
+    affiliate = models.ForeignKey(
+        Affiliate,
+        on_delete=models.CASCADE,
+        related_name="declarations",
+        verbose_name=_("affiliate"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    women = models.PositiveIntegerField(_("women"))
+    men = models.PositiveIntegerField(_("men"))
+    total = models.PositiveIntegerField(_("total"))
+    declared_on = models.DateField(_("declared on"), default=timezone.localdate)
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("Where the figures come from.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["affiliate", "-year"]
+        verbose_name = _("membership declaration")
+        verbose_name_plural = _("membership declarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["affiliate", "year"],
+                name="unique_declaration_per_year",
+                violation_error_message=_(
+                    "This affiliate already has a declaration for that year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=F("women") + F("men")),
+                name="declaration_total_covers_women_and_men",
+                violation_error_message=_("The total cannot be less than women plus men."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=EARLIEST_DECLARATION_YEAR),
+                name="declaration_year_plausible",
+                violation_error_message=_("The year is too early to be right."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.affiliate} {self.year}"
+
+    def clean(self):
+        super().clean()
+        if self.year and self.year > timezone.now().year:
+            raise ValidationError({"year": _("A declaration cannot be for a future year.")})
+
+
+class StatusChange(models.Model):
+    """One step of an affiliate's lifecycle: who moved it from which status to which, and why."""
+
+    affiliate = models.ForeignKey(
+        Affiliate,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("affiliate"),
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    comment_is_public = models.BooleanField(_("shown to the applicant"), default=False)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["affiliate", "created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.affiliate}: {self.from_status or '–'} → {self.to_status}"

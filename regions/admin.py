@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import CoordinatorAssignment, Region, RegionCountry
+
+
+class RegionCountryInline(admin.TabularInline):
+    model = RegionCountry
+    extra = 1
+
+
+class CoordinatorAssignmentInline(admin.TabularInline):
+    model = CoordinatorAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["assigned_at"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "country_count", "display_order"]
+    list_editable = ["display_order"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    inlines = [RegionCountryInline, CoordinatorAssignmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(country_count=Count("countries"))
+
+    @admin.display(description=_("countries"), ordering="country_count")
+    def country_count(self, region):
+        return region.country_count
+
+
+@admin.register(CoordinatorAssignment)
+class CoordinatorAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "assigned_at"]
+    list_filter = ["region"]
+    list_select_related = ["user", "region"]
+    search_fields = ["user__username", "user__email", "region__name"]
+    autocomplete_fields = ["user", "region"]

@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class RegionQuerySet(models.QuerySet):
+    def coordinated_by(self, user) -> "RegionQuerySet":
+        """Regions whose records this user keeps: all for staff, assigned ones for coordinators."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        return self.filter(coordinator_assignments__user=user)
+
+    def covering(self, country) -> "RegionQuerySet":
+        return self.filter(countries__country=country)
+
+
+class Region(models.Model):
+    """A regional network of home-based workers' organisations."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    short_name = models.CharField(_("short name"), max_length=20, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CoordinatorAssignment",
+        related_name="coordinated_regions",
+        blank=True,
+        verbose_name=_("coordinators"),
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = _("regional network")
+        verbose_name_plural = _("regional networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionCountry(models.Model):
+    """A country covered by a region. A country belongs to one region at most."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="countries", verbose_name=_("region")
+    )
+    country = CountryField(_("country"), unique=True)
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name = _("country covered")
+        verbose_name_plural = _("countries covered")
+
+    def __str__(self) -> str:
+        return str(self.country.name)
+
+
+class CoordinatorAssignment(models.Model):
+    """Makes a user a coordinator of a region: they keep that region's records."""
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        related_name="coordinator_assignments",
+        verbose_name=_("region"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinator_assignments",
+        verbose_name=_("user"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "user"],
+                name="unique_coordinator_per_region",
+                violation_error_message=_("This person already coordinates this region."),
+            )
+        ]
+        verbose_name = _("coordinator assignment")
+        verbose_name_plural = _("coordinator assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.region}"

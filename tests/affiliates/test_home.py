@@ -1,0 +1,34 @@
+import pytest
+from django.urls import reverse
+
+from affiliates.models import Status
+from tests.factories import AffiliateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_counts_only_affiliated_organisations(client, south_asia, africa):
+    AffiliateFactory(
+        region=south_asia, country="IN", members_women=900, members_men=100, members_total=1000
+    )
+    AffiliateFactory(
+        region=south_asia, country="NP", members_women=40, members_men=2, members_total=42
+    )
+    AffiliateFactory(
+        region=africa, country="KE", status=Status.APPLIED, members_women=7777, members_total=7777
+    )
+
+    response = client.get(reverse("affiliates:home"))
+
+    figures = response.context["figures"]
+    assert (figures.organisations, figures.countries) == (2, 2)
+    assert (figures.women, figures.men) == (940, 102)
+    assert "7,777" not in response.content.decode()
+    assert "HomeNet Africa" in response.content.decode()
+
+
+def test_the_home_page_speaks_spanish(client, south_asia):
+    response = client.get(reverse("affiliates:home"), HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response["Content-Language"] == "es"
+    assert 'lang="es"' in response.content.decode()

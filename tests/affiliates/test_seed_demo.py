@@ -1,0 +1,95 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from affiliates.models import Affiliate, MembershipDeclaration, Status
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return list(
+        Affiliate.objects.order_by("slug").values_list(
+            "slug", "name", "country", "status", "members_total", "members_year", "reference"
+        )
+    )
+
+
+def test_it_builds_a_realistic_registry():
+    output = seed("--affiliates", "300", "--seed", "7")
+
+    assert Region.objects.count() == 5
+    assert Affiliate.objects.count() == 300
+    by_status = {s: Affiliate.objects.filter(status=s).count() for s in Status.values}
+    assert all(by_status[s] > 0 for s in Status.values), by_status
+    assert by_status[Status.AFFILIATED] > 150
+    women = sum(Affiliate.objects.values_list("members_women", flat=True))
+    men = sum(Affiliate.objects.values_list("members_men", flat=True))
+    assert women > 3 * men
+    assert MembershipDeclaration.objects.count() > 300
+    assert Affiliate.objects.filter(publish_contact=True).exists()
+    assert Affiliate.objects.filter(publish_contact=False).exists()
+    for affiliate in Affiliate.objects.all()[:50]:
+        latest = affiliate.declarations.order_by("-year").first()
+        assert (latest.year, latest.total) == (affiliate.members_year, affiliate.members_total)
+        affiliate.full_clean()
+    assert "300 affiliates added" in output
+    assert "homenet-demo" in output
+
+
+def test_it_creates_the_demo_users():
+    seed("--affiliates", "0")
+
+    users = get_user_model().objects
+    assert users.get(username="staff").is_staff
+    assert users.get(username="coordinator-hnsa").coordinated_regions.get().short_name == "HNSA"
+    assert users.filter(username__startswith="coordinator-").count() == 5
+
+
+def test_it_is_idempotent():
+    seed("--affiliates", "120", "--seed", "3")
+    first = snapshot()
+
+    output = seed("--affiliates", "120", "--seed", "3")
+
+    assert snapshot() == first
+    assert "0 affiliates added, 120 already there" in output
+    assert Region.objects.count() == 5
+
+
+def test_it_is_deterministic_for_a_seed():
+    seed("--affiliates", "80", "--seed", "11")
+    first = snapshot()
+    Affiliate.objects.all().delete()
+
+    seed("--affiliates", "80", "--seed", "11")
+
+    assert snapshot() == first
+
+
+def test_another_seed_gives_another_registry():
+    seed("--affiliates", "80", "--seed", "11")
+    first = snapshot()
+    Affiliate.objects.all().delete()
+
+    seed("--affiliates", "80", "--seed", "12")
+
+    assert snapshot() != first
+
+
+def test_if_empty_leaves_a_registry_with_data_alone():
+    seed("--affiliates", "10")
+
+    output = seed("--if-empty", "--affiliates", "50")
+
+    assert Affiliate.objects.count() == 10
+    assert "already holds data" in output
