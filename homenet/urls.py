@@ -9,5 +9,10 @@ admin.site.index_title = _("Registry administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("regions/", include("regions.urls")),
+    path("workspace/", include("workspace.urls")),
+    # /apply/... for applicants and /workspace/applications/... for reviewers.
+    path("", include("applications.urls")),
     path("", include("affiliates.urls")),
 ]
