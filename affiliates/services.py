@@ -23,15 +23,15 @@ def region_for_country(country) -> Region:
     return region
 
 
-def unique_slug(name: str, *, taken: set[str] | None = None) -> str:
+# Slugs that would shadow a fixed address such as /workspace/affiliates/new/.
+RESERVED_SLUGS = {"new", "export", "edit"}
+
+
+def unique_slug(name: str) -> str:
     """A readable, unique slug for a new affiliate; names in any script still get one."""
     base = slugify(name)[:200] or "organisation"
     candidate, counter = base, 1
-    while (
-        (candidate in taken)
-        if taken is not None
-        else (Affiliate.objects.filter(slug=candidate).exists())
-    ):
+    while candidate in RESERVED_SLUGS or Affiliate.objects.filter(slug=candidate).exists():
         counter += 1
         candidate = f"{base}-{counter}"
     return candidate

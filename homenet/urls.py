@@ -11,8 +11,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("regions/", include("regions.urls")),
-    path("workspace/", include("workspace.urls")),
-    # /apply/... for applicants and /workspace/applications/... for reviewers.
+    # /apply/... for applicants, /workspace/applications/... and /workspace/affiliates/new/ for
+    # reviewers: before the workspace, whose /workspace/affiliates/<slug>/ would catch "new".
     path("", include("applications.urls")),
+    path("workspace/", include("workspace.urls")),
     path("", include("affiliates.urls")),
 ]

@@ -184,3 +184,15 @@ def test_an_affiliated_registration_gets_its_affiliation_date(south_asia):
 
     assert affiliate.affiliated_on == timezone.localdate()
     assert isinstance(affiliate.status_changed_at, dt.datetime)
+
+
+def test_a_slug_never_shadows_a_fixed_address(south_asia):
+    affiliate = create(name="New")
+
+    assert affiliate.slug == "new-2"
+
+
+def test_names_in_other_scripts_still_get_a_slug(south_asia):
+    affiliate = create(name="सखी महिला समूह")
+
+    assert affiliate.slug == "organisation"
