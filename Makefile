@@ -12,7 +12,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet_bench
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite lint format check-deploy bench clean
+.PHONY: help install run test test-sqlite lint format messages check-deploy bench clean
+MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
+	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 help:
 	@echo "make run          install, migrate, load demo data if empty, serve on http://127.0.0.1:8000"
@@ -49,6 +51,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	@# Every user-facing string is extracted into the catalogues (tests check it is translated).
+	$(MAKEMESSAGES) >/dev/null
+	git diff -I '^"POT-Creation-Date' --exit-code -- locale || \
+		{ echo "New strings: run 'make messages', translate them and commit locale/"; exit 1; }
+
+# Extract new strings into locale/*/LC_MESSAGES/django.po (then translate the empty msgstr).
+messages: install
+	$(MAKEMESSAGES)
 
 format: install
 	$(BIN)/ruff check --fix .
