@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from regions.models import Region, RegionCountry
 
@@ -214,6 +215,7 @@ class Affiliate(models.Model):
     )
 
     objects = AffiliateQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key"], m2m_fields=[sectors])
 
     class Meta:
         ordering = ["name"]
@@ -353,6 +355,8 @@ class MembershipDeclaration(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["affiliate", "-year"]

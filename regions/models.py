@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class RegionQuerySet(models.QuerySet):
@@ -35,6 +36,7 @@ class Region(models.Model):
     )
 
     objects = RegionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order", "name"]
@@ -52,6 +54,8 @@ class RegionCountry(models.Model):
         Region, on_delete=models.CASCADE, related_name="countries", verbose_name=_("region")
     )
     country = CountryField(_("country"), unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country"]
@@ -78,6 +82,8 @@ class CoordinatorAssignment(models.Model):
         verbose_name=_("user"),
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
