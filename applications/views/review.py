@@ -48,7 +48,7 @@ def queue(request):
         applications = applications.filter(status=status)
     if region:
         applications = applications.in_region(region)
-    page = Paginator(applications.order_by("created_at", "pk"), 50).get_page(
+    page = Paginator(applications.order_by("status_changed_at", "pk"), 50).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

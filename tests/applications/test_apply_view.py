@@ -56,6 +56,7 @@ def test_an_application_is_recorded_as_applied_with_its_reference(
     assert "/apply/status/" in applicant.body
     coordinator = next(m for m in mail.outbox if m.to == ["asha@example.org"])
     assert f"/workspace/applications/{affiliate.reference}/" in coordinator.body
+    assert "Lucknow Chikan Embroiderers' Union (India)" in coordinator.subject  # not escaped
 
 
 def test_the_emails_are_in_the_applicants_language(

@@ -56,7 +56,8 @@ def test_apply_recommend_approve_then_public(
 
     # The decision reached the applicant (with the public comment) and the region.
     applicant = next(m for m in mail.outbox if m.to == [application["contact_email"]])
-    assert "approved" in applicant.subject
+    assert "Affiliated" in applicant.subject
+    assert "approved" in applicant.body
     assert "Welcome to HomeNet" in applicant.body
     assert any(m.to == ["asha@example.org"] for m in mail.outbox)
 

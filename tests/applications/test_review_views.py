@@ -1,8 +1,11 @@
 """Reviewers' screens: who reaches the queue, an application, its document, and the decisions."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from affiliates.models import Status, StatusChange
 from tests.applications.conftest import PDF
@@ -115,10 +118,18 @@ def test_a_coordinator_sees_only_their_regions_applications(
     assert list(page.object_list) == [mine]
 
 
-def test_staff_filter_by_status_and_region_oldest_first(client, south_asia, africa, staff_user):
-    first = AffiliateFactory(region=africa, status=Status.RECOMMENDED, name="First")
-    second = AffiliateFactory(region=south_asia, status=Status.APPLIED, name="Second")
-    third = AffiliateFactory(region=south_asia, status=Status.RECOMMENDED, name="Third")
+def test_staff_filter_by_status_and_region_longest_waiting_first(
+    client, south_asia, africa, staff_user
+):
+    now = timezone.now()
+
+    def waiting(days, **kwargs):
+        return AffiliateFactory(status_changed_at=now - dt.timedelta(days=days), **kwargs)
+
+    # Created in another order than they have waited.
+    third = waiting(1, region=south_asia, status=Status.RECOMMENDED, name="Third")
+    first = waiting(30, region=africa, status=Status.RECOMMENDED, name="First")
+    second = waiting(10, region=south_asia, status=Status.APPLIED, name="Second")
     AffiliateFactory(region=south_asia, status=Status.AFFILIATED, name="Decided")
     client.force_login(staff_user)
     queue = reverse("applications:queue")
