@@ -419,7 +419,11 @@ class StatusChange(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     comment_is_public = models.BooleanField(_("shown to the applicant"), default=False)
     withdrawal_kind = models.CharField(
-        _("kind of withdrawal"), max_length=10, choices=WithdrawalKind.choices, blank=True
+        _("kind of withdrawal"),
+        max_length=10,
+        choices=WithdrawalKind.choices,
+        blank=True,
+        db_default="",  # rows inserted in bulk (seed_demo's COPY) need not name it
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
