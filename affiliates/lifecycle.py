@@ -117,22 +117,25 @@ class AlreadyDecided(TransitionRefused):
     """Somebody else changed the status between the moment the page was read and now."""
 
 
+def roles_of(user, affiliate: Affiliate) -> set[str]:
+    """The roles this person holds over this affiliate: REGION, STAFF, both or neither."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return set()
+    roles = {STAFF} if user.is_staff else set()
+    if Region.objects.coordinated_by(user).filter(pk=affiliate.region_id).exists():
+        roles.add(REGION)
+    return roles
+
+
 def may_take(user, transition: Transition, affiliate: Affiliate) -> bool:
     """Whether this person's role allows this step on this affiliate (whatever its status)."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if transition.role == STAFF:
-        return user.is_staff
-    return Region.objects.coordinated_by(user).filter(pk=affiliate.region_id).exists()
+    return transition.role in roles_of(user, affiliate)
 
 
 def available_transitions(user, affiliate: Affiliate) -> list[Transition]:
     """The steps this person may take now: what the decision buttons offer."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if affiliate.status in t.sources and may_take(user, t, affiliate)
-    ]
+    roles = roles_of(user, affiliate)
+    return [t for t in TRANSITIONS.values() if affiliate.status in t.sources and t.role in roles]
 
 
 def _refusal(transition: Transition, status: str) -> TransitionRefused:

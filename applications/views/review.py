@@ -79,7 +79,6 @@ def _detail(request, affiliate: Affiliate, failed: DecisionForm | None = None, s
         {
             "affiliate": affiliate,
             "history": affiliate.status_changes.select_related("actor"),
-            "declarations": affiliate.declarations.all()[:5],
             "sectors": affiliate.sectors.all(),
             "decisions": decisions,
         },

@@ -253,3 +253,19 @@ def test_deciding_needs_a_post(client, applied, coordinator_south_asia):
     response = client.get(reverse("applications:decide", args=[applied.reference]))
 
     assert response.status_code == 405
+
+
+def test_an_application_page_costs_a_fixed_number_of_queries(
+    client, applied, coordinator_south_asia, django_assert_num_queries
+):
+    for n in range(3):
+        applied.status_changes.create(to_status=Status.APPLIED, comment=f"note {n}")
+    client.force_login(coordinator_south_asia)
+    url = reverse("applications:detail", args=[applied.reference])
+    client.get(url)  # warm the session
+
+    # 1 session, 2 user, 3 the application with region and network, 4 the reviewer's roles
+    # (is this their region?), 5 the nav's "is coordinator" check, 6 sectors, 7 the history
+    # with its actors: however long the history.
+    with django_assert_num_queries(7):
+        client.get(url)
