@@ -57,9 +57,13 @@ def apply(request):
 
 def thanks(request):
     reference = request.session.get(SESSION_KEY)
-    if not reference:
+    affiliate = (
+        Affiliate.objects.select_related("region").filter(reference=reference).first()
+        if reference
+        else None
+    )
+    if affiliate is None:
         return redirect("applications:apply")
-    affiliate = Affiliate.objects.select_related("region").filter(reference=reference).first()
     return render(request, "applications/thanks.html", {"affiliate": affiliate})
 
 
