@@ -189,7 +189,6 @@ def affiliate_transition(
     with transaction.atomic():
         locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
         if locked.status != expected_status:
-            last = locked.status_changes.select_related("actor").last()
             raise AlreadyDecided(
                 _(
                     "Somebody decided first: this organisation is now %(status)s "
@@ -197,9 +196,7 @@ def affiliate_transition(
                 )
                 % {
                     "status": locked.get_status_display().lower(),
-                    "when": timezone.localtime(
-                        last.created_at if last else locked.status_changed_at
-                    ).strftime("%Y-%m-%d %H:%M"),
+                    "when": timezone.localtime(locked.status_changed_at).strftime("%Y-%m-%d %H:%M"),
                 }
             )
         if locked.status not in transition.sources:
