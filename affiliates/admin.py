@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_actions import LIFECYCLE_ACTIONS
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
 from .services import affiliate_refresh_membership
 
@@ -169,3 +170,8 @@ class MembershipDeclarationAdmin(admin.ModelAdmin):
         affiliate = obj.affiliate
         super().delete_model(request, obj)
         affiliate_refresh_membership(affiliate)
+
+
+# The lifecycle's decisions (affiliates/admin_actions.py): appended, so the list's own actions
+# can be set in the class above.
+AffiliateAdmin.actions = [*(AffiliateAdmin.actions or []), *LIFECYCLE_ACTIONS]

@@ -88,6 +88,12 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class WithdrawalKind(models.TextChoices):
+    LEFT = "left", _("Left the network")
+    MERGED = "merged", _("Merged with another organisation")
+    EXPELLED = "expelled", _("Expelled")
+
+
 class AffiliateQuerySet(models.QuerySet):
     """The access rules for affiliates. Every page, export, admin screen and API uses these."""
 
@@ -412,6 +418,13 @@ class StatusChange(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     comment_is_public = models.BooleanField(_("shown to the applicant"), default=False)
+    withdrawal_kind = models.CharField(
+        _("kind of withdrawal"),
+        max_length=10,
+        choices=WithdrawalKind.choices,
+        blank=True,
+        db_default="",  # rows inserted in bulk (seed_demo's COPY) need not name it
+    )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

@@ -218,3 +218,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Affiliation applications (/apply/): links in emails, abuse limits, the supporting document.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+APPLY_RATE_LIMIT = env_int("APPLY_RATE_LIMIT", 5)  # applications per IP address per hour
+STATUS_RATE_LIMIT = env_int("STATUS_RATE_LIMIT", 10)  # wrong status look-ups per IP per hour
+# How many proxies of ours append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+DOCUMENT_MAX_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,81 @@
+"""Emails about an affiliate's application and lifecycle, sent after the transaction commits.
+
+Each message is written in the language the applicant used (Affiliate.language), to the
+applicant's contact email and to the coordinators of the affiliate's region. A mail server that
+is down must not undo a decision already committed: failures are logged, not raised.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import Affiliate, StatusChange
+
+logger = logging.getLogger(__name__)
+
+
+def coordinator_emails(affiliate: Affiliate) -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(coordinator_assignments__region=affiliate.region_id, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _links(affiliate: Affiliate) -> dict[str, str]:
+    site = settings.SITE_URL.rstrip("/")
+    return {
+        "status_url": site + reverse("applications:status"),
+        "review_url": site + reverse("applications:detail", args=[affiliate.reference]),
+    }
+
+
+def _message(template: str, context: dict, to: list[str], language: str) -> EmailMessage:
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    body = render_to_string(f"emails/{template}.txt", context)
+    message = EmailMessage(subject, body, to=to)
+    message.extra_headers["Content-Language"] = language
+    return message
+
+
+def _send(affiliate: Affiliate, applicant: str, coordinators: str, context: dict) -> None:
+    language = affiliate.language or settings.LANGUAGE_CODE
+    context = {"affiliate": affiliate, **_links(affiliate), **context}
+    with translation.override(language):
+        messages = []
+        if affiliate.contact_email:
+            messages.append(_message(applicant, context, [affiliate.contact_email], language))
+        # One message each: coordinators need not see each other's addresses.
+        messages += [
+            _message(coordinators, context, [email], language)
+            for email in coordinator_emails(affiliate)
+        ]
+    try:
+        get_connection().send_messages(messages)
+    except Exception:
+        logger.exception("Could not send the emails about %s", affiliate.reference)
+
+
+def notify_application_received(affiliate: Affiliate) -> None:
+    """Confirm an application (or a direct registration) to the applicant and tell the region."""
+    change = affiliate.status_changes.select_related("actor").last()
+    _send(
+        affiliate,
+        "application_received",
+        "application_new",
+        {"change": change},
+    )
+
+
+def notify_transition(change: StatusChange, done: str) -> None:
+    """Tell the applicant and the region's coordinators what was decided."""
+    affiliate = Affiliate.objects.select_related("region").get(pk=change.affiliate_id)
+    _send(affiliate, "decision", "decision_coordinators", {"change": change, "done": done})

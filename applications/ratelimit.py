@@ -1,0 +1,46 @@
+"""Per-IP limits kept in Django's cache, so several app servers share them through Redis."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+WINDOW_SECONDS = 3600
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many of our proxies add to X-Forwarded-For.
+
+    Only the entries our own proxies appended can be believed: a client can send any
+    X-Forwarded-For it likes, so the address is taken counting from the right.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _key(scope: str, request) -> str:
+    # A fixed one-hour window: cheap, and exact enough for "a few per hour".
+    return f"ratelimit:{scope}:{client_ip(request)}:{int(time.time() // WINDOW_SECONDS)}"
+
+
+def is_limited(scope: str, request, limit: int) -> bool:
+    return cache.get(_key(scope, request), 0) >= limit
+
+
+def record(scope: str, request) -> int:
+    """Count one more attempt from this address in this hour; returns the count."""
+    key = _key(scope, request)
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        return 1

@@ -1,0 +1,174 @@
+"""Reviewers' screens: the queue, one application with its decisions, its document, registration."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_POST
+
+from affiliates.lifecycle import affiliate_transition, available_transitions
+from affiliates.models import Affiliate, Status
+from regions.models import Region
+
+from ..forms import DecisionForm, QueueFilterForm, RegistrationForm
+from ..services import application_submit
+
+OPEN_STATUSES = [Status.APPLIED, Status.RECOMMENDED]
+
+
+def _require_reviewer(user) -> None:
+    """Coordinators and staff review; another signed-in person has no business here."""
+    if not Region.objects.coordinated_by(user).exists():
+        raise PermissionDenied
+
+
+def _get_affiliate_for_user(user, reference: str) -> Affiliate:
+    """The one access-checked way to fetch an application: outside one's scope is a 404."""
+    return get_object_or_404(
+        Affiliate.objects.visible_to(user).select_related("region", "parent_network"),
+        reference=reference,
+    )
+
+
+@login_required
+def queue(request):
+    _require_reviewer(request.user)
+    form = QueueFilterForm(request.GET or None, user=request.user)
+    applications = Affiliate.objects.visible_to(request.user).select_related("region")
+    status, region = QueueFilterForm.OPEN, None
+    if form.is_bound and form.is_valid():
+        status = form.cleaned_data["status"] or QueueFilterForm.OPEN
+        region = form.cleaned_data["region"]
+    if status == QueueFilterForm.OPEN:
+        applications = applications.filter(status__in=OPEN_STATUSES)
+    elif status != "all":
+        applications = applications.filter(status=status)
+    if region:
+        applications = applications.in_region(region)
+    page = Paginator(applications.order_by("status_changed_at", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/queue.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _detail(request, affiliate: Affiliate, failed: DecisionForm | None = None, status=200):
+    decisions = []
+    for transition in available_transitions(request.user, affiliate):
+        if failed is not None and failed.transition == transition:
+            decisions.append(failed)
+        else:
+            decisions.append(
+                DecisionForm(
+                    transition=transition,
+                    initial={"action": transition.action, "from_status": affiliate.status},
+                    prefix=transition.action,
+                )
+            )
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "affiliate": affiliate,
+            "history": affiliate.status_changes.select_related("actor"),
+            "sectors": affiliate.sectors.all(),
+            "decisions": decisions,
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request, reference):
+    return _detail(request, _get_affiliate_for_user(request.user, reference))
+
+
+@login_required
+@require_POST
+def decide(request, reference):
+    affiliate = _get_affiliate_for_user(request.user, reference)
+    # Each decision's form is prefixed by its action (unique ids on the page); an unprefixed
+    # "action" says which one was sent.
+    action = request.POST.get("action", "")
+    form = DecisionForm(request.POST, prefix=action or None)
+    if form.transition is None:
+        messages.error(
+            request, translation.gettext("This is not a step in the affiliation process.")
+        )
+        return redirect("applications:detail", reference=reference)
+    if not form.is_valid():
+        return _detail(request, affiliate, failed=form, status=400)
+    try:
+        affiliate_transition(
+            affiliate=affiliate,
+            action=form.cleaned_data["action"],
+            actor=request.user,
+            comment=form.cleaned_data["comment"],
+            comment_is_public=form.cleaned_data["comment_is_public"],
+            withdrawal_kind=form.cleaned_data.get("withdrawal_kind", ""),
+            expected_status=form.cleaned_data["from_status"],
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            form.add_error(None, error)
+        else:
+            messages.error(request, " ".join(error.messages))
+            return redirect("applications:detail", reference=reference)
+        return _detail(request, affiliate, failed=form, status=400)
+    messages.success(
+        request,
+        translation.gettext("%(name)s: %(done)s.")
+        % {"name": affiliate.name, "done": form.transition.done},
+    )
+    return redirect("applications:detail", reference=reference)
+
+
+@login_required
+def document(request, reference):
+    """The supporting document, only to those who may see the application; never a media URL."""
+    affiliate = _get_affiliate_for_user(request.user, reference)
+    if not affiliate.document:
+        raise Http404
+    response = FileResponse(
+        affiliate.document.open("rb"),
+        as_attachment=True,
+        filename=f"{affiliate.reference}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def register(request):
+    """A coordinator registers an organisation they know: recorded as recommended."""
+    _require_reviewer(request.user)
+    form = RegistrationForm(user=request.user)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                affiliate = application_submit(
+                    language=translation.get_language(),
+                    registered_by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    **form.affiliate_details(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    translation.gettext("%(name)s is registered and recommended.")
+                    % {"name": affiliate.name},
+                )
+                return redirect("applications:detail", reference=affiliate.reference)
+    return render(request, "applications/register.html", {"form": form})

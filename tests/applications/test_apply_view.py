@@ -1,0 +1,215 @@
+"""/apply/: the public application form, its rules, its protections and its emails."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+
+from affiliates.models import Affiliate, Status
+from tests.applications.conftest import PDF, pdf_of_size
+from tests.factories import AffiliateFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/apply/"
+
+
+def test_the_form_renders_for_anyone(client, south_asia):
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'enctype="multipart/form-data"' in content
+    assert 'name="declaration"' in content
+    # The honeypot is there, hidden by CSS and out of the tab order.
+    assert "hn-trap" in content
+    assert 'tabindex="-1"' in content
+
+
+def test_an_application_is_recorded_as_applied_with_its_reference(
+    client, application, coordinator_south_asia, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, application)
+
+    assert response.status_code == 302
+    assert response.url == reverse("applications:thanks")
+    affiliate = Affiliate.objects.get(name=application["name"])
+    assert affiliate.status == Status.APPLIED
+    assert affiliate.region.short_name == "HNSA"
+    assert (affiliate.members_women, affiliate.members_men) == (1800, 12)
+    assert affiliate.declarations.count() == 1
+    assert list(affiliate.status_changes.values_list("from_status", "to_status")) == [
+        ("", "applied")
+    ]
+    assert affiliate.sectors.get().name == "Embroidery"
+
+    thanks = client.get(response.url)
+    assert affiliate.reference in thanks.content.decode()
+
+    to = sorted(message.to[0] for message in mail.outbox)
+    assert to == ["asha@example.org", "rukhsana@example.org"]
+    applicant = next(m for m in mail.outbox if m.to == ["rukhsana@example.org"])
+    assert affiliate.reference in applicant.subject
+    assert affiliate.reference in applicant.body
+    assert "/apply/status/" in applicant.body
+    coordinator = next(m for m in mail.outbox if m.to == ["asha@example.org"])
+    assert f"/workspace/applications/{affiliate.reference}/" in coordinator.body
+    assert "Lucknow Chikan Embroiderers' Union (India)" in coordinator.subject  # not escaped
+
+
+def test_the_emails_are_in_the_applicants_language(
+    client, application, coordinator_south_asia, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, application, headers={"accept-language": "fr"})
+
+    affiliate = Affiliate.objects.get(name=application["name"])
+    assert affiliate.language == "fr"
+    with translation.override("fr"):
+        month = date_format(affiliate.created_at, "F")
+    with translation.override("en"):
+        english_month = date_format(affiliate.created_at, "F")
+    assert month != english_month
+    for message in mail.outbox:
+        assert message.extra_headers["Content-Language"] == "fr"
+    applicant = next(m for m in mail.outbox if m.to == ["rukhsana@example.org"])
+    assert month in applicant.body
+
+
+def test_a_country_no_region_covers_gets_a_clear_message(client, application):
+    response = client.post(URL, {**application, "country": "BR"})
+
+    assert response.status_code == 200
+    assert "No regional network of HomeNet covers Brazil yet" in response.content.decode()
+    assert not Affiliate.objects.exists()
+
+
+def test_the_same_organisation_cannot_apply_twice(client, application, south_asia):
+    AffiliateFactory(region=south_asia, country="IN", name="Lucknow Chikan Embroiderers' Union")
+
+    response = client.post(URL, {**application, "name": "lucknow chikan  embroïderers' union"})
+
+    content = response.content.decode()
+    assert "has already applied or is registered" in content
+    assert 'href="/apply/status/"' in content
+    assert Affiliate.objects.count() == 1
+
+
+def test_the_same_name_in_another_country_is_another_organisation(client, application, south_asia):
+    AffiliateFactory(region=south_asia, country="NP", name=application["name"])
+
+    response = client.post(URL, application)
+
+    assert response.status_code == 302
+
+
+def test_a_filled_honeypot_is_refused_and_nothing_recorded(client, application):
+    response = client.post(URL, {**application, "fax": "http://spam.example"})
+
+    assert response.status_code == 400
+    assert "could not be accepted" in response.content.decode()
+    assert not Affiliate.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_few_applications_per_address_per_hour(client, application, settings):
+    settings.APPLY_RATE_LIMIT = 2
+    for n in range(2):
+        response = client.post(URL, {**application, "name": f"Group {n}"})
+        assert response.status_code == 302
+
+    response = client.post(URL, {**application, "name": "Group 3"})
+
+    assert response.status_code == 429
+    assert "Too many applications" in response.content.decode()
+    assert Affiliate.objects.count() == 2
+    # Another address is not held back by the first one.
+    other = client.post(URL, {**application, "name": "Group 4"}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, application, settings):
+    settings.APPLY_RATE_LIMIT = 1
+    client.post(URL, {**application, "name": "Group 1"})
+
+    response = client.post(
+        URL, {**application, "name": "Group 2"}, headers={"x-forwarded-for": "198.51.100.7"}
+    )
+
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, application, settings):
+    settings.APPLY_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(URL, {**application, "name": "Group 1"}, headers={"x-forwarded-for": "1.1.1.1"})
+
+    other = client.post(
+        URL, {**application, "name": "Group 2"}, headers={"x-forwarded-for": "2.2.2.2"}
+    )
+    same = client.post(
+        URL,
+        {**application, "name": "Group 3"},
+        headers={"x-forwarded-for": "9.9.9.9, 1.1.1.1"},
+    )
+
+    assert other.status_code == 302
+    assert same.status_code == 429
+
+
+def test_a_pdf_document_is_kept_under_a_name_of_our_own(client, application):
+    upload = SimpleUploadedFile("my constitution.pdf", PDF, content_type="application/pdf")
+
+    response = client.post(URL, {**application, "document": upload})
+
+    assert response.status_code == 302
+    affiliate = Affiliate.objects.get()
+    assert affiliate.document.name.startswith("documents/")
+    assert "constitution" not in affiliate.document.name
+
+
+def test_a_renamed_program_is_refused(client, application):
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+    upload = SimpleUploadedFile("constitution.pdf", exe, content_type="application/pdf")
+
+    response = client.post(URL, {**application, "document": upload})
+
+    assert "This file is not a PDF document" in response.content.decode()
+    assert not Affiliate.objects.exists()
+
+
+def test_a_pdf_over_five_megabytes_is_refused(client, application):
+    upload = SimpleUploadedFile("rules.pdf", pdf_of_size(6 * 1024 * 1024))
+
+    response = client.post(URL, {**application, "document": upload})
+
+    assert "larger than 5 MB" in response.content.decode()
+    assert not Affiliate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("declaration", "", "Only membership-based organisations can affiliate."),
+        ("worker_categories", [], "Choose one or both kinds of workers."),
+        ("founded_year", "2999", "cannot be in the future"),
+        ("members_women", "-3", "greater than or equal to 0"),
+        ("contact_email", "not-an-address", "Enter a valid email address."),
+        ("registration_number", "REG-1", "goes with a legally registered organisation"),
+    ],
+)
+def test_bad_answers_are_explained(client, application, field, value, message):
+    response = client.post(URL, {**application, field: value})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Affiliate.objects.exists()
+
+
+def test_the_thanks_page_needs_an_application(client):
+    response = client.get(reverse("applications:thanks"))
+
+    assert response.status_code == 302
+    assert response.url == URL

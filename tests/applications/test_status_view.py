@@ -1,0 +1,93 @@
+"""/apply/status/: the applicant sees where the application stands, and nobody else does."""
+
+import re
+
+import pytest
+
+from affiliates.lifecycle import affiliate_transition
+from affiliates.models import Status
+from tests.factories import AffiliateFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/apply/status/"
+
+
+@pytest.fixture
+def applied(south_asia, coordinator_south_asia):
+    affiliate = AffiliateFactory(
+        region=south_asia, status=Status.APPLIED, contact_email="Rukhsana@example.org"
+    )
+    affiliate.status_changes.create(from_status="", to_status=Status.APPLIED)
+    affiliate_transition(
+        affiliate=affiliate,
+        action="recommend",
+        actor=coordinator_south_asia,
+        comment="Known to the region: a strong union.",
+        comment_is_public=True,
+    )
+    return affiliate
+
+
+def without_csrf(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_the_right_pair_shows_the_status_and_public_history(client, applied):
+    response = client.post(
+        URL, {"reference": applied.reference.lower(), "email": "rukhsana@EXAMPLE.org"}
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Recommended by the region" in content
+    assert "Known to the region: a strong union." in content
+    # Reviewers' names are not part of the public history.
+    assert "asha" not in content
+
+
+def test_a_private_comment_stays_private(client, applied, staff_user):
+    affiliate_transition(
+        affiliate=applied,
+        action="reject",
+        actor=staff_user,
+        comment="Internal: looks like a company.",
+        comment_is_public=False,
+    )
+
+    response = client.post(URL, {"reference": applied.reference, "email": applied.contact_email})
+
+    content = response.content.decode()
+    assert "Rejected" in content
+    assert "Internal: looks like a company." not in content
+
+
+def test_a_wrong_email_reads_like_an_unknown_reference(client, applied):
+    wrong_email = client.post(URL, {"reference": applied.reference, "email": "x@example.org"})
+    unknown = client.post(URL, {"reference": "HN-AAAA-BBBB", "email": applied.contact_email})
+
+    assert wrong_email.status_code == unknown.status_code == 200
+    assert "We found no application" in without_csrf(wrong_email)
+    assert without_csrf(wrong_email).replace(applied.reference, "HN-AAAA-BBBB") == without_csrf(
+        unknown
+    ).replace(applied.contact_email, "x@example.org")
+    assert applied.name not in without_csrf(wrong_email)
+
+
+def test_guesses_are_rate_limited(client, applied, settings):
+    settings.STATUS_RATE_LIMIT = 3
+    for n in range(3):
+        client.post(URL, {"reference": f"HN-AAAA-BBB{n}", "email": applied.contact_email})
+
+    # Even the right pair waits: the address has used up its guesses.
+    response = client.post(URL, {"reference": applied.reference, "email": applied.contact_email})
+
+    assert response.status_code == 429
+
+
+def test_looking_up_successfully_costs_no_guess(client, applied, settings):
+    settings.STATUS_RATE_LIMIT = 1
+    for _ in range(3):
+        response = client.post(
+            URL, {"reference": applied.reference, "email": applied.contact_email}
+        )
+        assert response.status_code == 200
