@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Affiliate, AffiliateQuerySet, Sector, Status
+from .models import Affiliate, AffiliateQuerySet, Status
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,12 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def _display(field, value, sectors: dict[int, str]) -> str:
+def _display(field, value) -> str:
     if value is None or value == "":
         return "–"
     if field.many_to_many:
-        names = sorted(sectors.get(row.get("sector"), "?") for row in value)
+        # Rows of the historical through table, with the related objects filled in.
+        names = sorted(str(row.get(field.related_model._meta.model_name)) for row in value)
         return ", ".join(names) or "–"
     if field.is_relation:
         return str(value)
@@ -77,7 +78,6 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
             : limit + 1
         ]
     )
-    sectors = dict(Sector.objects.values_list("pk", "name"))
     fields = {f.name: f for f in Affiliate._meta.get_fields() if hasattr(f, "verbose_name")}
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -92,8 +92,8 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
                 changes.append(
                     FieldChange(
                         field=str(field.verbose_name),
-                        old=_display(field, change.old, sectors),
-                        new=_display(field, change.new, sectors),
+                        old=_display(field, change.old),
+                        new=_display(field, change.new),
                     )
                 )
             if not changes:

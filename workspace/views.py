@@ -261,7 +261,8 @@ def declarations(request, year):
             "upload": upload,
             "upload_errors": upload_errors,
         },
-        status=200 if request.method == "GET" or not (upload_errors or formset.errors) else 400,
+        # 400 tells tests and tools the submission was refused; browsers show the page as usual.
+        status=400 if upload_errors or upload.errors or formset.total_error_count() else 200,
     )
 
 
