@@ -49,7 +49,7 @@ class FieldChange:
 class HistoryEntry:
     when: object
     who: object
-    kind: str  # "+" created, "~" changed, "-" deleted
+    kind: str  # "+" created, "~" changed, "-" deleted, "=" the earliest state on record
     changes: list[FieldChange]
 
 
@@ -83,6 +83,9 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
+        kind = record.history_type
+        if previous is None and kind == "~":
+            kind = "="  # a baseline: the record existed before its history began
         if previous is not None:
             delta = record.diff_against(
                 previous, excluded_fields=HISTORY_HIDDEN_FIELDS, foreign_keys_are_objs=True
@@ -101,8 +104,8 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=record.history_user,
-                kind=record.history_type,
+                who=record.history_user if kind != "=" else None,
+                kind=kind,
                 changes=changes,
             )
         )

@@ -187,6 +187,27 @@ class AffiliateEditConflict(Exception):
         self.current = current
 
 
+def _history_baseline(affiliate: Affiliate) -> None:
+    """Record the state of an affiliate that has no history yet, before its first edit.
+
+    Rows loaded in bulk (demo data, imports) skip django-simple-history; without a baseline the
+    first edit's entry could not say what it changed.
+    """
+    if affiliate.history.exists():
+        return
+    [baseline] = Affiliate.history.bulk_history_create(
+        [affiliate],
+        update=True,
+        default_date=affiliate.updated_at,
+        default_change_reason="baseline",
+    )
+    sectors_history = baseline.sectors.model
+    sectors_history.objects.bulk_create(
+        sectors_history(history=baseline, id=row.pk, affiliate=affiliate, sector_id=row.sector_id)
+        for row in Affiliate.sectors.through.objects.filter(affiliate=affiliate)
+    )
+
+
 @transaction.atomic
 def affiliate_update(
     *,
@@ -211,6 +232,7 @@ def affiliate_update(
     locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
     if seen_updated_at is not None and locked.updated_at != seen_updated_at:
         raise AffiliateEditConflict(locked)
+    _history_baseline(locked)
     for field, value in changes.items():
         setattr(locked, field, value)
     if isinstance(locked.name, str):
