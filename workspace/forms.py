@@ -87,7 +87,15 @@ class DeclarationRowForm(forms.Form):
         return data
 
 
-DeclarationFormSet = forms.formset_factory(DeclarationRowForm, extra=0)
+# One table holds at most this many rows (4 fields each, within DATA_UPLOAD_MAX_NUMBER_FIELDS);
+# a bigger region records its declarations with the CSV upload.
+DECLARATION_TABLE_MAX_ROWS = 2000
+DeclarationFormSet = forms.formset_factory(
+    DeclarationRowForm,
+    extra=0,
+    max_num=DECLARATION_TABLE_MAX_ROWS,
+    absolute_max=DECLARATION_TABLE_MAX_ROWS,
+)
 
 
 class DeclarationUploadForm(forms.Form):

@@ -35,7 +35,12 @@ from affiliates.services import (
 from regions.models import Region
 
 from .filters import WorkspaceAffiliateFilter
-from .forms import AffiliateEditForm, DeclarationFormSet, DeclarationUploadForm
+from .forms import (
+    DECLARATION_TABLE_MAX_ROWS,
+    AffiliateEditForm,
+    DeclarationFormSet,
+    DeclarationUploadForm,
+)
 
 PAGE_SIZE = 50
 
@@ -247,7 +252,8 @@ def declarations(request, year):
                         forms_of_rows[index].add_error(None, error.messages)
                 else:
                     return _declarations_saved(request, year, region, written)
-    rows = [(form, by_reference.get(form["reference"].value())) for form in formset]
+    too_many = len(affiliates) > DECLARATION_TABLE_MAX_ROWS
+    rows = [] if too_many else [(f, by_reference.get(f["reference"].value())) for f in formset]
     return render(
         request,
         "workspace/declarations.html",
@@ -258,6 +264,7 @@ def declarations(request, year):
             "region": region,
             "formset": formset,
             "rows": rows,
+            "too_many": too_many,
             "upload": upload,
             "upload_errors": upload_errors,
         },
