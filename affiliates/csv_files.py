@@ -6,7 +6,7 @@ with the same messages.
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,13 +81,13 @@ def _count(value: str, column: str, line: int, errors: list[str]) -> int | None:
 
 
 def declarations_csv_parse(
-    upload, *, year: int, affiliates_by_reference: dict[str, Affiliate]
+    upload, *, year: int, find_affiliates: Callable[[set[str]], dict[str, Affiliate]]
 ) -> list[DeclarationRow]:
     """Read an uploaded declarations file for `year`, or raise CSVRejected with every error.
 
-    `affiliates_by_reference` holds the affiliates the uploader may declare for: any other
-    reference is "unknown", whether it exists elsewhere or not. Rows with women, men and total
-    all empty are left out (nothing to declare yet).
+    `find_affiliates(references)` returns, by reference, those of the affiliates named in the
+    file that the uploader may declare for: any other reference is "unknown", whether it exists
+    elsewhere or not. Rows with women, men and total all empty are left out (nothing yet).
     """
     # Size first, before reading a byte of it.
     if upload.size > DECLARATIONS_MAX_BYTES:
@@ -119,20 +119,21 @@ def declarations_csv_parse(
                     % {"expected": ",".join(DECLARATIONS_HEADER)}
                 ]
             )
-        return _declaration_rows(reader, year, affiliates_by_reference)
+        lines = [(reader.line_num, cells) for cells in reader]
     except csv.Error as error:
         raise CSVRejected(
             [_("This is not a readable CSV file (%(error)s).") % {"error": error}]
         ) from None
+    references = {cells[0].strip().upper() for _line, cells in lines if cells}
+    return _declaration_rows(lines, year, find_affiliates(references))
 
 
-def _declaration_rows(reader, year: int, affiliates_by_reference) -> list[DeclarationRow]:
+def _declaration_rows(lines, year: int, affiliates_by_reference) -> list[DeclarationRow]:
     errors: list[str] = []
     rows: list[DeclarationRow] = []
     seen: dict[str, int] = {}
     this_year = timezone.now().year
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in lines:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(DECLARATIONS_HEADER):

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -176,31 +175,28 @@ def export_csv(request):
 # Declarations -------------------------------------------------------------------------------
 
 
-def _declaration_scope(request, year: int):
+def _declaration_region(request, year: int):
+    """The user's regions and the one whose declarations are shown (chosen, or the first)."""
     if not EARLIEST_DECLARATION_YEAR <= year <= timezone.now().year:
         raise Http404(_("Declarations are recorded for past and current years only."))
     regions, chosen = _regions(request)
-    region = chosen or (regions[0] if regions else None)
-    affiliates = []
-    if region is not None:
-        affiliates = list(
-            Affiliate.objects.visible_to(request.user)
-            .filter(region=region, status__in=DECLARING_STATUSES)
-            .prefetch_related(
-                Prefetch(
-                    "declarations",
-                    queryset=MembershipDeclaration.objects.filter(year=year),
-                    to_attr="declared",
-                )
-            )
-            .order_by("name", "pk")
-        )
-    declared = {
-        a.pk: (a.declared[0].women, a.declared[0].men, a.declared[0].total)
-        for a in affiliates
-        if a.declared
+    return regions, chosen or (regions[0] if regions else None)
+
+
+def _declaring(request, region):
+    """The region's affiliates that declare their membership, as this user may see them."""
+    return (
+        Affiliate.objects.visible_to(request.user)
+        .filter(region=region, status__in=DECLARING_STATUSES)
+        .order_by("name", "pk")
+    )
+
+
+def _declared(year: int, affiliate_ids) -> dict[int, tuple[int, int, int]]:
+    rows = MembershipDeclaration.objects.filter(year=year, affiliate_id__in=affiliate_ids)
+    return {
+        pk: (w, m, t) for pk, w, m, t in rows.values_list("affiliate_id", "women", "men", "total")
     }
-    return regions, region, affiliates, declared
 
 
 @login_required
@@ -211,7 +207,14 @@ def declarations_current(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def declarations(request, year):
-    regions, region, affiliates, declared = _declaration_scope(request, year)
+    regions, region = _declaration_region(request, year)
+    affiliates = []
+    if region is not None:
+        affiliates = list(_declaring(request, region)[: DECLARATION_TABLE_MAX_ROWS + 1])
+    too_many = len(affiliates) > DECLARATION_TABLE_MAX_ROWS
+    if too_many:
+        affiliates = []  # the page offers the upload only
+    declared = _declared(year, [a.pk for a in affiliates]) if affiliates else {}
     by_reference = {a.reference: a for a in affiliates}
     initial = [
         dict(
@@ -227,8 +230,13 @@ def declarations(request, year):
         upload = DeclarationUploadForm(request.POST, request.FILES)
         if upload.is_valid():
             try:
+                declaring = _declaring(request, region)
                 rows = declarations_csv_parse(
-                    upload.cleaned_data["file"], year=year, affiliates_by_reference=by_reference
+                    upload.cleaned_data["file"],
+                    year=year,
+                    find_affiliates=lambda refs: {
+                        a.reference: a for a in declaring.filter(reference__in=refs)
+                    },
                 )
                 written = declarations_record(year=year, rows=rows, recorded_by=request.user)
             except CSVRejected as rejected:
@@ -252,8 +260,7 @@ def declarations(request, year):
                         forms_of_rows[index].add_error(None, error.messages)
                 else:
                     return _declarations_saved(request, year, region, written)
-    too_many = len(affiliates) > DECLARATION_TABLE_MAX_ROWS
-    rows = [] if too_many else [(f, by_reference.get(f["reference"].value())) for f in formset]
+    rows = [(form, by_reference.get(form["reference"].value())) for form in formset]
     return render(
         request,
         "workspace/declarations.html",
@@ -307,9 +314,11 @@ def _declarations_saved(request, year, region, written):
 
 @login_required
 def declarations_template(request, year):
-    region, affiliates, declared = _declaration_scope(request, year)[1:]
+    region = _declaration_region(request, year)[1]
+    affiliates = _declaring(request, region) if region else Affiliate.objects.none()
+    declared = _declared(year, affiliates.values("pk"))
     response = StreamingHttpResponse(
-        csv_lines(declarations_template_rows(affiliates, year=year, declared=declared)),
+        csv_lines(declarations_template_rows(affiliates.iterator(), year=year, declared=declared)),
         content_type="text/csv; charset=utf-8",
     )
     name = f"declarations-{region.slug if region else 'none'}-{year}.csv"
