@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -201,7 +202,9 @@ def _declared(year: int, affiliate_ids) -> dict[int, tuple[int, int, int]]:
 
 @login_required
 def declarations_current(request):
-    return redirect("workspace:declarations", year=timezone.now().year)
+    url = reverse("workspace:declarations", args=[timezone.now().year])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @login_required

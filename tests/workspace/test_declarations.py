@@ -173,3 +173,11 @@ def test_a_region_too_big_for_one_table_is_sent_to_the_upload(
 
     assert response.context["rows"] == []
     assert "use the spreadsheet upload" in response.content.decode()
+
+
+def test_this_years_page_keeps_the_chosen_region(client, staff_user, africa):
+    client.force_login(staff_user)
+
+    response = client.get(reverse("workspace:declarations_current"), {"region": "africa"})
+
+    assert response.url == url() + "?region=africa"
