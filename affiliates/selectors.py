@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Affiliate
+from .models import Affiliate, AffiliateQuerySet, Status
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,124 @@ def public_figures(queryset=None) -> Figures:
         total=Coalesce(Sum("members_total"), 0),
     )
     return Figures(**row)
+
+
+# Statuses of organisations that are members and declare their membership every year.
+DECLARING_STATUSES = (Status.AFFILIATED, Status.SUSPENDED)
+# Bookkeeping fields that change with every save and say nothing to a reader of the history.
+HISTORY_HIDDEN_FIELDS = ("updated_at", "name_key")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: object
+    who: object
+    kind: str  # "+" created, "~" changed, "-" deleted, "=" the earliest state on record
+    changes: list[FieldChange]
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if field.many_to_many:
+        # Rows of the historical through table, with the related objects filled in.
+        names = sorted(str(row.get(field.related_model._meta.model_name)) for row in value)
+        return ", ".join(names) or "–"
+    if field.is_relation:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field.name == "country":
+        return str(getattr(value, "name", value))
+    return str(value)
+
+
+def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed which field of an affiliate, when: newest first, at most `limit` entries."""
+    records = list(
+        affiliate.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    fields = {f.name: f for f in Affiliate._meta.get_fields() if hasattr(f, "verbose_name")}
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        kind = record.history_type
+        if previous is None and kind == "~":
+            kind = "="  # a baseline: the record existed before its history began
+        if previous is not None:
+            delta = record.diff_against(
+                previous, excluded_fields=HISTORY_HIDDEN_FIELDS, foreign_keys_are_objs=True
+            )
+            for change in sorted(delta.changes, key=lambda c: c.field):
+                field = fields[change.field]
+                changes.append(
+                    FieldChange(
+                        field=str(field.verbose_name),
+                        old=_display(field, change.old),
+                        new=_display(field, change.new),
+                    )
+                )
+            if not changes:
+                continue  # a save that changed nothing a reader cares about
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user if kind != "=" else None,
+                kind=kind,
+                changes=changes,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class Overview:
+    by_status: list[tuple[str, str, int]]  # (status, label, count) in workflow order
+    waiting: int
+    waiting_status: str
+    missing_year: int
+    missing_count: int
+    missing: list[Affiliate]
+    latest_changes: list
+
+
+def workspace_overview(
+    user, affiliates: AffiliateQuerySet, *, region_ids: list[int], missing_shown: int = 10
+) -> Overview:
+    """What a coordinator (or staff) needs first: counts, work waiting, gaps, recent changes.
+
+    `affiliates` is already scoped to the user (visible_to) and the chosen region(s).
+    """
+    counts = dict(affiliates.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    # Staff decide on what regions recommend; coordinators review fresh applications.
+    waiting_status = Status.RECOMMENDED if user.is_staff else Status.APPLIED
+    missing_year = timezone.now().year - 1
+    missing_qs = affiliates.filter(status__in=DECLARING_STATUSES).exclude(
+        declarations__year=missing_year
+    )
+    missing = list(missing_qs.order_by("name")[: missing_shown + 1])
+    missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
+    latest = Affiliate.history.select_related("history_user").order_by("-history_date")
+    latest = latest.filter(region_id__in=region_ids)
+    return Overview(
+        by_status=by_status,
+        waiting=counts.get(waiting_status, 0),
+        waiting_status=waiting_status,
+        missing_year=missing_year,
+        missing_count=missing_count,
+        missing=missing[:missing_shown],
+        latest_changes=list(latest[:10]),
+    )

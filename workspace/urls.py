@@ -1,3 +1,20 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workspace"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("affiliates/", views.affiliate_list, name="affiliate_list"),
+    path("affiliates/<slug:slug>/", views.affiliate_detail, name="affiliate_detail"),
+    path("affiliates/<slug:slug>/edit/", views.affiliate_edit, name="affiliate_edit"),
+    path("declarations/", views.declarations_current, name="declarations_current"),
+    path("declarations/<int:year>/", views.declarations, name="declarations"),
+    path(
+        "declarations/<int:year>/template.csv",
+        views.declarations_template,
+        name="declarations_template",
+    ),
+    path("export.csv", views.export_csv, name="export"),
+]

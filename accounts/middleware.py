@@ -1,0 +1,45 @@
+"""Signed-in sessions end after a spell of inactivity and after a fixed lifetime.
+
+The timestamps live in the session itself (database-backed), so any app server can check them:
+no state is kept in the process.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.translation import gettext as _
+
+SESSION_STARTED_KEY = "_hn_started"
+SESSION_SEEN_KEY = "_hn_seen"
+# Refresh the last-seen time at most this often: saves a session write on every request.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+class SessionExpiryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request) -> None:
+        session = request.session
+        now = int(time.time())
+        started = session.get(SESSION_STARTED_KEY)
+        seen = session.get(SESSION_SEEN_KEY)
+        if started is None or seen is None:
+            session[SESSION_STARTED_KEY] = started or now
+            session[SESSION_SEEN_KEY] = now
+            return
+        idle = now - seen >= settings.SESSION_IDLE_TIMEOUT
+        too_old = now - started >= settings.SESSION_ABSOLUTE_TIMEOUT
+        if idle or too_old:
+            logout(request)  # flushes the session and makes request.user anonymous
+            messages.info(request, _("Your session has expired. Please sign in again."))
+            return
+        if now - seen >= SEEN_RESOLUTION_SECONDS:
+            session[SESSION_SEEN_KEY] = now

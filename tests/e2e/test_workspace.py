@@ -1,0 +1,53 @@
+import pytest
+from django.utils import timezone
+
+from affiliates.models import Status
+from tests.factories import PASSWORD, AffiliateFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_coordinator_records_the_years_declarations_and_sees_the_dashboard_change(
+    live_server, page, coordinator_south_asia, south_asia, africa
+):
+    year = timezone.now().year
+    AffiliateFactory(region=south_asia, name="Ahmedabad Weavers", status=Status.AFFILIATED)
+    AffiliateFactory(region=south_asia, name="Kathmandu Stitchers", country="NP")
+    AffiliateFactory(region=africa, country="KE", name="Nairobi Union")
+
+    page.goto(live_server.url + "/workspace/")
+    assert "/accounts/login/" in page.url
+    page.get_by_label("Username").fill("asha")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    assert page.url.endswith("/workspace/")
+    status_cell = page.locator('td[data-status="affiliated"]')
+    assert status_cell.inner_text() == "2"
+    assert "Nairobi" not in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Record this year's declarations").click()
+    assert page.get_by_role("heading", level=1).inner_text().endswith(str(year))
+    page.get_by_label("Women, Ahmedabad Weavers", exact=True).fill("1200")
+    page.get_by_label("Men, Ahmedabad Weavers", exact=True).fill("30")
+    page.get_by_label("Women, Kathmandu Stitchers", exact=True).fill("400")
+    page.get_by_label("Men, Kathmandu Stitchers", exact=True).fill("0")
+    page.get_by_label("Total, Kathmandu Stitchers", exact=True).fill("100")
+    page.get_by_role("button", name="Save all declarations").click()
+
+    # A wrong row: nothing saved, the row says why, what was typed is still there.
+    assert "Nothing was saved" in page.locator("main").inner_text()
+    assert "cannot be less than women plus men" in page.locator("main").inner_text()
+    assert page.get_by_label("Women, Ahmedabad Weavers", exact=True).input_value() == "1200"
+    page.get_by_label("Total, Kathmandu Stitchers", exact=True).fill("")
+    page.get_by_role("button", name="Save all declarations").click()
+    assert "2 declarations" in page.get_by_role("status").inner_text()
+
+    page.get_by_role("link", name="Workspace", exact=True).click()
+    changes = page.locator("section", has=page.get_by_role("heading", name="Latest changes"))
+    assert "Ahmedabad Weavers" in changes.inner_text()
+    page.get_by_role("link", name="Ahmedabad Weavers").first.click()
+    assert "1,200 women, 30 men, 1,230 in all" in page.locator("main").inner_text()
+
+    page.get_by_role("button", name="Sign out").click()
+    assert "/accounts/login/" in page.url

@@ -1,0 +1,338 @@
+"""The access matrix: every URL pattern of the project, requested as every role.
+
+Roles: an anonymous visitor, the coordinator of South Asia, the coordinator of Africa, staff,
+a superuser. Each pattern of the URL resolver (admin and i18n included) needs an entry in
+MATRIX below, or a rule (the admin's); a pattern without one fails the test, naming it, and so
+does an entry whose pattern is gone.
+
+To add a URL: add a row `"namespace:name": [Case(kwargs=..., expect=...)]`. `kwargs` builds the
+URL's arguments from the `World` of real objects of both regions; `expect` maps each role to a
+status code or a Redirect. Helpers: `everyone(200)`, `signed_in(200)` (anonymous → sign in),
+`region_of("south_asia")` (its coordinator and staff 200, the other coordinator 404).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from affiliates.models import Affiliate, Status
+from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "coordinator_south_asia", "coordinator_africa", "staff", "superuser"]
+COORDINATORS = {"south_asia": "coordinator_south_asia", "africa": "coordinator_africa"}
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location starts with `to`."""
+
+    to: str
+
+
+LOGIN = Redirect("/accounts/login/?next=")
+ADMIN_LOGIN = Redirect("/admin/login/?next=")
+
+Expect = dict[str, "int | Redirect"]
+
+
+@dataclass
+class World:
+    """Real objects of both regions, the ids and slugs the URLs are filled with."""
+
+    users: dict
+    affiliate: dict  # region key -> an affiliate of that region
+    year: int
+    reset_uid: str
+    reset_token: str
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: Expect
+    kwargs: Callable[[World], dict] = lambda w: {}
+    method: str = "get"
+    data: Callable[[World], dict] = lambda w: {}
+    # For patterns without a name: the path to request.
+    path: Callable[[World], str] | None = None
+    # role -> text that must not be in the answer (another region's private contact...).
+    never_shows: dict[str, Callable[[World], str]] = field(default_factory=dict)
+    note: str = ""
+
+
+def everyone(expected) -> Expect:
+    return dict.fromkeys(ROLES, expected)
+
+
+def signed_in(expected, anonymous=LOGIN) -> Expect:
+    return {**everyone(expected), "anonymous": anonymous}
+
+
+def region_of(region: str, expected=200) -> Expect:
+    """A record of one region: its coordinator and staff get it, the other coordinator 404."""
+    other = next(role for key, role in COORDINATORS.items() if key != region)
+    return {**signed_in(expected), other: 404}
+
+
+def private_contact_of(region: str) -> Callable[[World], str]:
+    return lambda w: w.affiliate[region].contact_name
+
+
+def slug_of(region: str) -> Callable[[World], dict]:
+    return lambda w: {"slug": w.affiliate[region].slug}
+
+
+NO_OTHER_REGION = {
+    "coordinator_south_asia": private_contact_of("africa"),
+    "coordinator_africa": private_contact_of("south_asia"),
+}
+
+MATRIX: dict[str, list[Case]] = {
+    # Django's language switch: a POST that redirects back.
+    "set_language": [
+        Case(everyone(Redirect("/")), method="post", data=lambda w: {"language": "en", "next": "/"})
+    ],
+    "affiliates:home": [
+        Case(everyone(200), never_shows={"anonymous": private_contact_of("africa")})
+    ],
+    # Accounts
+    "accounts:login": [Case({**everyone(Redirect("/workspace/")), "anonymous": 200})],
+    "accounts:logout": [
+        Case(everyone(405), note="GET never signs anybody out"),
+        Case(everyone(Redirect("/accounts/login/")), method="post"),
+    ],
+    "accounts:password_change": [Case(signed_in(200))],
+    "accounts:password_change_done": [Case(signed_in(200))],
+    "accounts:password_reset": [Case(everyone(200))],
+    "accounts:password_reset_done": [Case(everyone(200))],
+    "accounts:password_reset_confirm": [
+        Case(
+            everyone(Redirect("/accounts/password/reset/")),
+            kwargs=lambda w: {"uidb64": w.reset_uid, "token": w.reset_token},
+            note="a valid link redirects to the set-password form",
+        ),
+        Case(everyone(200), kwargs=lambda w: {"uidb64": w.reset_uid, "token": "1-bad"}),
+    ],
+    "accounts:password_reset_complete": [Case(everyone(200))],
+    # Workspace
+    "workspace:dashboard": [Case(signed_in(200), never_shows=NO_OTHER_REGION)],
+    "workspace:affiliate_list": [Case(signed_in(200), never_shows=NO_OTHER_REGION)],
+    "workspace:affiliate_detail": [
+        Case(region_of("south_asia"), kwargs=slug_of("south_asia")),
+        Case(region_of("africa"), kwargs=slug_of("africa")),
+        Case(signed_in(404), kwargs=lambda w: {"slug": "no-such-affiliate"}),
+    ],
+    "workspace:affiliate_edit": [
+        Case(region_of("south_asia"), kwargs=slug_of("south_asia")),
+        Case(region_of("africa"), kwargs=slug_of("africa")),
+        Case(
+            {**region_of("africa"), "coordinator_south_asia": 404},
+            kwargs=slug_of("africa"),
+            method="post",
+            data=lambda w: {"name": "Taken over"},
+            note="an incomplete POST: the form again (200) for those who may edit, 404 otherwise",
+        ),
+    ],
+    "workspace:declarations_current": [Case(signed_in(Redirect("/workspace/declarations/")))],
+    "workspace:declarations": [
+        Case(signed_in(200), kwargs=lambda w: {"year": w.year}, never_shows=NO_OTHER_REGION),
+        Case(signed_in(404), kwargs=lambda w: {"year": w.year + 1}, note="future year"),
+    ],
+    "workspace:declarations_template": [
+        Case(signed_in(200), kwargs=lambda w: {"year": w.year}, never_shows=NO_OTHER_REGION)
+    ],
+    "workspace:export": [Case(signed_in(200), never_shows=NO_OTHER_REGION)],
+}
+
+# The admin: a rule instead of rows. Everybody who is not staff is sent to the admin's login
+# page; staff and superusers get the page, except where noted.
+ADMIN_MODEL_VIEW = re.compile(r"^admin:(?P<app>[a-z]+)_(?P<model>[a-z]+)_(?P<view>[a-z_]+)$")
+ADMIN_OBJECT_VIEWS = {"change", "delete", "history"}
+
+
+def admin_object(w: World, app: str, model: str):
+    model_class = next(m for m in admin.site._registry if m._meta.label_lower == f"{app}.{model}")
+    return model_class.objects.order_by("pk").first()
+
+
+def admin_cases(key: str, route: str) -> list[Case]:
+    staff_only = {**everyone(ADMIN_LOGIN)}
+
+    def staff(expected) -> Expect:
+        return {**staff_only, "staff": expected, "superuser": expected}
+
+    special = {
+        "admin:index": [Case(staff(200))],
+        "admin:login": [
+            Case(
+                {**everyone(200), "staff": Redirect("/admin/"), "superuser": Redirect("/admin/")},
+                note="a signed-in non-staff user sees the form with 'not authorised'",
+            )
+        ],
+        "admin:logout": [
+            Case(
+                {**everyone(Redirect("/admin/")), "staff": 405, "superuser": 405},
+                note="GET does not sign out; non-staff are sent to the admin index (then login)",
+            ),
+        ],
+        "admin:password_change": [Case(staff(200))],
+        "admin:password_change_done": [Case(staff(200))],
+        "admin:jsi18n": [Case(staff(200))],
+        "admin:autocomplete": [Case(staff(403), note="403 without its query parameters")],
+        "admin:app_list": [Case(staff(200), kwargs=lambda w: {"app_label": "affiliates"})],
+        "admin:view_on_site": [
+            Case(
+                # 302 to the public page once Affiliate has one, 404 until then.
+                staff(302 if hasattr(Affiliate, "get_absolute_url") else 404),
+                kwargs=lambda w: {
+                    "content_type_id": ContentType.objects.get_for_model(Affiliate).pk,
+                    "object_id": w.affiliate["south_asia"].pk,
+                },
+            )
+        ],
+        "admin:auth_user_password_change": [
+            Case(staff(200), kwargs=lambda w: {"id": w.users["coordinator_south_asia"].pk})
+        ],
+    }
+    if key in special:
+        return special[key]
+    if key == "admin:<unnamed admin/(?P<url>.*)$>":
+        return [Case(staff(404), path=lambda w: "/admin/no-such-page/")]
+    unnamed_object = re.match(r"^admin:<unnamed admin/([a-z]+)/([a-z]+)/<path:object_id>/>$", key)
+    if unnamed_object:
+        app, model = unnamed_object.groups()
+        return [
+            Case(
+                staff(Redirect(f"/admin/{app}/{model}/")),
+                path=lambda w: f"/admin/{app}/{model}/{admin_object(w, app, model).pk}/",
+                note="the old object URL redirects to the change page",
+            )
+        ]
+    match = ADMIN_MODEL_VIEW.match(key)
+    if match:
+        app, model, view = match.groups()
+        if view in ADMIN_OBJECT_VIEWS:
+            return [
+                Case(staff(200), kwargs=lambda w: {"object_id": admin_object(w, app, model).pk})
+            ]
+        return [Case(staff(200))]
+    raise KeyError(key)
+
+
+def url_patterns(patterns=None, prefix="", namespace=None):
+    """(key, route) of every pattern: 'namespace:name', or 'namespace:<unnamed route>'."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            name = pattern.name or f"<unnamed {route}>"
+            yield (f"{namespace}:{name}" if namespace else name), route
+
+
+def cases_for(key: str, route: str) -> list[Case]:
+    if key in MATRIX:
+        return MATRIX[key]
+    if key.startswith("admin:"):
+        return admin_cases(key, route)
+    raise KeyError(key)
+
+
+def test_every_url_pattern_has_an_entry():
+    keys = dict(url_patterns())
+    missing = []
+    for key, route in keys.items():
+        try:
+            cases_for(key, route)
+        except KeyError:
+            missing.append(f"{key}  ({route})")
+    assert not missing, "URL patterns without an access-matrix entry:\n" + "\n".join(missing)
+    stale = sorted(set(MATRIX) - set(keys))
+    assert not stale, f"Access-matrix entries for URL patterns that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(
+    south_asia, africa, coordinator_south_asia, coordinator_africa, staff_user, superuser
+) -> World:
+    sector = SectorFactory()
+    affiliates = {
+        "south_asia": AffiliateFactory(
+            region=south_asia, country="IN", contact_name="Private Contact SA", sectors=[sector]
+        ),
+        "africa": AffiliateFactory(region=africa, country="KE", contact_name="Private Contact AF"),
+    }
+    AffiliateFactory(region=south_asia, country="NP", status=Status.APPLIED)
+    forgetful = UserFactory(username="forgetful", coordinates=[south_asia])
+    for affiliate in affiliates.values():
+        DeclarationFactory(affiliate=affiliate, year=timezone.now().year - 1)
+    return World(
+        users={
+            "coordinator_south_asia": coordinator_south_asia,
+            "coordinator_africa": coordinator_africa,
+            "staff": staff_user,
+            "superuser": superuser,
+        },
+        affiliate=affiliates,
+        year=timezone.now().year,
+        # Somebody who never signs in here: signing in changes last_login, voiding the token.
+        reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
+        reset_token=default_token_generator.make_token(forgetful),
+    )
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def check(response, expected) -> str | None:
+    """None if the answer is the expected one, else what it was."""
+    if isinstance(expected, Redirect):
+        location = response.get("Location", "")
+        if response.status_code == 302 and location.startswith(expected.to):
+            return None
+        return f"{response.status_code} {location}".strip()
+    if response.status_code == expected:
+        return None
+    return f"{response.status_code} {response.get('Location', '')}".strip()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_expected(role, world):
+    requested, wrong = 0, []
+    client = Client()
+    for key, route in url_patterns():
+        for case in cases_for(key, route):
+            # One client per role; signed in again after a case that signed it out.
+            if role != "anonymous" and "_auth_user_id" not in client.session:
+                client.force_login(world.users[role])
+            url = case.path(world) if case.path else reverse(key, kwargs=case.kwargs(world))
+            response = getattr(client, case.method)(url, case.data(world))
+            requested += 1
+            expected = case.expect[role]
+            problem = check(response, expected)
+            if problem:
+                wrong.append(
+                    f"{case.method.upper()} {url} [{key}]: expected {expected}, got {problem}"
+                )
+            secret = case.never_shows.get(role)
+            if secret and secret(world) in body(response):
+                wrong.append(f"{case.method.upper()} {url} [{key}]: shows {secret(world)!r}")
+    assert requested >= len(dict(url_patterns()))
+    assert not wrong, f"{len(wrong)} of {requested} answers wrong for {role}:\n" + "\n".join(wrong)

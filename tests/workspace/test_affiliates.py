@@ -1,0 +1,120 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from affiliates.models import Status
+from tests.factories import AffiliateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_every_status_with_private_contacts(
+    client, coordinator_south_asia, sewa, kenya_union, south_asia
+):
+    AffiliateFactory(region=south_asia, name="Rejected Group", status=Status.REJECTED)
+    client.force_login(coordinator_south_asia)
+
+    html = client.get(reverse("workspace:affiliate_list")).content.decode()
+
+    assert "Sewa Bharat Home Workers" in html
+    assert "Asha&#x27;s Private Contact" in html
+    assert "Rejected Group" in html
+    assert "Nairobi" not in html
+
+
+def test_the_list_is_searchable_and_filterable(client, coordinator_south_asia, sewa, south_asia):
+    AffiliateFactory(region=south_asia, name="Kathmandu Weavers", country="NP", status="applied")
+    client.force_login(coordinator_south_asia)
+    url = reverse("workspace:affiliate_list")
+
+    by_name = client.get(url, {"q": "kathmandu"}).context["page"].object_list
+    by_contact = client.get(url, {"q": "private contact"}).context["page"].object_list
+    by_status = client.get(url, {"status": "applied"}).context["page"].object_list
+
+    assert [a.name for a in by_name] == ["Kathmandu Weavers"]
+    assert [a.name for a in by_contact] == ["Sewa Bharat Home Workers"]
+    assert [a.name for a in by_status] == ["Kathmandu Weavers"]
+
+
+def test_the_region_filter_offers_only_the_users_regions(
+    client, coordinator_south_asia, south_asia, africa
+):
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(reverse("workspace:affiliate_list"), {"region": "africa"})
+
+    # Another region's slug is not a valid choice: the filter refuses it, nothing leaks.
+    assert list(response.context["filter"].form.fields["region"].queryset) == [south_asia]
+    assert "region" in response.context["filter"].form.errors
+
+
+def test_the_list_is_paginated_in_a_fixed_number_of_queries(
+    client, coordinator_south_asia, south_asia, django_assert_num_queries
+):
+    AffiliateFactory.create_batch(60, region=south_asia)
+    client.force_login(coordinator_south_asia)
+    client.get(reverse("workspace:affiliate_list"))
+
+    # session, user, regions for the filter's choices, count, the page (with regions)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("workspace:affiliate_list"), {"page": 2})
+    assert len(response.context["page"].object_list) == 10
+
+
+def test_the_detail_shows_private_contacts_declarations_and_status_history(
+    client, coordinator_south_asia, sewa
+):
+    sewa.declarations.create(year=2024, women=900, men=12, total=912)
+    sewa.status_changes.create(from_status="", to_status="affiliated", comment="Welcome")
+    client.force_login(coordinator_south_asia)
+
+    html = client.get(reverse("workspace:affiliate_detail", args=[sewa.slug])).content.decode()
+
+    assert "Asha&#x27;s Private Contact" in html
+    assert "private.person@example.org" in html
+    assert "912" in html
+    assert "Welcome" in html
+
+
+def test_another_regions_affiliate_is_not_found(client, coordinator_south_asia, kenya_union):
+    client.force_login(coordinator_south_asia)
+
+    for name in ("workspace:affiliate_detail", "workspace:affiliate_edit"):
+        assert client.get(reverse(name, args=[kenya_union.slug])).status_code == 404
+    response = client.post(
+        reverse("workspace:affiliate_edit", args=[kenya_union.slug]), {"name": "Taken over"}
+    )
+    assert response.status_code == 404
+    kenya_union.refresh_from_db()
+    assert kenya_union.name == "Nairobi Home Workers Union"
+
+
+def test_the_export_has_the_regions_affiliates_with_private_contacts(
+    client, coordinator_south_asia, sewa, kenya_union
+):
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(reverse("workspace:export"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["name"] for row in rows] == ["Sewa Bharat Home Workers"]
+    assert rows[0]["contact_name"] == "Asha's Private Contact"
+
+
+def test_the_export_cannot_run_a_formula_in_a_spreadsheet(client, coordinator_south_asia, sewa):
+    sewa.contact_name = '=HYPERLINK("http://evil.example","click")'
+    sewa.city = "+1 district"
+    sewa.save()
+    client.force_login(coordinator_south_asia)
+
+    text = b"".join(client.get(reverse("workspace:export")).streaming_content).decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(text)))
+
+    assert row["contact_name"].startswith("'=")
+    assert row["city"] == "'+1 district"

@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from affiliates.models import Status
+from tests.factories import AffiliateFactory, DeclarationFactory
+
+pytestmark = pytest.mark.django_db
+LAST_YEAR = timezone.now().year - 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("workspace:dashboard"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login") + "?next=/workspace/"
+
+
+def test_a_coordinator_sees_their_regions_figures_only(
+    client, coordinator_south_asia, south_asia, africa
+):
+    AffiliateFactory.create_batch(2, region=south_asia, status=Status.APPLIED)
+    DeclarationFactory(affiliate=AffiliateFactory(region=south_asia), year=LAST_YEAR)
+    AffiliateFactory(region=south_asia, name="Undeclared Group")
+    AffiliateFactory.create_batch(3, region=africa, country="KE", status=Status.APPLIED)
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(reverse("workspace:dashboard"))
+
+    overview = response.context["overview"]
+    assert {s: n for s, _label, n in overview.by_status}[Status.APPLIED] == 2
+    assert overview.waiting == 2  # applications waiting for the coordinator
+    assert overview.missing_count == 1
+    assert [a.name for a in overview.missing] == ["Undeclared Group"]
+    html = response.content.decode()
+    assert "2 applications wait for your review." in html
+    assert "Undeclared Group" in html
+
+
+def test_staff_see_recommended_applications_and_can_pick_a_region(
+    client, staff_user, south_asia, africa
+):
+    AffiliateFactory(region=south_asia, status=Status.RECOMMENDED)
+    AffiliateFactory(region=africa, country="KE", status=Status.RECOMMENDED)
+    AffiliateFactory(region=africa, country="KE", status=Status.APPLIED)
+    client.force_login(staff_user)
+
+    everywhere = client.get(reverse("workspace:dashboard")).context["overview"]
+    africa_only = client.get(reverse("workspace:dashboard"), {"region": "africa"}).context[
+        "overview"
+    ]
+
+    assert everywhere.waiting == 2
+    assert africa_only.waiting == 1
+
+
+def test_the_latest_changes_list_the_regions_edits(
+    client, coordinator_south_asia, south_asia, africa
+):
+    AffiliateFactory(region=south_asia, name="Seen Here")
+    AffiliateFactory(region=africa, country="KE", name="Not Seen Here")
+    client.force_login(coordinator_south_asia)
+
+    html = client.get(reverse("workspace:dashboard")).content.decode()
+
+    assert "Seen Here" in html
+    assert "Not Seen Here" not in html
+
+
+def test_the_dashboard_takes_a_fixed_number_of_queries(
+    client, coordinator_south_asia, south_asia, django_assert_num_queries
+):
+    AffiliateFactory.create_batch(15, region=south_asia)
+    client.force_login(coordinator_south_asia)
+    client.get(reverse("workspace:dashboard"))  # warm the session
+
+    # session, user, (session expiry middleware has no query), regions, counts by status,
+    # missing declarations (list), its count, latest changes with their users
+    with django_assert_num_queries(7):
+        client.get(reverse("workspace:dashboard"))

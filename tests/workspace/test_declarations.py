@@ -1,0 +1,183 @@
+"""The yearly table: every affiliate of the region in one form, saved all together or not at all."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from affiliates.models import MembershipDeclaration, Status
+from tests.factories import AffiliateFactory, DeclarationFactory
+
+pytestmark = pytest.mark.django_db
+YEAR = timezone.now().year
+
+
+@pytest.fixture
+def region_affiliates(south_asia):
+    return [
+        AffiliateFactory(region=south_asia, name="A Union"),
+        AffiliateFactory(region=south_asia, name="B Cooperative", country="NP"),
+        AffiliateFactory(region=south_asia, name="C Group", status=Status.SUSPENDED),
+    ]
+
+
+def url(year=YEAR):
+    return reverse("workspace:declarations", args=[year])
+
+
+def post_table(client, affiliates, rows, year=YEAR):
+    """rows: one (women, men, total) per affiliate; "" for an empty cell."""
+    data = {
+        "rows-TOTAL_FORMS": len(affiliates),
+        "rows-INITIAL_FORMS": len(affiliates),
+        "rows-MIN_NUM_FORMS": 0,
+        "rows-MAX_NUM_FORMS": 1000,
+    }
+    for index, (affiliate, (women, men, total)) in enumerate(zip(affiliates, rows, strict=True)):
+        data |= {
+            f"rows-{index}-reference": affiliate.reference,
+            f"rows-{index}-women": women,
+            f"rows-{index}-men": men,
+            f"rows-{index}-total": total,
+        }
+    return client.post(url(year), data)
+
+
+def test_the_table_lists_the_regions_members_prefilled(
+    client, coordinator_south_asia, region_affiliates, africa
+):
+    DeclarationFactory(affiliate=region_affiliates[0], year=YEAR, women=70, men=5, total=80)
+    AffiliateFactory(region=region_affiliates[0].region, name="Z Applicant", status="applied")
+    AffiliateFactory(region=africa, country="KE", name="Kenyan Union")
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(url())
+
+    names = [affiliate.name for _form, affiliate in response.context["rows"]]
+    assert names == ["A Union", "B Cooperative", "C Group"]
+    first = response.context["rows"][0][0]
+    assert (first["women"].value(), first["men"].value(), first["total"].value()) == (70, 5, 80)
+    html = response.content.decode()
+    assert 'value="80"' in html
+    assert "Kenyan Union" not in html
+
+
+def test_the_table_takes_a_fixed_number_of_queries(
+    client, coordinator_south_asia, south_asia, django_assert_num_queries
+):
+    for affiliate in AffiliateFactory.create_batch(30, region=south_asia):
+        DeclarationFactory(affiliate=affiliate, year=YEAR)
+    client.force_login(coordinator_south_asia)
+    client.get(url())
+
+    # session, user, regions, affiliates, their declarations for the year
+    with django_assert_num_queries(5):
+        client.get(url())
+
+
+def test_one_submit_saves_every_row_and_updates_the_figures(
+    client, coordinator_south_asia, region_affiliates
+):
+    client.force_login(coordinator_south_asia)
+
+    response = post_table(client, region_affiliates, [(100, 3, ""), (40, 0, 45), ("", "", "")])
+
+    assert response.status_code == 302
+    a, b, c = region_affiliates
+    for affiliate in region_affiliates:
+        affiliate.refresh_from_db()
+    assert (a.members_total, a.members_year) == (103, YEAR)
+    assert (b.members_women, b.members_total) == (40, 45)
+    assert not c.declarations.exists()  # an empty row is "not yet"
+    assert a.declarations.get().recorded_by == coordinator_south_asia
+    assert "2 declarations" in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (("many", 3, ""), "Enter a whole number."),
+        ((-1, 3, ""), "greater than or equal to 0"),
+        ((10, 10, 15), "The total cannot be less than women plus men."),
+        ((10, "", ""), "Enter both women and men"),
+    ],
+    ids=["non-numeric", "negative", "total-below-sum", "half-empty"],
+)
+def test_a_bad_row_saves_nothing_and_is_marked(
+    client, coordinator_south_asia, region_affiliates, row, message
+):
+    client.force_login(coordinator_south_asia)
+
+    response = post_table(client, region_affiliates, [(100, 3, ""), row, (5, 0, "")])
+
+    assert response.status_code == 400
+    assert not MembershipDeclaration.objects.exists()
+    forms = response.context["formset"].forms
+    assert not forms[0].errors and not forms[2].errors
+    assert message in str(forms[1].errors)
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert 'class="table-danger"' in html
+
+
+def test_a_future_year_has_no_page(client, coordinator_south_asia, region_affiliates):
+    client.force_login(coordinator_south_asia)
+
+    assert client.get(url(YEAR + 1)).status_code == 404
+    assert post_table(client, region_affiliates, [(1, 1, "")] * 3, year=YEAR + 1).status_code == 404
+    assert not MembershipDeclaration.objects.exists()
+
+
+def test_a_row_for_another_regions_affiliate_is_refused(
+    client, coordinator_south_asia, region_affiliates, africa
+):
+    kenyan = AffiliateFactory(region=africa, country="KE")
+    client.force_login(coordinator_south_asia)
+
+    response = post_table(client, [region_affiliates[0], kenyan], [(1, 1, ""), (2, 2, "")])
+
+    assert response.status_code == 400
+    assert "not one of your region" in response.content.decode()
+    assert not MembershipDeclaration.objects.exists()
+
+
+def test_a_past_years_declaration_does_not_replace_newer_figures(
+    client, coordinator_south_asia, region_affiliates
+):
+    a = region_affiliates[0]
+    DeclarationFactory(affiliate=a, year=YEAR, women=500, men=0, total=500)
+    client.force_login(coordinator_south_asia)
+
+    post_table(client, region_affiliates, [(7, 0, ""), ("", "", ""), ("", "", "")], year=YEAR - 2)
+
+    a.refresh_from_db()
+    assert (a.members_total, a.members_year) == (500, YEAR)
+    assert a.declarations.get(year=YEAR - 2).total == 7
+
+
+def test_staff_pick_the_region_of_the_table(client, staff_user, region_affiliates, africa):
+    AffiliateFactory(region=africa, country="KE", name="Kenyan Union")
+    client.force_login(staff_user)
+
+    response = client.get(url(), {"region": "africa"})
+
+    assert [a.name for _f, a in response.context["rows"]] == ["Kenyan Union"]
+
+
+def test_a_region_too_big_for_one_table_is_sent_to_the_upload(
+    client, coordinator_south_asia, region_affiliates, monkeypatch
+):
+    monkeypatch.setattr("workspace.views.DECLARATION_TABLE_MAX_ROWS", 2)
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(url())
+
+    assert response.context["rows"] == []
+    assert "use the spreadsheet upload" in response.content.decode()
+
+
+def test_this_years_page_keeps_the_chosen_region(client, staff_user, africa):
+    client.force_login(staff_user)
+
+    response = client.get(reverse("workspace:declarations_current"), {"region": "africa"})
+
+    assert response.url == url() + "?region=africa"

@@ -1,0 +1,40 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from affiliates.models import Affiliate, OrganisationType, Status
+from regions.models import Region
+
+
+class WorkspaceAffiliateFilter(django_filters.FilterSet):
+    """Search and filters of the workspace's affiliate list (and of its CSV export)."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    organisation_type = django_filters.ChoiceFilter(
+        choices=OrganisationType.choices, label=_("Type of organisation")
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.none(), to_field_name="slug", label=_("Regional network")
+    )
+
+    class Meta:
+        model = Affiliate
+        fields = ["q", "status", "organisation_type", "region"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["region"].queryset = Region.objects.coordinated_by(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(acronym__icontains=value)
+            | Q(city__icontains=value)
+            | Q(reference__iexact=value)
+            | Q(contact_name__icontains=value)
+            | Q(contact_email__icontains=value)
+        )

@@ -1,0 +1,105 @@
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
+
+from affiliates.models import Affiliate, OrganisationType
+from affiliates.services import AFFILIATE_EDITABLE_FIELDS
+from regions.models import Region, RegionCountry
+
+
+class AffiliateEditForm(forms.Form):
+    """The workspace's edit form: the model's fields, with choices cut to the editor's regions.
+
+    A plain Form (not a ModelForm): region follows from country inside `affiliate_update`, so
+    validating a half-updated instance here would report a spurious country/region mismatch.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, affiliate: Affiliate, user, **kwargs):
+        initial = model_to_dict(affiliate, fields=[*AFFILIATE_EDITABLE_FIELDS, "sectors"])
+        initial["version"] = affiliate.updated_at.isoformat()
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(
+            fields_for_model(
+                Affiliate,
+                fields=[*AFFILIATE_EDITABLE_FIELDS, "sectors"],
+                widgets={
+                    "sectors": forms.CheckboxSelectMultiple,
+                    "description": forms.Textarea(attrs={"rows": 4}),
+                },
+            )
+        )
+        # Only countries of regions this user coordinates: an affiliate cannot be moved away.
+        countries = set(
+            RegionCountry.objects.filter(
+                region__in=Region.objects.coordinated_by(user)
+            ).values_list("country", flat=True)
+        )
+        self.fields["country"].choices = [
+            (code, name) for code, name in self.fields["country"].choices if code in countries
+        ]
+        self.fields["parent_network"].queryset = (
+            Affiliate.objects.visible_to(user)
+            .filter(organisation_type=OrganisationType.NETWORK)
+            .exclude(pk=affiliate.pk)
+            | Affiliate.objects.filter(pk=affiliate.parent_network_id)
+        ).distinct()
+
+    def clean_version(self):
+        try:
+            return datetime.fromisoformat(self.cleaned_data["version"])
+        except ValueError:
+            raise ValidationError(_("The form is damaged; open the record again.")) from None
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version")
+        data.pop("sectors")
+        return data
+
+
+class DeclarationRowForm(forms.Form):
+    """One affiliate's row in the yearly table; all three counts empty means "not yet"."""
+
+    reference = forms.CharField(widget=forms.HiddenInput)
+    women = forms.IntegerField(label=_("Women"), min_value=0, required=False)
+    men = forms.IntegerField(label=_("Men"), min_value=0, required=False)
+    total = forms.IntegerField(
+        label=_("Total"), min_value=0, required=False, help_text=_("Empty: women plus men.")
+    )
+
+    def clean(self):
+        data = super().clean()
+        women, men, total = data.get("women"), data.get("men"), data.get("total")
+        if self.errors:
+            return data
+        if women is None and men is None and total is None:
+            data["empty"] = True
+            return data
+        if women is None or men is None:
+            raise ValidationError(_("Enter both women and men (zero if none)."))
+        if total is not None and total < women + men:
+            self.add_error("total", _("The total cannot be less than women plus men."))
+        return data
+
+
+# One table holds at most this many rows (4 fields each, within DATA_UPLOAD_MAX_NUMBER_FIELDS);
+# a bigger region records its declarations with the CSV upload.
+DECLARATION_TABLE_MAX_ROWS = 2000
+DeclarationFormSet = forms.formset_factory(
+    DeclarationRowForm,
+    extra=0,
+    max_num=DECLARATION_TABLE_MAX_ROWS,
+    absolute_max=DECLARATION_TABLE_MAX_ROWS,
+)
+
+
+class DeclarationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: reference, name, year, women, men, total. UTF-8."),
+    )

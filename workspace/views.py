@@ -1,0 +1,330 @@
+"""The coordinators' workspace. Every read goes through Affiliate.objects.visible_to(user) and
+every write through editable_by(user) and a service: another region's record is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from affiliates.csv_files import (
+    CSVRejected,
+    affiliates_private_rows,
+    csv_lines,
+    declarations_csv_parse,
+    declarations_template_rows,
+)
+from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate, MembershipDeclaration
+from affiliates.selectors import (
+    DECLARING_STATUSES,
+    affiliate_change_history,
+    workspace_overview,
+)
+from affiliates.services import (
+    AffiliateEditConflict,
+    DeclarationBatchError,
+    DeclarationRow,
+    affiliate_update,
+    declarations_record,
+)
+from regions.models import Region
+
+from .filters import WorkspaceAffiliateFilter
+from .forms import (
+    DECLARATION_TABLE_MAX_ROWS,
+    AffiliateEditForm,
+    DeclarationFormSet,
+    DeclarationUploadForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _regions(request) -> tuple[list[Region], Region | None]:
+    """The user's regions, and the one chosen with ?region=<slug> (None: all of them)."""
+    regions = list(Region.objects.coordinated_by(request.user))
+    slug = request.GET.get("region")
+    chosen = next((r for r in regions if r.slug == slug), None) if slug else None
+    return regions, chosen
+
+
+def _affiliate_for(request, slug: str, *, edit: bool = False) -> Affiliate:
+    """The affiliate if this user may see (or edit) it; 404 otherwise, never a hint."""
+    scope = Affiliate.objects.editable_by if edit else Affiliate.objects.visible_to
+    return get_object_or_404(scope(request.user).select_related("region"), slug=slug)
+
+
+@login_required
+def dashboard(request):
+    regions, chosen = _regions(request)
+    shown = [chosen] if chosen else regions
+    affiliates = Affiliate.objects.visible_to(request.user).filter(region__in=shown)
+    overview = workspace_overview(
+        request.user, affiliates, region_ids=[region.pk for region in shown]
+    )
+    return render(
+        request,
+        "workspace/dashboard.html",
+        {"regions": regions, "chosen": chosen, "overview": overview},
+    )
+
+
+@login_required
+def affiliate_list(request):
+    base = Affiliate.objects.visible_to(request.user).select_related("region")
+    filterset = WorkspaceAffiliateFilter(request.GET, queryset=base, user=request.user)
+    page = Paginator(filterset.qs.order_by("name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workspace/affiliate_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def affiliate_detail(request, slug):
+    affiliate = _affiliate_for(request, slug)
+    return render(
+        request,
+        "workspace/affiliate_detail.html",
+        {
+            "affiliate": affiliate,
+            "declarations": affiliate.declarations.select_related("recorded_by"),
+            "status_changes": affiliate.status_changes.select_related("actor"),
+            "history": affiliate_change_history(affiliate),
+            "sectors": affiliate.sectors.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliate_edit(request, slug):
+    affiliate = _affiliate_for(request, slug, edit=True)
+    form = AffiliateEditForm(request.POST or None, affiliate=affiliate, user=request.user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            affiliate_update(
+                affiliate=affiliate,
+                updated_by=request.user,
+                seen_updated_at=form.cleaned_data["version"],
+                sectors=form.cleaned_data["sectors"],
+                **form.changes(),
+            )
+        except AffiliateEditConflict as conflict:
+            who = conflict.current.history.first().history_user if conflict.current else None
+            form.add_error(
+                None,
+                _(
+                    "Someone else (%(who)s) saved this record at %(when)s, after you opened it. "
+                    "Your changes were NOT saved, so as not to overwrite theirs. Open the record "
+                    "again to see their changes, then make yours."
+                )
+                % {
+                    "who": who or _("unknown"),
+                    "when": timezone.localtime(conflict.current.updated_at).strftime(
+                        "%Y-%m-%d %H:%M:%S"
+                    ),
+                },
+            )
+            status = 409
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The changes to %(name)s are saved.") % {"name": affiliate})
+            return redirect("workspace:affiliate_detail", slug=affiliate.slug)
+    return render(
+        request,
+        "workspace/affiliate_edit.html",
+        {"affiliate": affiliate, "form": form},
+        status=status,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def export_csv(request):
+    base = Affiliate.objects.visible_to(request.user)
+    filterset = WorkspaceAffiliateFilter(request.GET, queryset=base, user=request.user)
+    response = StreamingHttpResponse(
+        csv_lines(affiliates_private_rows(filterset.qs.order_by("name", "pk"))),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="affiliates-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Declarations -------------------------------------------------------------------------------
+
+
+def _declaration_region(request, year: int):
+    """The user's regions and the one whose declarations are shown (chosen, or the first)."""
+    if not EARLIEST_DECLARATION_YEAR <= year <= timezone.now().year:
+        raise Http404(_("Declarations are recorded for past and current years only."))
+    regions, chosen = _regions(request)
+    return regions, chosen or (regions[0] if regions else None)
+
+
+def _declaring(request, region):
+    """The region's affiliates that declare their membership, as this user may see them."""
+    return (
+        Affiliate.objects.visible_to(request.user)
+        .filter(region=region, status__in=DECLARING_STATUSES)
+        .order_by("name", "pk")
+    )
+
+
+def _declared(year: int, affiliate_ids) -> dict[int, tuple[int, int, int]]:
+    rows = MembershipDeclaration.objects.filter(year=year, affiliate_id__in=affiliate_ids)
+    return {
+        pk: (w, m, t) for pk, w, m, t in rows.values_list("affiliate_id", "women", "men", "total")
+    }
+
+
+@login_required
+def declarations_current(request):
+    url = reverse("workspace:declarations", args=[timezone.now().year])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declarations(request, year):
+    regions, region = _declaration_region(request, year)
+    affiliates = []
+    if region is not None:
+        affiliates = list(_declaring(request, region)[: DECLARATION_TABLE_MAX_ROWS + 1])
+    too_many = len(affiliates) > DECLARATION_TABLE_MAX_ROWS
+    if too_many:
+        affiliates = []  # the page offers the upload only
+    declared = _declared(year, [a.pk for a in affiliates]) if affiliates else {}
+    by_reference = {a.reference: a for a in affiliates}
+    initial = [
+        dict(
+            reference=a.reference,
+            **dict(zip(("women", "men", "total"), declared.get(a.pk, ()), strict=False)),
+        )
+        for a in affiliates
+    ]
+    formset = DeclarationFormSet(initial=initial, prefix="rows")
+    upload = DeclarationUploadForm()
+    upload_errors: list[str] = []
+    if request.method == "POST" and "upload" in request.POST:
+        upload = DeclarationUploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            try:
+                declaring = _declaring(request, region)
+                rows = declarations_csv_parse(
+                    upload.cleaned_data["file"],
+                    year=year,
+                    find_affiliates=lambda refs: {
+                        a.reference: a for a in declaring.filter(reference__in=refs)
+                    },
+                )
+                written = declarations_record(year=year, rows=rows, recorded_by=request.user)
+            except CSVRejected as rejected:
+                upload_errors = rejected.errors
+            except DeclarationBatchError as refused:
+                upload_errors = [
+                    f"{rows[i].affiliate.name}: {' '.join(e.messages)}"
+                    for i, e in refused.errors.items()
+                ]
+            else:
+                return _declarations_saved(request, year, region, written)
+    elif request.method == "POST":
+        formset = DeclarationFormSet(request.POST, initial=initial, prefix="rows")
+        if formset.is_valid():
+            rows, forms_of_rows = _formset_rows(formset, by_reference)
+            if rows is not None:
+                try:
+                    written = declarations_record(year=year, rows=rows, recorded_by=request.user)
+                except DeclarationBatchError as refused:
+                    for index, error in refused.errors.items():
+                        forms_of_rows[index].add_error(None, error.messages)
+                else:
+                    return _declarations_saved(request, year, region, written)
+    rows = [(form, by_reference.get(form["reference"].value())) for form in formset]
+    return render(
+        request,
+        "workspace/declarations.html",
+        {
+            "year": year,
+            "years": range(timezone.now().year, timezone.now().year - 5, -1),
+            "regions": regions,
+            "region": region,
+            "formset": formset,
+            "rows": rows,
+            "too_many": too_many,
+            "upload": upload,
+            "upload_errors": upload_errors,
+        },
+        # 400 tells tests and tools the submission was refused; browsers show the page as usual.
+        status=400 if upload_errors or upload.errors or formset.total_error_count() else 200,
+    )
+
+
+def _formset_rows(formset, by_reference):
+    """DeclarationRows from a valid formset, or None after marking unknown rows."""
+    rows, forms_of_rows, ok = [], [], True
+    for form in formset:
+        affiliate = by_reference.get(form.cleaned_data.get("reference"))
+        if affiliate is None:
+            form.add_error(None, _("This affiliate is not one of your region's."))
+            ok = False
+            continue
+        if form.cleaned_data.get("empty"):
+            continue
+        rows.append(
+            DeclarationRow(
+                affiliate,
+                form.cleaned_data["women"],
+                form.cleaned_data["men"],
+                form.cleaned_data["total"],
+            )
+        )
+        forms_of_rows.append(form)
+    return (rows if ok else None), forms_of_rows
+
+
+def _declarations_saved(request, year, region, written):
+    messages.success(
+        request,
+        _("%(count)s declarations for %(year)s saved.") % {"count": written, "year": year},
+    )
+    url = f"{request.path}?region={region.slug}" if region else request.path
+    return redirect(url)
+
+
+@login_required
+def declarations_template(request, year):
+    region = _declaration_region(request, year)[1]
+    affiliates = _declaring(request, region) if region else Affiliate.objects.none()
+    declared = _declared(year, affiliates.values("pk"))
+    response = StreamingHttpResponse(
+        csv_lines(declarations_template_rows(affiliates.iterator(), year=year, declared=declared)),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"declarations-{region.slug if region else 'none'}-{year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
