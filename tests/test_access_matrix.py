@@ -19,6 +19,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -53,6 +54,7 @@ class World:
 
     users: dict
     affiliate: dict  # region key -> an affiliate of that region
+    application: dict  # region key -> an application (status applied) with a document
     year: int
     reset_uid: str
     reset_token: str
@@ -91,6 +93,14 @@ def private_contact_of(region: str) -> Callable[[World], str]:
 
 def slug_of(region: str) -> Callable[[World], dict]:
     return lambda w: {"slug": w.affiliate[region].slug}
+
+
+def reference_of(region: str) -> Callable[[World], dict]:
+    return lambda w: {"reference": w.application[region].reference}
+
+
+def application_of(region: str) -> Callable[[World], str]:
+    return lambda w: w.application[region].name
 
 
 NO_OTHER_REGION = {
@@ -153,6 +163,43 @@ MATRIX: dict[str, list[Case]] = {
         Case(signed_in(200), kwargs=lambda w: {"year": w.year}, never_shows=NO_OTHER_REGION)
     ],
     "workspace:export": [Case(signed_in(200), never_shows=NO_OTHER_REGION)],
+    # Affiliation: the public form and status page, the reviewers' queue and decisions
+    "applications:apply": [Case(everyone(200))],
+    "applications:thanks": [
+        Case(everyone(Redirect("/apply/")), note="without an application just sent")
+    ],
+    "applications:status": [Case(everyone(200))],
+    "applications:queue": [
+        Case(
+            signed_in(200),
+            never_shows={
+                "coordinator_south_asia": application_of("africa"),
+                "coordinator_africa": application_of("south_asia"),
+            },
+        )
+    ],
+    "applications:detail": [
+        Case(region_of("south_asia"), kwargs=reference_of("south_asia")),
+        Case(region_of("africa"), kwargs=reference_of("africa")),
+        Case(signed_in(404), kwargs=lambda w: {"reference": "HN-0000-0000"}),
+    ],
+    "applications:decide": [
+        Case(signed_in(405), kwargs=reference_of("south_asia"), note="POST only"),
+        Case(
+            {
+                **signed_in(Redirect("/workspace/applications/")),
+                "coordinator_africa": 404,
+            },
+            kwargs=reference_of("south_asia"),
+            method="post",
+            note="an empty decision: back to the application with a message",
+        ),
+    ],
+    "applications:document": [
+        Case(region_of("south_asia"), kwargs=reference_of("south_asia")),
+        Case(region_of("africa"), kwargs=reference_of("africa")),
+    ],
+    "applications:register": [Case(signed_in(200))],
 }
 
 # The admin: a rule instead of rows. Everybody who is not staff is sent to the admin's login
@@ -267,8 +314,16 @@ def test_every_url_pattern_has_an_entry():
 
 @pytest.fixture
 def world(
-    south_asia, africa, coordinator_south_asia, coordinator_africa, staff_user, superuser
+    south_asia,
+    africa,
+    coordinator_south_asia,
+    coordinator_africa,
+    staff_user,
+    superuser,
+    settings,
+    tmp_path,
 ) -> World:
+    settings.MEDIA_ROOT = tmp_path
     sector = SectorFactory()
     affiliates = {
         "south_asia": AffiliateFactory(
@@ -276,7 +331,15 @@ def world(
         ),
         "africa": AffiliateFactory(region=africa, country="KE", contact_name="Private Contact AF"),
     }
-    AffiliateFactory(region=south_asia, country="NP", status=Status.APPLIED)
+    applications = {
+        key: AffiliateFactory(
+            region=region,
+            name=f"Applicant of {key}",
+            status=Status.APPLIED,
+            document=ContentFile(b"%PDF-1.4 constitution", name="constitution.pdf"),
+        )
+        for key, region in [("south_asia", south_asia), ("africa", africa)]
+    }
     forgetful = UserFactory(username="forgetful", coordinates=[south_asia])
     for affiliate in affiliates.values():
         DeclarationFactory(affiliate=affiliate, year=timezone.now().year - 1)
@@ -288,6 +351,7 @@ def world(
             "superuser": superuser,
         },
         affiliate=affiliates,
+        application=applications,
         year=timezone.now().year,
         # Somebody who never signs in here: signing in changes last_login, voiding the token.
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),

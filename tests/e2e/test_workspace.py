@@ -26,6 +26,25 @@ def test_a_coordinator_records_the_years_declarations_and_sees_the_dashboard_cha
     assert status_cell.inner_text() == "2"
     assert "Nairobi" not in page.locator("main").inner_text()
 
+    # Register an organisation the region vouches for: it waits for staff as recommended.
+    page.get_by_role("link", name="Register an organisation").click()
+    page.get_by_label("Name of the organisation").fill("Lucknow Chikan Embroiderers")
+    page.get_by_label("Country").select_option("IN")
+    page.get_by_label("City or district").fill("Lucknow")
+    page.get_by_label("Type of organisation").select_option("union")
+    page.get_by_label("Sub-contracted (piece-rate) workers").check()
+    page.get_by_label("What the organisation does").fill("Chikan embroiderers in a union.")
+    page.get_by_label("Women members").fill("1800")
+    page.locator("#id_members_men").fill("12")
+    page.locator("#id_contact_name").fill("Rukhsana Begum")
+    page.get_by_label("Contact email").fill("rukhsana@example.org")
+    page.locator("#id_declaration").check()
+    page.locator("#id_comment").fill("Our member for ten years")
+    page.get_by_role("button", name="Register and recommend").click()
+    assert "Lucknow Chikan Embroiderers" in page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name="Workspace", exact=True).click()
+    assert page.locator('td[data-status="recommended"]').inner_text() == "1"
+
     page.get_by_role("link", name="Record this year's declarations").click()
     assert page.get_by_role("heading", level=1).inner_text().endswith(str(year))
     page.get_by_label("Women, Ahmedabad Weavers", exact=True).fill("1200")
