@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "affiliates",
     "applications",
     "workspace",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -218,3 +219,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Spreadsheet import and export (issue 6). Limits are checked before a file is parsed.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
+# An XLSX is a zip: the sum of its members' uncompressed sizes may not exceed this.
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 100 * 1024 * 1024)
+EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 20000)
