@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from staff.services import import_upload_get, import_upload_store
 
-from .exporting import ExportTooLarge, csv_lines, export_rows, xlsx_bytes
+from .exporting import ExportTooLarge, export_csv_chunks, xlsx_bytes
 from .importing import REFUSED, affiliates_import
 
 PREVIEW_ROWS = 500
@@ -27,7 +27,7 @@ PREVIEW_ROWS = 500
 
 def csv_response(queryset) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_lines(export_rows(queryset)), content_type="text/csv; charset=utf-8"
+        export_csv_chunks(queryset), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="affiliates-{stamp}.csv"'

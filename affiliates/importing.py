@@ -378,6 +378,31 @@ class _Planned:
     sectors_changed: bool = False
 
 
+# Checked above from data read once per file (a query per row each in full_clean()).
+_CHECKED_BY_THE_IMPORT = ["country", "region", "parent_network", "created_by", "name_key"]
+
+
+def _validate_with_model(affiliate: Affiliate, errors: list[str]) -> None:
+    """The model's own rules: every field's validation and clean().
+
+    What full_clean() does, less the parts that cost a query per row: foreign keys and the
+    covered country are checked from the maps in _Context, uniqueness and the database's check
+    constraints for the whole file. clean() runs without the region, whose rule (the region
+    must cover the country) holds by construction: the import takes the covering region.
+    """
+    region_id = affiliate.region_id
+    try:
+        affiliate.clean_fields(exclude=_CHECKED_BY_THE_IMPORT)
+        affiliate.region_id = None
+        affiliate.clean()
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            column = _COLUMN_OF_FIELD.get(field_name, field_name)
+            errors.extend(f"{column}: {message}" for message in messages)
+    finally:
+        affiliate.region_id = region_id
+
+
 def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _Planned:
     errors: list[str] = []
     values = {column: _cell(raw, column, errors) for column, raw in cells.items()}
@@ -488,13 +513,7 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
         errors.append(_constraint_message("affiliate_has_worker_category"))
     if affiliate.registration_number and not affiliate.is_registered:
         errors.append(_constraint_message("affiliate_registration_number_only_if_registered"))
-    try:
-        # The model's own field and clean() rules; uniqueness is checked for the whole file.
-        affiliate.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        for field_name, messages in error.message_dict.items():
-            column = _COLUMN_OF_FIELD.get(field_name, field_name)
-            errors.extend(f"{column}: {message}" for message in messages)
+    _validate_with_model(affiliate, errors)
 
     if existing is not None:
         changed = [a for a in TRACKED_ATTRS if before[a] != getattr(affiliate, a)]
