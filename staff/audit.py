@@ -8,6 +8,7 @@ the page size), then finds each row's predecessor in one query per table to diff
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -111,7 +112,17 @@ def _display(record, model_field, region_names) -> str:
     return str(value)
 
 
-def _diff(model, record, previous, region_names) -> list[Change]:
+def _sectors_of(records) -> dict[int, list[str]]:
+    """Sector names kept with each historical affiliate row: one query for a page."""
+    m2m_history = apps.get_model("affiliates", "HistoricalAffiliate_sectors")
+    names: dict[int, list[str]] = {}
+    rows = m2m_history.objects.filter(history_id__in=[r.history_id for r in records if r])
+    for history_id, name in rows.values_list("history_id", "sector__name"):
+        names.setdefault(history_id, []).append(name)
+    return {key: sorted(value) for key, value in names.items()}
+
+
+def _diff(model, record, previous, region_names, sectors_of) -> list[Change]:
     changes = []
     for model_field in model._meta.concrete_fields:
         if model_field.name in NOT_DIFFED or model_field.attname not in record.__dict__:
@@ -126,8 +137,8 @@ def _diff(model, record, previous, region_names) -> list[Change]:
             continue
         changes.append(Change(str(model_field.verbose_name), old, new))
     if model is Affiliate:
-        new = sorted(str(row.sector) for row in record.sectors.all())
-        old = sorted(str(row.sector) for row in previous.sectors.all()) if previous else []
+        new = sectors_of.get(record.history_id, [])
+        old = sectors_of.get(previous.history_id, []) if previous else []
         if new != old:
             changes.append(Change(str(_("sectors")), ", ".join(old) or "–", ", ".join(new)))
     return changes
@@ -141,8 +152,6 @@ def _previous_records(model, records) -> dict[int, object]:
         id__in={r.id for r in records},
         history_date__lte=max(r.history_date for r in records),
     ).order_by("id", "history_date", "history_id")
-    if model is Affiliate:
-        history = history.prefetch_related("sectors__sector")
     by_object: dict[int, list] = {}
     for row in history:
         by_object.setdefault(row.id, []).append(row)
@@ -165,8 +174,6 @@ def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=N
     for model in AUDITED:
         history = _filtered(model, user=user, region=region, since=since, until=until)
         total += history.count()
-        if model is Affiliate:
-            history = history.prefetch_related("sectors__sector")
         newest = history.order_by("-history_date", "-history_id")[:wanted]
         rows.extend((record.history_date, model, record) for record in newest)
     rows.sort(key=lambda item: item[0], reverse=True)
@@ -176,6 +183,9 @@ def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=N
     for model in AUDITED:
         records = [record for _, m, record in shown if m is model]
         previous = _previous_records(model, records)
+        sectors_of = (
+            _sectors_of(records + list(previous.values())) if model is Affiliate and records else {}
+        )
         for record in records:
             entries.append(
                 Entry(
@@ -186,7 +196,9 @@ def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=N
                     action=str(ACTIONS.get(record.history_type, record.history_type)),
                     reason=record.history_change_reason or "",
                     history_url=_history_url(model, record),
-                    changes=_diff(model, record, previous[record.history_id], region_names),
+                    changes=_diff(
+                        model, record, previous[record.history_id], region_names, sectors_of
+                    ),
                 )
             )
     entries.sort(key=lambda entry: entry.when, reverse=True)
