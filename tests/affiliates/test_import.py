@@ -294,3 +294,31 @@ def test_the_command_fails_on_a_refused_file(south_asia, tmp_path, capsys):
 
 def test_the_columns_the_export_writes_are_those_the_import_takes():
     assert COLUMNS[:4] == ["slug", "name", "acronym", "country"]
+
+
+def test_an_update_writes_every_kind_of_column(south_asia, staff_user):
+    parent = AffiliateFactory(region=south_asia, slug="parent-network")
+    affiliate = AffiliateFactory(region=south_asia, slug="kept", name="Kept")
+    header = (
+        "slug,name,country,organisation_type,piece_rate_workers,self_employed_workers,"
+        "founded_year,is_registered,registration_number,publish_contact,"
+        "publish_contact_given_on,parent_network,status\n"
+    )
+    row = "kept,Kept Renamed,NP,cooperative,no,yes,1999,yes,R-1,yes,2024-02-01,parent-network,"
+    content = csv_file(row + "affiliated", header=header)
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written, report.rows
+    affiliate.refresh_from_db()
+    assert (affiliate.name, affiliate.name_key, affiliate.country.code) == (
+        "Kept Renamed",
+        "keptrenamed",
+        "NP",
+    )
+    assert affiliate.organisation_type == "cooperative" and affiliate.founded_year == 1999
+    assert (affiliate.has_piece_rate_workers, affiliate.has_self_employed_workers) == (False, True)
+    assert (affiliate.is_registered, affiliate.registration_number) == (True, "R-1")
+    assert str(affiliate.publish_contact_given_on) == "2024-02-01"
+    assert affiliate.parent_network == parent
+    assert affiliate.history.latest().parent_network_id == parent.pk
