@@ -569,7 +569,34 @@ def _check_registry_uniqueness(planned: list[_Planned], context: _Context) -> No
 # Writing ---------------------------------------------------------------------------------------
 
 
-def _record_sector_history(historical_rows, through_rows: list) -> None:
+def _history_insert(pks: list[int], history_type: str, user, reason: str, now) -> list[tuple]:
+    """Record the affiliates' rows as they now are in their history: (history_id, id) pairs.
+
+    Writes what simple-history's bulk_history_create() writes (the tracked columns, date, user,
+    reason, type), but copies the rows inside the database with INSERT ... SELECT, which is
+    several times faster than building a historical instance per row in Python.
+    """
+    history_model = Affiliate.history.model
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in history_model.tracked_fields)
+    statement = (
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}, history_date, "
+        "history_user_id, history_change_reason, history_type) "
+        f"SELECT {columns}, %s, %s, %s, %s FROM {quote(Affiliate._meta.db_table)} "
+        "WHERE id IN ({ids}) ORDER BY id RETURNING history_id, id"
+    )
+    user_id = user.pk if user is not None else None
+    now = connection.ops.adapt_datetimefield_value(now)
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(pks, BATCH_SIZE):
+            ids = ", ".join(["%s"] * len(chunk))
+            cursor.execute(statement.format(ids=ids), [now, user_id, reason, history_type, *chunk])
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def _record_sector_history(historical_rows: list[tuple], through_rows: list) -> None:
     """simple-history's bulk helpers skip many-to-many state: record it as save() would."""
     m2m_history = apps.get_model("affiliates", "HistoricalAffiliate_sectors")
     rows_of: dict[int, list] = {}
@@ -578,13 +605,13 @@ def _record_sector_history(historical_rows, through_rows: list) -> None:
     m2m_history.objects.bulk_create(
         [
             m2m_history(
-                history_id=record.pk,
+                history_id=history_id,
                 id=row.id,
                 affiliate_id=row.affiliate_id,
                 sector_id=row.sector_id,
             )
-            for record in historical_rows
-            for row in rows_of.get(record.id, [])
+            for history_id, affiliate_id in historical_rows
+            for row in rows_of.get(affiliate_id, [])
         ],
         batch_size=BATCH_SIZE * 5,
     )
@@ -639,9 +666,7 @@ def _write(planned: list[_Planned], user, reason: str) -> None:
         ],
         batch_size=BATCH_SIZE * 5,
     )
-    history = Affiliate.history.bulk_history_create(
-        new, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
-    )
+    history = _history_insert([a.pk for a in new], "+", user, reason, now)
     _record_sector_history(history, links)
     StatusChange.objects.bulk_create(
         [
@@ -673,9 +698,7 @@ def _write(planned: list[_Planned], user, reason: str) -> None:
         ],
         batch_size=BATCH_SIZE * 5,
     )
-    history = Affiliate.history.bulk_history_create(
-        changed, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=reason
-    )
+    history = _history_insert([a.pk for a in changed], "~", user, reason, now)
     links = []
     for chunk in _chunks([a.pk for a in changed]):
         links.extend(through.objects.filter(affiliate_id__in=chunk))
