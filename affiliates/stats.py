@@ -41,6 +41,7 @@ class Figure:
     def chart(self, measure: str) -> "Chart":
         return Chart(
             title=f"{self.title}: {MEASURES[measure]}",
+            caption=str(MEASURES[measure]).capitalize(),
             bars=[(line.label, getattr(line, measure)) for line in self.lines],
         )
 
@@ -59,8 +60,9 @@ class Chart:
 
     title: str
     bars: list[tuple[str, int]]
+    caption: str = ""
     bar_height: int = 24
-    label_width: int = 260
+    label_width: int = 300
     width: int = 640
 
     @property
