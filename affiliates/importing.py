@@ -4,7 +4,7 @@ Rows match an existing affiliate by slug, or else by name and country. Each row 
 the model's own validation (`full_clean`) and the region-for-country rule; the uniqueness rules
 are checked for the whole file at once (against the registry and between rows), which keeps
 10,000 rows within seconds. Nothing is written unless every row is acceptable, and every write
-goes through simple-history's bulk helpers so the audit trail names the importing user.
+records its history (rows and sectors, as simple-history would) naming the importing user.
 """
 
 import csv

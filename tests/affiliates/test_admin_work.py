@@ -120,3 +120,23 @@ def test_the_import_screen_is_for_staff_only(client, coordinator_south_asia):
     assert client.get(url).status_code == 302
     client.force_login(coordinator_south_asia)
     assert client.get(url).url.startswith(reverse("admin:login"))
+
+
+def test_declaration_and_assignment_changelists_do_not_grow_with_the_rows(
+    client, staff_user, south_asia, django_assert_num_queries
+):
+    from tests.factories import DeclarationFactory
+
+    for year in range(2000, 2020):
+        DeclarationFactory(affiliate=AffiliateFactory(region=south_asia), year=year)
+        UserFactory(coordinates=[south_asia])
+    client.force_login(staff_user)
+
+    # 1 session, 2 user, 3-4 permissions, 5-6 counts, 7 the rows with their affiliate,
+    # 8 regions for the region filter, 9 years for the year filter.
+    with django_assert_num_queries(9):
+        client.get(reverse("admin:affiliates_membershipdeclaration_changelist"))
+    # 1 session, 2 user, 3-4 permissions, 5 regions for the filter, 6-7 counts,
+    # 8 the rows with their user and region.
+    with django_assert_num_queries(8):
+        client.get(reverse("admin:regions_coordinatorassignment_changelist"))

@@ -322,3 +322,17 @@ def test_an_update_writes_every_kind_of_column(south_asia, staff_user):
     assert str(affiliate.publish_contact_given_on) == "2024-02-01"
     assert affiliate.parent_network == parent
     assert affiliate.history.latest().parent_network_id == parent.pk
+
+
+def test_a_formula_in_an_xlsx_cell_is_refused(south_asia, staff_user):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "country", "organisation_type", "piece_rate_workers", "city"])
+    sheet.append(["Sheet Co", "IN", "union", "yes", '=HYPERLINK("http://evil.example","x")'])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = affiliates_import(content=buffer.getvalue(), filename="f.xlsx", user=staff_user)
+
+    assert report.rows[0].action == REFUSED
+    assert "looks like a spreadsheet formula" in report.rows[0].errors[0]
