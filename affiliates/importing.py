@@ -458,7 +458,9 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
 
     # The region follows from the country; a region column, if any, must agree.
     region = context.region_of_country.get(country)
-    if country and region is None:
+    if not country:
+        errors.append(_("country: write the country's two-letter ISO code, e.g. IN or KE."))
+    elif region is None:
         try:
             region_for_country(country)
         except ValidationError as error:

@@ -336,3 +336,10 @@ def test_a_formula_in_an_xlsx_cell_is_refused(south_asia, staff_user):
 
     assert report.rows[0].action == REFUSED
     assert "looks like a spreadsheet formula" in report.rows[0].errors[0]
+
+
+def test_a_row_without_a_country_is_refused(south_asia, staff_user):
+    report = affiliates_import(content=csv_file("Nowhere Co,,union,yes"), filename="f.csv")
+
+    assert report.rows[0].action == REFUSED
+    assert "two-letter ISO code" in report.rows[0].errors[0]
