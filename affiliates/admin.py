@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_actions import LIFECYCLE_ACTIONS
+from .admin_spreadsheets import AffiliateSpreadsheetMixin
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
 from .services import affiliate_refresh_membership
 
@@ -33,7 +35,8 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Affiliate)
-class AffiliateAdmin(admin.ModelAdmin):
+class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
+    # members_year is the year of the latest declaration; updated_at the last change.
     list_display = [
         "name",
         "acronym",
@@ -45,7 +48,7 @@ class AffiliateAdmin(admin.ModelAdmin):
         "members_year",
         "updated_at",
     ]
-    list_filter = ["status", "region", "organisation_type", "country"]
+    list_filter = ["status", "region", "organisation_type", "members_year", "country"]
     list_select_related = ["region"]
     search_fields = ["name", "acronym", "city", "reference", "slug"]
     date_hierarchy = "created_at"
@@ -130,6 +133,10 @@ class AffiliateAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at", "created_by"]}),
     ]
 
+    def view_on_site(self, obj):
+        # The public profile (public pages): only affiliated organisations have one.
+        return f"/affiliates/{obj.slug}/" if obj.is_public else None
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -152,7 +159,7 @@ class AffiliateAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipDeclaration)
-class MembershipDeclarationAdmin(admin.ModelAdmin):
+class MembershipDeclarationAdmin(SimpleHistoryAdmin):
     list_display = ["affiliate", "year", "women", "men", "total", "declared_on"]
     list_filter = ["year", "affiliate__region"]
     list_select_related = ["affiliate"]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "affiliates",
     "applications",
     "workspace",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -240,3 +241,10 @@ STATUS_RATE_LIMIT = env_int("STATUS_RATE_LIMIT", 10)  # wrong status look-ups pe
 # How many proxies of ours append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+
+# Spreadsheet import and export (issue 6). Limits are checked before a file is parsed.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
+# An XLSX is a zip: the sum of its members' uncompressed sizes may not exceed this.
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 100 * 1024 * 1024)
+EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 20000)

@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CoordinatorAssignment, Region, RegionCountry
 
@@ -18,23 +19,37 @@ class CoordinatorAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "country_count", "display_order"]
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "country_count", "coordinator_names", "display_order"]
     list_editable = ["display_order"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [RegionCountryInline, CoordinatorAssignmentInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(country_count=Count("countries"))
+        assignments = CoordinatorAssignment.objects.select_related("user").order_by(
+            "user__username"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(country_count=Count("countries"))
+            .prefetch_related(Prefetch("coordinator_assignments", queryset=assignments))
+        )
 
     @admin.display(description=_("countries"), ordering="country_count")
     def country_count(self, region):
         return region.country_count
 
+    @admin.display(description=_("coordinators"))
+    def coordinator_names(self, region):
+        return ", ".join(
+            a.user.get_full_name() or a.user.username for a in region.coordinator_assignments.all()
+        )
+
 
 @admin.register(CoordinatorAssignment)
-class CoordinatorAssignmentAdmin(admin.ModelAdmin):
+class CoordinatorAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["user", "region", "assigned_at"]
     list_filter = ["region"]
     list_select_related = ["user", "region"]

@@ -1,0 +1,313 @@
+"""Aggregate figures of the registry for /stats/ (public) and the staff dashboard.
+
+Every public figure starts from `Affiliate.objects.public()`, as the directory does, so the
+totals here are those of `public_figures()`.
+"""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+
+from .models import Affiliate, MembershipDeclaration, OrganisationType, Status, StatusChange
+
+FIGURES = ["regions", "types", "categories", "gender", "years"]
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    organisations: int
+    women: int
+    men: int
+    total: int
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    lines: list[Line]
+    note: str = ""
+    # Which measures the charts show: organisations and/or members (total).
+    charts: list[str] = field(default_factory=lambda: ["organisations", "total"])
+
+    def chart(self, measure: str) -> "Chart":
+        return Chart(
+            title=f"{self.title}: {MEASURES[measure]}",
+            caption=str(MEASURES[measure]).capitalize(),
+            bars=[(line.label, getattr(line, measure)) for line in self.lines],
+        )
+
+
+MEASURES = {
+    "organisations": _("organisations"),
+    "total": _("members"),
+    "women": _("women members"),
+    "men": _("men members"),
+}
+
+
+@dataclass
+class Chart:
+    """A horizontal bar chart, drawn by templates/stats/bar_chart.svg as inline SVG."""
+
+    title: str
+    bars: list[tuple[str, int]]
+    caption: str = ""
+    bar_height: int = 24
+    label_width: int = 300
+    width: int = 640
+
+    @property
+    def height(self) -> int:
+        return max(1, len(self.bars)) * self.bar_height + 8
+
+    @property
+    def drawn(self) -> list[dict]:
+        top = max((value for _, value in self.bars), default=0) or 1
+        room = self.width - self.label_width - 90
+        return [
+            {
+                "label": label,
+                "value": value,
+                "y": 4 + index * self.bar_height,
+                "text_y": 4 + index * self.bar_height + self.bar_height * 0.65,
+                "width": round(room * value / top, 1),
+                "value_x": round(self.label_width + room * value / top + 6, 1),
+            }
+            for index, (label, value) in enumerate(self.bars)
+        ]
+
+
+def _sums(queryset: QuerySet) -> dict:
+    return {
+        "organisations": Count("pk"),
+        "women": Coalesce(Sum("members_women"), 0),
+        "men": Coalesce(Sum("members_men"), 0),
+        "total": Coalesce(Sum("members_total"), 0),
+    }
+
+
+def _lines(rows, label_of) -> list[Line]:
+    return [
+        Line(
+            label=str(label_of(row)),
+            organisations=row["organisations"],
+            women=row["women"],
+            men=row["men"],
+            total=row["total"],
+        )
+        for row in rows
+    ]
+
+
+def by_region(queryset: QuerySet) -> Figure:
+    names = dict(Region.objects.values_list("pk", "name"))
+    rows = (
+        queryset.order_by()
+        .values("region")
+        .annotate(**_sums(queryset))
+        .order_by("region__display_order", "region__name")
+    )
+    return Figure(
+        "regions", str(_("By regional network")), _lines(rows, lambda r: names[r["region"]])
+    )
+
+
+def by_type(queryset: QuerySet) -> Figure:
+    rows = queryset.order_by().values("organisation_type").annotate(**_sums(queryset))
+    by_value = {row["organisation_type"]: row for row in rows}
+    ordered = [by_value[value] for value in OrganisationType.values if value in by_value]
+    labels = dict(OrganisationType.choices)
+    return Figure(
+        "types",
+        str(_("By type of organisation")),
+        _lines(ordered, lambda r: labels[r["organisation_type"]]),
+    )
+
+
+def by_category(queryset: QuerySet) -> Figure:
+    row = queryset.aggregate(
+        **{
+            f"{prefix}_{measure}": aggregate
+            for prefix, condition in (
+                ("piece", Q(has_piece_rate_workers=True)),
+                ("self", Q(has_self_employed_workers=True)),
+            )
+            for measure, aggregate in {
+                "organisations": Count("pk", filter=condition),
+                "women": Coalesce(Sum("members_women", filter=condition), 0),
+                "men": Coalesce(Sum("members_men", filter=condition), 0),
+                "total": Coalesce(Sum("members_total", filter=condition), 0),
+            }.items()
+        }
+    )
+    lines = [
+        Line(
+            label=str(label),
+            organisations=row[f"{prefix}_organisations"],
+            women=row[f"{prefix}_women"],
+            men=row[f"{prefix}_men"],
+            total=row[f"{prefix}_total"],
+        )
+        for prefix, label in (
+            ("piece", _("Sub-contracted (piece-rate) workers")),
+            ("self", _("Self-employed workers")),
+        )
+    ]
+    return Figure(
+        "categories",
+        str(_("By worker category")),
+        lines,
+        note=str(_("An organisation with both kinds of members counts in both rows.")),
+    )
+
+
+def by_gender(queryset: QuerySet) -> Figure:
+    row = queryset.aggregate(**_sums(queryset))
+    unspecified = row["total"] - row["women"] - row["men"]
+    lines = [
+        Line(str(_("Women")), row["organisations"], row["women"], 0, row["women"]),
+        Line(str(_("Men")), row["organisations"], 0, row["men"], row["men"]),
+        Line(str(_("Not specified")), row["organisations"], 0, 0, unspecified),
+    ]
+    return Figure(
+        "gender",
+        str(_("Members by gender")),
+        lines,
+        note=str(_("Totals may count members whose gender the organisation did not declare.")),
+        charts=["total"],
+    )
+
+
+def by_year(queryset: QuerySet) -> Figure:
+    rows = (
+        MembershipDeclaration.objects.filter(affiliate__in=queryset.order_by().values("pk"))
+        .order_by()
+        .values("year")
+        .annotate(
+            organisations=Count("affiliate", distinct=True),
+            women=Coalesce(Sum("women"), 0),
+            men=Coalesce(Sum("men"), 0),
+            total=Coalesce(Sum("total"), 0),
+        )
+        .order_by("year")
+    )
+    return Figure(
+        "years",
+        str(_("Declared membership over the years")),
+        _lines(rows, lambda r: r["year"]),
+        note=str(
+            _(
+                "Each year sums the declarations made for it by today's organisations; "
+                "an organisation that did not declare for a year is not counted in it."
+            )
+        ),
+    )
+
+
+_BUILDERS = {
+    "regions": by_region,
+    "types": by_type,
+    "categories": by_category,
+    "gender": by_gender,
+    "years": by_year,
+}
+
+
+def figure(key: str, queryset: QuerySet | None = None) -> Figure:
+    queryset = Affiliate.objects.public() if queryset is None else queryset
+    return _BUILDERS[key](queryset)
+
+
+def all_figures(queryset: QuerySet | None = None) -> list[Figure]:
+    return [figure(key, queryset) for key in FIGURES]
+
+
+# Staff dashboard -------------------------------------------------------------------------------
+
+
+def by_status() -> list[Line]:
+    rows = Affiliate.objects.order_by().values("status").annotate(**_sums(Affiliate.objects))
+    by_value = {row["status"]: row for row in rows}
+    labels = dict(Status.choices)
+    return [
+        Line(
+            label=str(labels[value]),
+            organisations=by_value.get(value, {}).get("organisations", 0),
+            women=by_value.get(value, {}).get("women", 0),
+            men=by_value.get(value, {}).get("men", 0),
+            total=by_value.get(value, {}).get("total", 0),
+        )
+        for value in Status.values
+    ]
+
+
+@dataclass(frozen=True)
+class DecisionTimes:
+    step: str
+    decisions: int
+    median_days: float | None
+    mean_days: float | None
+
+
+DECISION_WINDOW = dt.timedelta(days=730)
+
+
+def decision_times(now: dt.datetime | None = None) -> list[DecisionTimes]:
+    """How long the steps of an application took, for steps taken in the last two years.
+
+    From the StatusChange log: application to the region's recommendation, and application
+    to the decision (affiliated or rejected).
+    """
+    now = now or timezone.now()
+    recent = StatusChange.objects.filter(
+        affiliate__in=StatusChange.objects.filter(
+            created_at__gte=now - DECISION_WINDOW,
+            to_status__in=[Status.RECOMMENDED, Status.AFFILIATED, Status.REJECTED],
+        ).values("affiliate")
+    ).order_by("affiliate", "created_at", "pk")
+    applied: dict[int, dt.datetime] = {}
+    durations: dict[str, list[float]] = {"recommended": [], "decided": []}
+    seen: set[tuple[int, str]] = set()
+    for affiliate_id, to_status, at in recent.values_list("affiliate", "to_status", "created_at"):
+        if to_status == Status.APPLIED:
+            applied.setdefault(affiliate_id, at)
+            continue
+        step = "recommended" if to_status == Status.RECOMMENDED else "decided"
+        if to_status not in (Status.RECOMMENDED, Status.AFFILIATED, Status.REJECTED):
+            continue
+        if affiliate_id in applied and (affiliate_id, step) not in seen:
+            seen.add((affiliate_id, step))
+            durations[step].append((at - applied[affiliate_id]).total_seconds() / 86400)
+    labels = {
+        "recommended": str(_("Application to the region's recommendation")),
+        "decided": str(_("Application to the decision (affiliated or rejected)")),
+    }
+    return [
+        DecisionTimes(
+            step=labels[step],
+            decisions=len(values),
+            median_days=round(statistics.median(values), 1) if values else None,
+            mean_days=round(statistics.fmean(values), 1) if values else None,
+        )
+        for step, values in durations.items()
+    ]
+
+
+def missing_declarations(year: int | None = None) -> QuerySet:
+    """Affiliated organisations with no declaration for last year (or any later one)."""
+    year = year or timezone.localdate().year - 1
+    return (
+        Affiliate.objects.public()
+        .filter(Q(members_year__lt=year) | Q(members_year__isnull=True))
+        .select_related("region")
+        .order_by("region__display_order", "name")
+    )

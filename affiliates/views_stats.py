@@ -1,0 +1,36 @@
+"""Public statistics: /stats/ and its CSV downloads."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from . import stats
+from .exporting import neutralise
+from .selectors import public_figures
+
+
+def stats_index(request):
+    return render(
+        request,
+        "stats/index.html",
+        {"figures": stats.all_figures(), "headline": public_figures()},
+    )
+
+
+def figure_csv_response(figure: stats.Figure) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="homenet-{figure.key}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([figure.key, "organisations", "women", "men", "total"])
+    for line in figure.lines:
+        writer.writerow(
+            [neutralise(line.label), line.organisations, line.women, line.men, line.total]
+        )
+    return response
+
+
+def stats_csv(request, key: str):
+    if key not in stats.FIGURES:
+        raise Http404
+    return figure_csv_response(stats.figure(key))

@@ -1,0 +1,44 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from affiliates.models import Status
+from regions.models import Region
+
+
+class _Bootstrap:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
+
+class ChangesFilterForm(_Bootstrap, forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Who"),
+        queryset=get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(coordinator_assignments__isnull=False))
+        .distinct()
+        .order_by("username"),
+        required=False,
+        empty_label=_("Anybody"),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StatusFilterForm(_Bootstrap, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Every status")), *Status.choices],
+        required=False,
+    )

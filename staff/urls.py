@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("changes/", views.changes, name="changes"),
+    path("stats/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,71 @@
+"""Pages for international staff: recent changes across the registry, and the dashboard."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+
+from affiliates import stats
+from affiliates.models import Affiliate
+from affiliates.selectors import public_figures
+
+from .audit import recent_changes
+from .forms import ChangesFilterForm, StatusFilterForm
+
+MISSING_SHOWN = 50
+
+
+def staff_required(view):
+    """Anonymous visitors go to the login page; signed-in people who are not staff get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@staff_required
+def changes(request):
+    form = ChangesFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    page = recent_changes(page=number, **{k: v for k, v in filters.items() if v})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/changes.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@staff_required
+def dashboard(request):
+    form = StatusFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    queryset = Affiliate.objects.filter(status=status) if status else Affiliate.objects.all()
+    last_year = timezone.localdate().year - 1
+    missing = stats.missing_declarations(last_year)
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "form": form,
+            "headline": public_figures(queryset),
+            "statuses": stats.by_status(),
+            "decision_times": stats.decision_times(),
+            "figures": stats.all_figures(queryset),
+            "missing_count": missing.count(),
+            "missing": missing[:MISSING_SHOWN],
+            "last_year": last_year,
+        },
+    )

@@ -1,0 +1,345 @@
+"""Importing affiliates from CSV and XLSX: dry run, all or nothing, refusals with reasons."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from affiliates.exporting import COLUMNS, csv_lines, export_rows
+from affiliates.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
+from affiliates.models import Affiliate, Status, StatusChange
+from tests.factories import AffiliateFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "name,country,organisation_type,piece_rate_workers,sectors,city,status\n"
+
+
+def csv_file(*rows: str, header: str = HEADER) -> bytes:
+    return (header + "".join(row + "\n" for row in rows)).encode()
+
+
+@pytest.fixture
+def garments(db):
+    return SectorFactory(slug="garments", name="Garments")
+
+
+def test_a_dry_run_previews_row_by_row_and_writes_nothing(south_asia, garments, staff_user):
+    existing = AffiliateFactory(region=south_asia, name="Sewa Mahila", country="IN")
+    content = csv_file(
+        "New Weavers,IN,cooperative,yes,garments,Surat,affiliated",
+        "Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated",
+        "Bad Country,FR,union,yes,,Paris,applied",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user, dry_run=True)
+
+    assert [row.action for row in report.rows] == [CREATE, UPDATE, REFUSED]
+    assert report.rows[1].changes == ["city"]
+    assert "No regional network covers this country" in " ".join(report.rows[2].errors)
+    assert report.refused and not report.written
+    assert Affiliate.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.city == ""
+
+
+def test_one_bad_row_and_nothing_is_written(south_asia, staff_user):
+    content = csv_file(
+        "Good One,IN,union,yes,,,applied",
+        "Good Two,NP,union,yes,,,applied",
+        "No Category,IN,union,no,,,applied",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert not report.written
+    assert [row.action for row in report.rows] == [CREATE, CREATE, REFUSED]
+    assert "piece-rate workers, self-employed, or both" in report.rows[2].errors[0]
+    assert not Affiliate.objects.exists()
+
+
+def test_a_good_file_is_imported_with_history_by_the_staff_member(south_asia, garments, staff_user):
+    content = csv_file(
+        "New Weavers,IN,cooperative,yes,garments,Surat,affiliated",
+        "Nepal Home Workers,NP,union,yes,,Kathmandu,applied",
+    )
+
+    report = affiliates_import(content=content, filename="regions.csv", user=staff_user)
+
+    assert report.written and report.counts[CREATE] == 2
+    weavers = Affiliate.objects.get(name="New Weavers")
+    assert weavers.region == south_asia and weavers.slug == "new-weavers"
+    assert list(weavers.sectors.values_list("slug", flat=True)) == ["garments"]
+    assert weavers.affiliated_on is not None and weavers.created_by == staff_user
+    record = weavers.history.get()
+    assert (record.history_type, record.history_user) == ("+", staff_user)
+    assert record.history_change_reason == "Import of regions.csv"
+    # The history carries the sectors as they were, like a save() would.
+    assert [s.sector.slug for s in record.sectors.all()] == ["garments"]
+    assert StatusChange.objects.filter(affiliate=weavers, to_status=Status.AFFILIATED).exists()
+
+
+def test_updates_record_what_changed_and_who_changed_it(south_asia, garments, staff_user):
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    content = csv_file("Sewa Mahila,IN,union,yes,garments,Ahmedabad,affiliated")
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written and report.rows[0].action == UPDATE
+    latest = affiliate.history.latest()
+    assert latest.history_type == "~" and latest.history_user == staff_user
+    delta = latest.diff_against(latest.prev_record, foreign_keys_are_objs=False)
+    assert {c.field for c in delta.changes} == {"city", "sectors"}
+    affiliate.refresh_from_db()
+    assert affiliate.city == "Ahmedabad"
+
+
+def test_rows_match_by_slug_before_name(south_asia, staff_user):
+    affiliate = AffiliateFactory(region=south_asia, name="Old Name", slug="kept-slug")
+    content = csv_file(
+        "kept-slug,New Name,IN,union,yes",
+        header="slug,name,country,organisation_type,piece_rate_workers\n",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.rows[0].action == UPDATE and report.rows[0].changes == ["name"]
+    affiliate.refresh_from_db()
+    assert affiliate.name == "New Name" and affiliate.name_key == "newname"
+
+
+def test_a_round_trip_changes_nothing_and_says_so(south_asia, garments, staff_user):
+    parent = AffiliateFactory(region=south_asia, organisation_type="network", sectors=[garments])
+    AffiliateFactory(
+        region=south_asia,
+        parent_network=parent,
+        public_phone="+91 22 5550 1234",
+        description="=cmd|' /C calc'!A0 starts like a formula",
+        is_registered=True,
+        registration_number="-12-ab",
+        publish_contact=True,
+        publish_contact_given_on="2024-02-01",
+        founded_year=1999,
+    )
+    content = "".join(csv_lines(export_rows(Affiliate.objects.all()))).encode()
+    before = {a.pk: a.history.count() for a in Affiliate.objects.all()}
+
+    report = affiliates_import(content=content, filename="export.csv", user=staff_user)
+
+    assert [row.action for row in report.rows] == [UNCHANGED, UNCHANGED], report.rows
+    assert report.changes_nothing and "Nothing to change" in report.summary()
+    assert {a.pk: a.history.count() for a in Affiliate.objects.all()} == before
+
+
+def test_an_xlsx_file_is_read_like_a_csv(south_asia, staff_user):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "country", "organisation_type", "piece_rate_workers", "founded_year"])
+    sheet.append(["Lalitpur Knitters", "NP", "self_help_group", True, 2004])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = affiliates_import(content=buffer.getvalue(), filename="f.xlsx", user=staff_user)
+
+    assert report.written
+    assert Affiliate.objects.get().founded_year == 2004
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"nom,pays\nA,IN\n", "Unknown columns: nom, pays"),
+        (b"name,country\nA,IN\n", "Missing columns: organisation_type"),
+        ("name,country,organisation_type\nCaf\u00e9,IN,union\n".encode("latin-1"), "not UTF-8"),
+        (b"name,country,organisation_type\n", "no rows"),
+        (b"", "empty"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_whole(south_asia, content, message):
+    report = affiliates_import(content=content, filename="f.csv")
+
+    assert report.refused and message in report.file_errors[0]
+    assert report.rows == []
+
+
+def test_duplicate_rows_are_refused(south_asia, staff_user):
+    content = csv_file("Twice,IN,union,yes,,,applied", "twice ,IN,union,yes,,,applied")
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert [row.action for row in report.rows] == [CREATE, REFUSED]
+    assert "Row 2 already names this organisation." in report.rows[1].errors
+    assert not Affiliate.objects.exists()
+
+
+def test_unknown_region_sector_and_type_are_named(south_asia, staff_user):
+    content = csv_file(
+        "A,IN,union,yes,knitting,HN Mars",
+        "B,IN,spaceship,yes,,HNSA",
+        "C,IN,union,yes,,HNA",
+        header="name,country,organisation_type,piece_rate_workers,sectors,region\n",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    errors = [" ".join(row.errors) for row in report.rows]
+    assert "unknown regional network “HN Mars”" in errors[0]
+    assert "sectors: unknown knitting" in errors[0]
+    assert "organisation_type: Value 'spaceship' is not a valid choice" in errors[1]
+    assert "region: unknown regional network “HNA”" in errors[2]
+
+
+def test_a_region_that_does_not_cover_the_country_is_refused(south_asia, africa, staff_user):
+    content = csv_file(
+        "A,IN,union,yes,HNA", header="name,country,organisation_type,piece_rate_workers,region\n"
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert "IN is covered by HNSA, not HNA" in report.rows[0].errors[0]
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "@SUM(A1)", "+cmd|x", "-2+3*A1"])
+def test_formula_looking_cells_are_refused(south_asia, staff_user, cell):
+    content = csv_file(f'Formula Co,IN,union,yes,,"{cell.replace(chr(34), chr(34) * 2)}",applied')
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.rows[0].action == REFUSED
+    assert "looks like a spreadsheet formula" in report.rows[0].errors[0]
+
+
+def test_phone_numbers_and_negative_numbers_are_not_formulas(south_asia, staff_user):
+    content = csv_file(
+        "Phone Co,IN,union,yes,+91 22 555 0101",
+        header="name,country,organisation_type,piece_rate_workers,public_phone\n",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written
+    assert Affiliate.objects.get().public_phone == "+91 22 555 0101"
+
+
+def test_an_import_does_not_change_a_status(south_asia, staff_user):
+    AffiliateFactory(region=south_asia, name="Applicant", status=Status.APPLIED)
+    content = csv_file("Applicant,IN,union,yes,,,affiliated")
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.rows[0].action == REFUSED
+    assert "does not change a status" in report.rows[0].errors[0]
+
+
+def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_parsing(south_asia, settings):
+    settings.IMPORT_MAX_EXPANDED_BYTES = 10 * 2**20
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 2**20))
+    assert len(buffer.getvalue()) < 100_000  # small on disk, 20 MB expanded
+
+    report = affiliates_import(content=buffer.getvalue(), filename="payroll.xlsx")
+
+    assert report.refused and "expands to 20 MB" in report.file_errors[0]
+
+
+def test_size_and_row_limits_are_checked_before_parsing(south_asia, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = csv_file(*[f"Org {n},IN,union,yes,,,applied" for n in range(5)])
+    assert "more than 2 rows" in affiliates_import(content=rows, filename="f.csv").file_errors[0]
+
+    settings.IMPORT_MAX_BYTES = 10
+    assert "larger than" in affiliates_import(content=rows, filename="f.csv").file_errors[0]
+
+
+def test_a_semicolon_separated_file_is_understood(south_asia, staff_user):
+    content = b"name;country;organisation_type;piece_rate_workers\nPunto Co;IN;union;yes\n"
+
+    assert affiliates_import(content=content, filename="f.csv", user=staff_user).written
+
+
+def test_the_command_imports_and_names_the_user_in_the_history(
+    south_asia, staff_user, tmp_path, capsys
+):
+    path = tmp_path / "affiliates.csv"
+    path.write_bytes(csv_file("Command Co,IN,union,yes,,,applied"))
+
+    call_command("import_affiliates", str(path), "--user", "sam", verbosity=0)
+
+    affiliate = Affiliate.objects.get(name="Command Co")
+    assert affiliate.history.get().history_user == staff_user
+    assert "Imported: 1 created" in capsys.readouterr().out
+
+
+def test_the_command_dry_run_writes_nothing(south_asia, tmp_path, capsys):
+    path = tmp_path / "affiliates.csv"
+    path.write_bytes(csv_file("Command Co,IN,union,yes,,,applied"))
+
+    call_command("import_affiliates", str(path), "--dry-run", verbosity=0)
+
+    assert "Dry run: 1 would be created" in capsys.readouterr().out
+    assert not Affiliate.objects.exists()
+
+
+def test_the_command_fails_on_a_refused_file(south_asia, tmp_path, capsys):
+    path = tmp_path / "affiliates.csv"
+    path.write_bytes(csv_file("Bad,FR,union,yes,,,applied"))
+
+    with pytest.raises(CommandError, match="Nothing imported: 1 of 1 rows are refused"):
+        call_command("import_affiliates", str(path), verbosity=0)
+    assert "row 2: refused Bad" in capsys.readouterr().out
+
+
+def test_the_columns_the_export_writes_are_those_the_import_takes():
+    assert COLUMNS[:4] == ["slug", "name", "acronym", "country"]
+
+
+def test_an_update_writes_every_kind_of_column(south_asia, staff_user):
+    parent = AffiliateFactory(region=south_asia, slug="parent-network")
+    affiliate = AffiliateFactory(region=south_asia, slug="kept", name="Kept")
+    header = (
+        "slug,name,country,organisation_type,piece_rate_workers,self_employed_workers,"
+        "founded_year,is_registered,registration_number,publish_contact,"
+        "publish_contact_given_on,parent_network,status\n"
+    )
+    row = "kept,Kept Renamed,NP,cooperative,no,yes,1999,yes,R-1,yes,2024-02-01,parent-network,"
+    content = csv_file(row + "affiliated", header=header)
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written, report.rows
+    affiliate.refresh_from_db()
+    assert (affiliate.name, affiliate.name_key, affiliate.country.code) == (
+        "Kept Renamed",
+        "keptrenamed",
+        "NP",
+    )
+    assert affiliate.organisation_type == "cooperative" and affiliate.founded_year == 1999
+    assert (affiliate.has_piece_rate_workers, affiliate.has_self_employed_workers) == (False, True)
+    assert (affiliate.is_registered, affiliate.registration_number) == (True, "R-1")
+    assert str(affiliate.publish_contact_given_on) == "2024-02-01"
+    assert affiliate.parent_network == parent
+    assert affiliate.history.latest().parent_network_id == parent.pk
+
+
+def test_a_formula_in_an_xlsx_cell_is_refused(south_asia, staff_user):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "country", "organisation_type", "piece_rate_workers", "city"])
+    sheet.append(["Sheet Co", "IN", "union", "yes", '=HYPERLINK("http://evil.example","x")'])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = affiliates_import(content=buffer.getvalue(), filename="f.xlsx", user=staff_user)
+
+    assert report.rows[0].action == REFUSED
+    assert "looks like a spreadsheet formula" in report.rows[0].errors[0]
+
+
+def test_a_row_without_a_country_is_refused(south_asia, staff_user):
+    report = affiliates_import(content=csv_file("Nowhere Co,,union,yes"), filename="f.csv")
+
+    assert report.rows[0].action == REFUSED
+    assert "two-letter ISO code" in report.rows[0].errors[0]

@@ -1,0 +1,128 @@
+"""Public statistics: figures equal to independent queries, charts with a bar per line."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from affiliates import stats
+from affiliates.models import Affiliate, OrganisationType, Status
+from affiliates.selectors import public_figures
+from tests.factories import AffiliateFactory, DeclarationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(south_asia, africa):
+    def make(region, status=Status.AFFILIATED, **kwargs):
+        return AffiliateFactory(region=region, status=status, **kwargs)
+
+    a = make(
+        south_asia,
+        organisation_type=OrganisationType.UNION,
+        has_self_employed_workers=True,
+        members_women=100,
+        members_men=10,
+        members_total=120,
+    )
+    b = make(
+        south_asia,
+        organisation_type=OrganisationType.SELF_HELP_GROUP,
+        members_women=50,
+        members_men=0,
+        members_total=50,
+    )
+    c = make(
+        africa,
+        organisation_type=OrganisationType.COOPERATIVE,
+        has_piece_rate_workers=False,
+        has_self_employed_workers=True,
+        members_women=30,
+        members_men=5,
+        members_total=35,
+    )
+    # Not public: must count nowhere on /stats/.
+    make(africa, status=Status.APPLIED, members_women=999, members_men=1, members_total=1000)
+    DeclarationFactory(affiliate=a, year=2023, women=80, men=10, total=90)
+    DeclarationFactory(affiliate=a, year=2024, women=100, men=10, total=120)
+    DeclarationFactory(affiliate=c, year=2024, women=30, men=5, total=35)
+    return a, b, c
+
+
+def totals(figure):
+    return (
+        sum(line.organisations for line in figure.lines),
+        sum(line.total for line in figure.lines),
+    )
+
+
+def test_figures_by_region_and_type_add_up_to_the_public_figures(registry, south_asia):
+    public = public_figures()
+
+    regions = stats.by_region(Affiliate.objects.public())
+    types = stats.by_type(Affiliate.objects.public())
+
+    assert totals(regions) == totals(types) == (public.organisations, public.total) == (3, 205)
+    south = next(line for line in regions.lines if line.label == south_asia.name)
+    expected = Affiliate.objects.public().filter(region=south_asia)
+    assert south.organisations == expected.count() == 2
+    assert south.women == sum(a.members_women for a in expected) == 150
+
+
+def test_worker_categories_count_an_organisation_in_each_of_its_categories(registry):
+    piece, self_employed = stats.by_category(Affiliate.objects.public()).lines
+
+    public = Affiliate.objects.public()
+    assert piece.organisations == public.filter(has_piece_rate_workers=True).count() == 2
+    assert self_employed.total == sum(
+        a.members_total for a in public.filter(has_self_employed_workers=True)
+    )
+
+
+def test_gender_splits_the_public_total(registry):
+    women, men, unspecified = stats.by_gender(Affiliate.objects.public()).lines
+
+    public = public_figures()
+    assert (women.total, men.total) == (public.women, public.men)
+    assert women.total + men.total + unspecified.total == public.total
+
+
+def test_membership_over_the_years_sums_the_public_declarations(registry):
+    years = stats.by_year(Affiliate.objects.public())
+
+    assert [(line.label, line.organisations, line.total) for line in years.lines] == [
+        ("2023", 1, 90),
+        ("2024", 2, 155),
+    ]
+
+
+def test_the_page_draws_one_bar_per_line_with_the_table_beside(client, registry):
+    response = client.get(reverse("stats:index"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    svgs = re.findall(r"<svg .*?</svg>", html, flags=re.S)
+    figures = stats.all_figures()
+    expected = [len(f.lines) for f in figures for _ in f.charts]
+    assert [svg.count('<rect class="bar"') for svg in svgs] == expected
+    assert all('role="img"' in svg and "<title" in svg and "<desc" in svg for svg in svgs)
+    assert "style=" not in html
+    assert "HomeNet South Asia" in html and "1,000" not in html
+
+
+def test_each_figure_downloads_as_csv(client, registry):
+    response = client.get(reverse("stats:csv", args=["regions"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["regions", "organisations", "women", "men", "total"]
+    assert sum(int(row[4]) for row in rows[1:]) == public_figures().total
+    assert client.get(reverse("stats:csv", args=["secrets"])).status_code == 404
+
+
+def test_the_statistics_page_is_in_the_public_navigation(client, db):
+    html = client.get(reverse("affiliates:home")).content.decode()
+
+    assert f'href="{reverse("stats:index")}"' in html

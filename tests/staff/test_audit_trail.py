@@ -1,0 +1,179 @@
+"""Every path that writes an audited record leaves who, when and what in its history."""
+
+import pytest
+from django.urls import reverse
+
+from affiliates.models import Affiliate, MembershipDeclaration, OrganisationType
+from affiliates.services import affiliate_create, declaration_record
+from regions.models import CoordinatorAssignment, Region, RegionCountry
+from staff.audit import recent_changes
+from tests.factories import AffiliateFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_services_record_the_acting_user(south_asia, staff_user):
+    affiliate = affiliate_create(
+        name="Service Co",
+        country="IN",
+        organisation_type=OrganisationType.UNION,
+        has_piece_rate_workers=True,
+        created_by=staff_user,
+    )
+    declaration = declaration_record(
+        affiliate=affiliate, year=2024, women=10, men=2, recorded_by=staff_user
+    )
+
+    assert affiliate.history.first().history_type == "~"  # figures refreshed by the service
+    assert affiliate.history.earliest().history_type == "+"
+    assert declaration.history.get().history_type == "+"
+    # Services called outside a request name nobody; the page shows them as the system.
+    assert declaration.history.get().history_user is None
+
+
+def test_admin_forms_record_the_staff_member(client, staff_user, south_asia):
+    affiliate = AffiliateFactory(region=south_asia)
+    client.force_login(staff_user)
+
+    client.post(
+        reverse("admin:affiliates_membershipdeclaration_add"),
+        {
+            "affiliate": affiliate.pk,
+            "year": 2024,
+            "women": 5,
+            "men": 1,
+            "total": 6,
+            "declared_on": "2025-01-15",
+        },
+    )
+    client.post(
+        reverse("admin:regions_region_change", args=[south_asia.pk]),
+        {
+            "name": "HomeNet South Asia",
+            "short_name": "HNSA",
+            "slug": "south-asia",
+            "description": "Renamed",
+            "website": "",
+            "display_order": 0,
+            "countries-TOTAL_FORMS": 0,
+            "countries-INITIAL_FORMS": 0,
+            "coordinator_assignments-TOTAL_FORMS": 0,
+            "coordinator_assignments-INITIAL_FORMS": 0,
+        },
+    )
+
+    declaration = MembershipDeclaration.objects.get()
+    assert declaration.history.get().history_user == staff_user
+    assert affiliate.history.latest().history_user == staff_user  # figures refreshed
+    region_record = south_asia.history.latest()
+    assert (region_record.history_user, region_record.description) == (staff_user, "Renamed")
+
+
+def test_deletes_and_assignments_are_recorded(south_asia, staff_user):
+    assignment = CoordinatorAssignment.objects.create(region=south_asia, user=staff_user)
+    country = RegionCountry.objects.create(region=south_asia, country="BD")
+    assignment.delete()
+    country.delete()
+
+    assert [h.history_type for h in CoordinatorAssignment.history.all()] == ["-", "+"]
+    assert [h.history_type for h in RegionCountry.history.filter(country="BD")] == ["-", "+"]
+
+
+def test_the_changes_page_diffs_field_by_field(client, staff_user, south_asia):
+    affiliate = AffiliateFactory(region=south_asia, city="Surat")
+    affiliate.city = "Ahmedabad"
+    affiliate.save()
+
+    page = recent_changes()
+
+    entry = next(e for e in page.entries if e.label == affiliate.name and e.action == "changed")
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [
+        ("city or district", "Surat", "Ahmedabad")
+    ]
+
+
+def test_the_changes_page_filters_by_who_region_and_date(client, staff_user, south_asia, africa):
+    other = UserFactory(username="other", is_staff=True)
+    AffiliateFactory(region=south_asia, name="In Asia")
+    AffiliateFactory(region=africa, name="In Africa")
+    for record in Affiliate.history.filter(name="In Africa"):
+        record.history_user = other
+        record.save()
+    client.force_login(staff_user)
+    url = reverse("staff:changes")
+
+    by_region = client.get(url, {"region": africa.pk}).content.decode()
+    by_user = client.get(url, {"user": other.pk}).content.decode()
+    by_date = client.get(url, {"since": "2000-01-01", "until": "2000-12-31"}).content.decode()
+
+    assert "In Africa" in by_region and "In Asia" not in by_region
+    assert "In Africa" in by_user and "In Asia" not in by_user
+    assert "No change matches these filters." in by_date
+
+
+def test_the_changes_page_is_paginated_in_a_bounded_number_of_queries(
+    client, staff_user, south_asia, django_assert_max_num_queries
+):
+    for n in range(60):
+        AffiliateFactory(region=south_asia, name=f"Org {n}")
+    client.force_login(staff_user)
+
+    # session, user, 5 x (count + newest rows) + sectors prefetch x2, regions, predecessors,
+    # form's user and region choices: independent of the page size.
+    with django_assert_max_num_queries(25):
+        first = client.get(reverse("staff:changes"))
+    second = client.get(reverse("staff:changes"), {"page": 2})
+
+    assert first.context["page"].has_next and len(first.context["page"].entries) == 50
+    # 60 affiliates, plus the region and its two countries created by the fixture.
+    assert first.context["page"].total == 63
+    assert len(second.context["page"].entries) == 63 - 50
+
+
+@pytest.mark.parametrize("url_name", ["staff:changes", "staff:dashboard"])
+def test_staff_pages_are_for_staff_only(client, url_name, staff_user, coordinator_south_asia):
+    url = reverse(url_name)
+
+    anonymous = client.get(url)
+    client.force_login(coordinator_south_asia)
+    coordinator = client.get(url)
+    client.force_login(staff_user)
+    staff = client.get(url)
+
+    assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
+    assert coordinator.status_code == 403
+    assert staff.status_code == 200
+
+
+def test_no_code_updates_audited_records_behind_the_history_s_back():
+    """QuerySet.update() and plain bulk writes skip simple-history: audited models never use them.
+
+    The importer records history itself (bulk_history_create) and the demo seeder writes demo
+    data without history on purpose (README).
+    """
+    import ast
+    from pathlib import Path
+
+    audited = {
+        m.__name__
+        for m in (Affiliate, MembershipDeclaration, Region, RegionCountry, CoordinatorAssignment)
+    }
+    allowed = {"affiliates/importing.py", "affiliates/seeding.py"}
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.split("/")[0] in {".venv", "tests", "var", "bench"} or relative in allowed:
+            continue
+        if "/migrations/" in relative:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"update", "bulk_update", "bulk_create"}
+            ):
+                receiver = ast.unparse(node.func.value)
+                if any(f"{name}.objects" in receiver for name in audited) or ".history" in receiver:
+                    offenders.append(f"{relative}:{node.lineno} {receiver}.{node.func.attr}")
+    assert offenders == []

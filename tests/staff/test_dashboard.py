@@ -1,0 +1,64 @@
+"""The staff dashboard: every status, the applications pipeline, missing declarations."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from affiliates import stats
+from affiliates.models import Affiliate, Status, StatusChange
+from tests.factories import AffiliateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def step(affiliate, to_status, days_ago):
+    StatusChange.objects.create(
+        affiliate=affiliate,
+        to_status=to_status,
+        created_at=timezone.now() - dt.timedelta(days=days_ago),
+    )
+
+
+def test_decision_times_come_from_the_status_log(south_asia):
+    fast = AffiliateFactory(region=south_asia)
+    slow = AffiliateFactory(region=south_asia)
+    step(fast, Status.APPLIED, 30)
+    step(fast, Status.AFFILIATED, 20)
+    step(slow, Status.APPLIED, 100)
+    step(slow, Status.RECOMMENDED, 70)
+    step(slow, Status.REJECTED, 40)
+
+    recommended, decided = stats.decision_times()
+
+    assert (recommended.decisions, recommended.median_days) == (1, 30.0)
+    assert (decided.decisions, decided.median_days, decided.mean_days) == (2, 35.0, 35.0)
+
+
+def test_the_dashboard_counts_every_status_and_lists_missing_declarations(
+    client, staff_user, south_asia
+):
+    last_year = timezone.localdate().year - 1
+    AffiliateFactory(region=south_asia, name="Up To Date", members_year=last_year)
+    AffiliateFactory(region=south_asia, name="Behind", members_year=last_year - 2)
+    AffiliateFactory(region=south_asia, name="Applicant", status=Status.APPLIED)
+    client.force_login(staff_user)
+
+    response = client.get(reverse("staff:dashboard"))
+
+    lines = {line.label: line.organisations for line in response.context["statuses"]}
+    assert lines["Affiliated"] == Affiliate.objects.filter(status=Status.AFFILIATED).count() == 2
+    assert lines["Applied"] == 1 and sum(lines.values()) == Affiliate.objects.count()
+    assert [a.name for a in response.context["missing"]] == ["Behind"]
+
+
+def test_the_dashboard_figures_follow_the_chosen_status(client, staff_user, south_asia):
+    AffiliateFactory(region=south_asia, status=Status.APPLIED, members_total=7)
+    AffiliateFactory(region=south_asia, status=Status.AFFILIATED, members_total=5)
+    client.force_login(staff_user)
+
+    response = client.get(reverse("staff:dashboard"), {"status": "applied"})
+
+    regions = response.context["figures"][0]
+    assert [(line.organisations, line.total) for line in regions.lines] == [(1, 7)]
