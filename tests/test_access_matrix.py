@@ -87,6 +87,11 @@ def region_of(region: str, expected=200) -> Expect:
     return {**signed_in(expected), other: 404}
 
 
+def staff_page() -> Expect:
+    """International staff only: coordinators are refused, anonymous visitors sent to sign in."""
+    return {**signed_in(200), "coordinator_south_asia": 403, "coordinator_africa": 403}
+
+
 def private_contact_of(region: str) -> Callable[[World], str]:
     return lambda w: w.affiliate[region].contact_name
 
@@ -200,6 +205,14 @@ MATRIX: dict[str, list[Case]] = {
         Case(region_of("africa"), kwargs=reference_of("africa")),
     ],
     "applications:register": [Case(signed_in(200))],
+    # Statistics for everybody; the staff pages
+    "stats:index": [Case(everyone(200))],
+    "stats:csv": [
+        Case(everyone(200), kwargs=lambda w: {"key": "regions"}),
+        Case(everyone(404), kwargs=lambda w: {"key": "no-such-figure"}),
+    ],
+    "staff:changes": [Case(staff_page(), never_shows=NO_OTHER_REGION)],
+    "staff:dashboard": [Case(staff_page())],
 }
 
 # The admin: a rule instead of rows. Everybody who is not staff is sent to the admin's login
@@ -269,6 +282,17 @@ def admin_cases(key: str, route: str) -> list[Case]:
     match = ADMIN_MODEL_VIEW.match(key)
     if match:
         app, model, view = match.groups()
+        if view == "simple_history":
+            return [
+                Case(
+                    staff(200),
+                    path=lambda w: (
+                        f"/admin/{app}/{model}/{(obj := admin_object(w, app, model)).pk}"
+                        f"/history/{obj.history.earliest().history_id}/"
+                    ),
+                    note="one historical version of a record",
+                )
+            ]
         if view in ADMIN_OBJECT_VIEWS:
             return [
                 Case(staff(200), kwargs=lambda w: {"object_id": admin_object(w, app, model).pk})

@@ -153,9 +153,8 @@ def test_the_queue_costs_a_fixed_number_of_queries(
     client.get(reverse("applications:queue"))  # warm the session
 
     # 1 session, 2 user, 3 reviewer check (regions coordinated), 4 count of the page,
-    # 5 the page with regions joined, 6 the region filter's choices, 7 the nav's
-    # "is coordinator" check.
-    with django_assert_num_queries(7):
+    # 5 the page with regions joined, 6 the region filter's choices.
+    with django_assert_num_queries(6):
         client.get(reverse("applications:queue"))
 
 
@@ -265,7 +264,7 @@ def test_an_application_page_costs_a_fixed_number_of_queries(
     client.get(url)  # warm the session
 
     # 1 session, 2 user, 3 the application with region and network, 4 the reviewer's roles
-    # (is this their region?), 5 the nav's "is coordinator" check, 6 sectors, 7 the history
-    # with its actors: however long the history.
-    with django_assert_num_queries(7):
+    # (is this their region?), 5 sectors, 6 the history with its actors: however long the
+    # history.
+    with django_assert_num_queries(6):
         client.get(url)
