@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
-from .services import affiliate_refresh_membership
+from .services import affiliate_refresh_membership, affiliate_refresh_sector_names, sector_save
 
 
 @admin.register(Sector)
@@ -11,6 +11,10 @@ class SectorAdmin(admin.ModelAdmin):
     list_editable = ["display_order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        # A renamed sector must be renamed in the search text of its affiliates too.
+        sector_save(obj)
 
 
 class DeclarationInline(admin.TabularInline):
@@ -138,6 +142,8 @@ class AffiliateAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Declarations edited inline: the current figures follow the latest one.
         affiliate_refresh_membership(form.instance)
+        # Sectors edited here: the directory's search text follows them.
+        affiliate_refresh_sector_names(form.instance)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

@@ -28,3 +28,52 @@ def public_figures(queryset=None) -> Figures:
         total=Coalesce(Sum("members_total"), 0),
     )
     return Figures(**row)
+
+
+def public_figures_by_region() -> tuple[Figures, dict[int, Figures]]:
+    """The network's figures and each region's, from one pass over public affiliates.
+
+    A country belongs to one region and an affiliate to its country's region, so the network's
+    number of countries is the sum of the regions'.
+    """
+    rows = (
+        Affiliate.objects.public()
+        .order_by()
+        .values("region_id")
+        .annotate(
+            organisations=Count("pk"),
+            countries=Count("country", distinct=True),
+            women=Coalesce(Sum("members_women"), 0),
+            men=Coalesce(Sum("members_men"), 0),
+            total=Coalesce(Sum("members_total"), 0),
+        )
+    )
+    by_region = {row.pop("region_id"): Figures(**row) for row in rows}
+    network = Figures(
+        **{
+            name: sum(getattr(figures, name) for figures in by_region.values())
+            for name in ("organisations", "countries", "women", "men", "total")
+        }
+    )
+    return network, by_region
+
+
+def public_figures_by_type(queryset) -> list[dict]:
+    """Organisations and members per type of organisation, largest first."""
+    return list(
+        queryset.order_by()
+        .values("organisation_type")
+        .annotate(
+            organisations=Count("pk"),
+            women=Coalesce(Sum("members_women"), 0),
+            men=Coalesce(Sum("members_men"), 0),
+            total=Coalesce(Sum("members_total"), 0),
+        )
+        .order_by("-organisations", "organisation_type")
+    )
+
+
+def public_countries(queryset) -> dict[str, int]:
+    """Number of public affiliates per country code."""
+    rows = queryset.order_by().values("country").annotate(organisations=Count("pk"))
+    return {row["country"]: row["organisations"] for row in rows}
