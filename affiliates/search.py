@@ -15,11 +15,9 @@ from django.core.exceptions import FullResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Exists,
     F,
     FloatField,
     Func,
-    OuterRef,
     Q,
     QuerySet,
     TextField,
@@ -32,6 +30,7 @@ from django_countries import countries
 from regions.models import Region
 
 from .models import Affiliate, OrganisationType, Sector, WorkerCategory
+from .selectors import cached
 
 PAGE_SIZE = 25
 # Pages past this are not listed (ORDER BY ... OFFSET costs grow with the offset): the last
@@ -45,6 +44,11 @@ SORTS = {
     "-affiliated": [F("affiliated_on").desc(nulls_last=True), "name", "pk"],
 }
 FACETS = ("region", "country", "type", "worker", "sector")
+
+
+def _key(query: "DirectoryQuery", page: bool = True) -> tuple:
+    parts = (query.words, query.fuzzy, *(getattr(query, name) for name in FACETS))
+    return (*parts, query.effective_sort) if page else parts
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class DirectoryQuery:
     page: int = 1
     notes: tuple[str, ...] = ()
     words: tuple[str, ...] = field(default=(), compare=False)
+    # True when the words match no name exactly or as a prefix: then names that look like
+    # them (typos) are searched for instead.
+    fuzzy: bool = False
 
     @property
     def effective_sort(self) -> str:
@@ -145,7 +152,12 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
     except ValueError:
         page = 1
     page = max(1, page)
-    return DirectoryQuery(q=q, sort=sort, page=page, notes=tuple(notes), words=words, **values)
+    query = DirectoryQuery(q=q, sort=sort, page=page, notes=tuple(notes), words=words, **values)
+    if words and connection.vendor == "postgresql":
+        # One cheap indexed query: do the words, as typed, find anything at all?
+        exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
+        query = replace(query, fuzzy=cached("fuzzy", words, lambda: not exact.exists()))
+    return query
 
 
 class Unaccent(Func):
@@ -193,17 +205,32 @@ class WordSimilar(Func):
     output_field = BooleanField()
 
 
-def _text_search(queryset: QuerySet, words: tuple[str, ...]) -> QuerySet:
+def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> QuerySet:
+    """Every word matches, as the start of a word of the name, acronym, city, sectors or
+    description; when `fuzzy`, a word may instead look like a word of the name (a typo).
+
+    Typos are looked for only when the words as typed find nothing: a common word would
+    otherwise look like thousands of names, for no better result.
+    """
     if not words:
         return queryset
     if connection.vendor == "postgresql":
         # Words hold only letters, marks and digits (see _words), so this is a safe tsquery.
         tsquery = PrefixQuery(Value(" & ".join(f"{word}:*" for word in words)))
-        phrase = Unaccent(Lower(Value(" ".join(words))))
         name = Unaccent(Lower("name"))
-        return queryset.filter(
-            Q(Matches(SearchVector(), tsquery)) | Q(WordSimilar(phrase, name))
-        ).annotate(relevance=Rank(SearchVector(), tsquery) + WordSimilarity(phrase, name))
+        if not fuzzy:
+            return queryset.filter(Matches(SearchVector(), tsquery)).annotate(
+                relevance=Rank(SearchVector(), tsquery)
+            )
+        similarity = Value(0.0)
+        for word in words:
+            word_query = PrefixQuery(Value(f"{word}:*"))
+            typed = Unaccent(Lower(Value(word)))
+            queryset = queryset.filter(
+                Q(Matches(SearchVector(), word_query)) | Q(WordSimilar(typed, name))
+            )
+            similarity = similarity + WordSimilarity(typed, name)
+        return queryset.annotate(relevance=Rank(SearchVector(), tsquery) + similarity)
     for word in words:
         queryset = queryset.filter(
             Q(name__icontains=word)
@@ -231,15 +258,14 @@ def _filter_q(query: DirectoryQuery, regions, sectors, *, skip: str = "") -> Q:
             condition &= Q(has_self_employed_workers=True)
     if query.sector and skip != "sector":
         sector_id = next(s.pk for s in sectors if s.slug == query.sector)
-        through = Affiliate.sectors.through.objects.filter(
-            affiliate_id=OuterRef("pk"), sector_id=sector_id
-        )
-        condition &= Q(Exists(through))
+        # IN (a semi-join on the through table's sector index), not a per-row EXISTS.
+        through = Affiliate.sectors.through.objects.filter(sector_id=sector_id)
+        condition &= Q(pk__in=through.values("affiliate_id"))
     return condition
 
 
 def _searched(query: DirectoryQuery) -> QuerySet:
-    return _text_search(Affiliate.objects.public(), query.words)
+    return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
 
 
 def directory_search(query: DirectoryQuery, regions, sectors) -> QuerySet:
@@ -368,7 +394,9 @@ def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
 
 def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
     """Options for every filter with their counts, and the number of results."""
-    counts = _facet_counts(query, regions, sectors)
+    counts = cached(
+        "facets", _key(query, page=False), lambda: _facet_counts(query, regions, sectors)
+    )
     by_region = counts["region"]
     if query.region:
         region_pk = next(r.pk for r in regions if r.slug == query.region)
@@ -438,7 +466,14 @@ def directory_page(query: DirectoryQuery, queryset: QuerySet, total: int) -> Pag
     listed = min(pages, MAX_PAGES)
     number = min(query.page, listed)
     offset = (number - 1) * PAGE_SIZE
-    items = list(queryset.select_related("region")[offset : offset + PAGE_SIZE])
+    # Ordering and paging read narrow rows (ids); the 25 full rows are fetched by id after.
+    ids = cached(
+        "page",
+        (_key(query), number),
+        lambda: list(queryset.values_list("pk", flat=True)[offset : offset + PAGE_SIZE]),
+    )
+    by_id = Affiliate.objects.select_related("region").in_bulk(ids)
+    items = [by_id[pk] for pk in ids if pk in by_id]
     return Page(number=number, count=listed, total=total, capped=pages > MAX_PAGES, items=items)
 
 

@@ -1,11 +1,32 @@
 """Reads of affiliates shared by pages, exports and the API."""
 
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from .models import Affiliate
+
+
+def cached(kind: str, key, compute):
+    """`compute()`, kept in the cache for DIRECTORY_CACHE_SECONDS (0: not cached).
+
+    For public pages' counts and ids over the whole registry, which cost a pass over many
+    rows. Only numbers and ids are cached, never labels, so one entry serves every language.
+    """
+    seconds = settings.DIRECTORY_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    cache_key = f"public:{kind}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, seconds)
+    return value
 
 
 @dataclass(frozen=True)

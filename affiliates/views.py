@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.http import StreamingHttpResponse
@@ -8,19 +7,19 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_countries import countries
 
 from regions.models import Region
 
 from . import search
-from .models import Affiliate, OrganisationType, Sector
-from .selectors import public_figures_by_region
+from .export import directory_csv
+from .models import Affiliate, Sector
+from .selectors import cached, public_figures_by_region
 
 
 @require_GET
 def home(request):
     regions = list(Region.objects.all())
-    figures, by_region = public_figures_by_region()
+    figures, by_region = cached("figures", (), public_figures_by_region)
     for region in regions:
         region.figures = by_region.get(region.pk)
     return render(request, "affiliates/home.html", {"figures": figures, "regions": regions})
@@ -92,7 +91,7 @@ def profile(request, slug):
         if affiliate.parent_network_id
         else None
     )
-    members = list(affiliate.member_organisations.public().order_by("name").only("name", "slug"))
+    members = list(affiliate.member_organisations.public().order_by("name").values("name", "slug"))
     sectors = list(affiliate.sectors.all())
     url = request.build_absolute_uri(affiliate_url(affiliate))
     data = {
@@ -137,112 +136,15 @@ def affiliate_url(affiliate: Affiliate) -> str:
     return reverse("affiliates:profile", args=[affiliate.slug])
 
 
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def export_csv(request):
-    """The directory's search and filters as CSV of public fields, streamed row by row."""
+    """The directory's search and filters as CSV of public fields, streamed."""
     query, regions, sectors = _directory_context(request)
-    rows = (
-        search.directory_search(query, regions, sectors)
-        .values_list(
-            "name",
-            "acronym",
-            "organisation_type",
-            "country",
-            "region__name",
-            "city",
-            "founded_year",
-            "members_women",
-            "members_men",
-            "members_total",
-            "members_year",
-            "has_piece_rate_workers",
-            "has_self_employed_workers",
-            "sector_names",
-            "languages",
-            "website",
-            "publish_contact",
-            "public_email",
-            "public_phone",
-            "slug",
-        )
-        .iterator(chunk_size=2000)
+    results = search.directory_search(query, regions, sectors)
+    profile_base = request.build_absolute_uri(reverse("affiliates:directory"))
+    profile_base = profile_base.removesuffix(reverse("affiliates:directory")) + "/affiliates/"
+    response = StreamingHttpResponse(
+        directory_csv(results, profile_base), content_type="text/csv; charset=utf-8"
     )
-    types = dict(OrganisationType.choices)
-    header = [
-        _("Name"),
-        _("Acronym"),
-        _("Type of organisation"),
-        _("Country code"),
-        _("Country"),
-        _("Regional network"),
-        _("City or district"),
-        _("Year founded"),
-        _("Women members"),
-        _("Men members"),
-        _("Total members"),
-        _("Membership declared for"),
-        _("Piece-rate workers"),
-        _("Self-employed workers"),
-        _("Sectors"),
-        _("Languages"),
-        _("Website"),
-        _("Public email"),
-        _("Public phone"),
-        _("Profile"),
-    ]
-    profile_base = request.build_absolute_uri(reverse("affiliates:profile", args=["x"]))[:-2]
-    yes, no = _("yes"), _("no")
-
-    def lines():
-        writer = csv.writer(_Echo())
-        # A byte-order mark: Excel then reads the file as UTF-8 (Devanagari, Thai, Cyrillic).
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            (name, acronym, org_type, country, region, city, founded, women, men, total, year,
-             piece_rate, self_employed, sector_names, languages, website, consent, email, phone,
-             slug) = row  # fmt: skip
-            yield writer.writerow(
-                [
-                    _cell(value)
-                    for value in (
-                        name,
-                        acronym,
-                        types.get(org_type, org_type),
-                        country,
-                        countries.name(country),
-                        region,
-                        city,
-                        founded,
-                        women,
-                        men,
-                        total,
-                        year,
-                        yes if piece_rate else no,
-                        yes if self_employed else no,
-                        sector_names,
-                        languages,
-                        website,
-                        email if consent else "",
-                        phone if consent else "",
-                        f"{profile_base}{slug}/",
-                    )
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="homenet-directory.csv"'
     return response
