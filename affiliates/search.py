@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -44,6 +45,11 @@ SORTS = {
     "-affiliated": [F("affiliated_on").desc(nulls_last=True), "name", "pk"],
 }
 FACETS = ("region", "country", "type", "worker", "sector")
+# What a result line shows: narrow rows read faster than whole records with descriptions.
+LISTED_FIELDS = (
+    "name", "acronym", "slug", "city", "country", "organisation_type", "members_total",
+    "region__short_name",
+)  # fmt: skip
 
 
 def _key(query: "DirectoryQuery", page: bool = True) -> tuple:
@@ -392,6 +398,20 @@ def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
     return result
 
 
+_COUNTRY_NAMES: dict[str, dict[str, str]] = {}
+
+
+def country_names() -> dict[str, str]:
+    """Country names in the active language, built once per language per process.
+
+    django-countries translates a name on every lookup; a page names a hundred countries.
+    """
+    language = get_language() or "en"
+    if language not in _COUNTRY_NAMES:
+        _COUNTRY_NAMES[language] = {code: str(name) for code, name in countries}
+    return _COUNTRY_NAMES[language]
+
+
 def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
     """Options for every filter with their counts, and the number of results."""
     counts = cached(
@@ -404,6 +424,7 @@ def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
     else:
         total = sum(by_region.values())
 
+    names = country_names()
     options = {
         "region": [
             Option(r.slug, r.name, by_region.get(str(r.pk), 0), r.slug == query.region)
@@ -411,7 +432,7 @@ def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
         ],
         "country": sorted(
             (
-                Option(code, countries.name(code), count, code == query.country)
+                Option(code, names.get(code, code), count, code == query.country)
                 for code, count in counts["country"].items()
                 if count or code == query.country
             ),
@@ -431,7 +452,7 @@ def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
         ],
     }
     if query.country and not any(o.value == query.country for o in options["country"]):
-        options["country"].insert(0, Option(query.country, countries.name(query.country), 0, True))
+        options["country"].insert(0, Option(query.country, names[query.country], 0, True))
     return Facets(total=total, options=options)
 
 
@@ -472,8 +493,13 @@ def directory_page(query: DirectoryQuery, queryset: QuerySet, total: int) -> Pag
         (_key(query), number),
         lambda: list(queryset.values_list("pk", flat=True)[offset : offset + PAGE_SIZE]),
     )
-    by_id = Affiliate.objects.select_related("region").in_bulk(ids)
+    by_id = Affiliate.objects.select_related("region").only(*LISTED_FIELDS).in_bulk(ids)
     items = [by_id[pk] for pk in ids if pk in by_id]
+    names, types = country_names(), dict(OrganisationType.choices)
+    for item in items:
+        # Labels looked up once here: cheaper than the model's display methods in a loop.
+        item.country_label = names.get(item.country.code, item.country.code)
+        item.type_label = types.get(item.organisation_type, item.organisation_type)
     return Page(number=number, count=listed, total=total, capped=pages > MAX_PAGES, items=items)
 
 

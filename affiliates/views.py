@@ -26,8 +26,8 @@ def home(request):
 
 
 def _directory_context(request):
-    regions = list(Region.objects.all())
-    sectors = list(Sector.objects.all())
+    regions = cached("regions", (), lambda: list(Region.objects.all()))
+    sectors = cached("sectors", (), lambda: list(Sector.objects.all()))
     query = search.directory_parse(request.GET, regions, sectors)
     return query, regions, sectors
 
