@@ -98,7 +98,8 @@ def _words(text: str) -> list[str]:
             current = []
     if current:
         words.append("".join(current))
-    return words
+    # A lone combining mark is no word (and would leave an empty search term).
+    return [word for word in words if any(unicodedata.category(c)[0] in "LN" for c in word)]
 
 
 def _clean_text(text: str) -> str:
@@ -125,7 +126,7 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
 
     choices = {
         "region": {r.slug for r in regions},
-        "country": set(dict(countries)),
+        "country": country_names(),
         "type": set(OrganisationType.values),
         "worker": set(WorkerCategory.values),
         "sector": {s.slug for s in sectors},
@@ -180,11 +181,24 @@ class SearchVector(Func):
     output_field = TextField()
 
 
-class PrefixQuery(Func):
-    """to_tsquery('simple', 'word1:* & word2:*') on accent-free words."""
+class WordPrefix(Func):
+    """One word as a prefix tsquery, quoted so that whatever unaccent makes of it is a lexeme."""
 
-    template = "to_tsquery('simple'::regconfig, hn_unaccent(%(expressions)s))"
+    template = (
+        "to_tsquery('simple'::regconfig, quote_literal(hn_unaccent(%(expressions)s)) || ':*')"
+    )
     output_field = TextField()
+
+
+class PrefixQuery(Func):
+    """Every word as a prefix: 'word1':* & 'word2':*, accent-free."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " && "
+    output_field = TextField()
+
+    def __init__(self, words):
+        super().__init__(*(WordPrefix(Value(word)) for word in words))
 
 
 class Matches(Func):
@@ -221,8 +235,7 @@ def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> 
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        # Words hold only letters, marks and digits (see _words), so this is a safe tsquery.
-        tsquery = PrefixQuery(Value(" & ".join(f"{word}:*" for word in words)))
+        tsquery = PrefixQuery(words)
         name = Unaccent(Lower("name"))
         if not fuzzy:
             return queryset.filter(Matches(SearchVector(), tsquery)).annotate(
@@ -230,7 +243,7 @@ def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> 
             )
         similarity = Value(0.0)
         for word in words:
-            word_query = PrefixQuery(Value(f"{word}:*"))
+            word_query = PrefixQuery([word])
             typed = Unaccent(Lower(Value(word)))
             queryset = queryset.filter(
                 Q(Matches(SearchVector(), word_query)) | Q(WordSimilar(typed, name))

@@ -210,6 +210,8 @@ def test_pages_past_the_cap_give_the_last_listed_page_and_say_so(client, south_a
         {"q": "🧵👩🏽‍🏭 ﷺ 𝕳𝖔𝖒𝖊"},
         {"q": "' OR 1=1; DROP TABLE affiliates_affiliate; --"},
         {"q": "a & b | !c <-> (d:*)"},
+        {"q": "\u0301 \u0301\u0302 ½ ℃ № ㎏ ﬁ"},
+        {"q": "\\ '' \" :* & ' \u0301"},
         {"region": ["africa", "south-asia"], "page": ["2", "x"]},
     ],
 )
