@@ -21,6 +21,7 @@ from django_countries import countries
 from .models import OrganisationType
 
 BOM = "\ufeff"
+CHUNK_BYTES = 64 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -128,8 +129,14 @@ def _postgresql_rows(queryset: QuerySet, profile_base: str) -> Iterator[bytes]:
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
         with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+            # COPY hands over one row at a time: send them on in chunks of about 64 KB.
+            chunk = bytearray()
             for block in copy:
-                yield bytes(block)
+                chunk += block
+                if len(chunk) >= CHUNK_BYTES:
+                    yield bytes(chunk)
+                    chunk.clear()
+            yield bytes(chunk)
 
 
 def _python_rows(queryset: QuerySet, profile_base: str) -> Iterator[str]:
