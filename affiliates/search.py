@@ -514,8 +514,3 @@ def directory_page(query: DirectoryQuery, queryset: QuerySet, total: int) -> Pag
         item.country_label = names.get(item.country.code, item.country.code)
         item.type_label = types.get(item.organisation_type, item.organisation_type)
     return Page(number=number, count=listed, total=total, capped=pages > MAX_PAGES, items=items)
-
-
-def directory_without(query: DirectoryQuery, name: str) -> DirectoryQuery:
-    """The same search with one filter (or the text) removed: for the empty-result hints."""
-    return replace(query, **{name: ""}, page=1)

@@ -3,7 +3,6 @@ import json
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -74,12 +73,16 @@ def directory(request):
     )
 
 
+# As django.utils.html.json_script does: no value can then close the <script> element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
 def _json_ld(data: dict) -> str:
     """JSON for a <script type="application/ld+json"> block, escaped like json_script.
 
     <, > and & become \\u escapes so that no value can close the script element.
     """
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_json_script_escapes))
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))
 
 
 @require_GET
@@ -141,8 +144,9 @@ def export_csv(request):
     """The directory's search and filters as CSV of public fields, streamed."""
     query, regions, sectors = _directory_context(request)
     results = search.directory_search(query, regions, sectors)
-    profile_base = request.build_absolute_uri(reverse("affiliates:directory"))
-    profile_base = profile_base.removesuffix(reverse("affiliates:directory")) + "/affiliates/"
+    # Each row's profile address is this plus the slug and a slash.
+    profile_base = request.build_absolute_uri(reverse("affiliates:profile", args=["x"]))
+    profile_base = profile_base.removesuffix("x/")
     response = StreamingHttpResponse(
         directory_csv(results, profile_base), content_type="text/csv; charset=utf-8"
     )
