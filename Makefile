@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet_bench
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite lint format messages check-deploy bench clean
+.PHONY: help install run test test-sqlite lint format messages check-deploy bench css clean
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
 	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
@@ -22,6 +22,7 @@ help:
 	@echo "make test-sqlite  the suite on the embedded SQLite database"
 	@echo "make lint         ruff, formatting and missing migrations"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
+	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
 
 install: $(STAMP)
 
@@ -72,6 +73,10 @@ check-deploy: install
 bench: install
 	bash .ci/ensure-postgres "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/run.py
+
+# Rebuild the trimmed Bootstrap (and its right-to-left twin) from the npm package's Sass.
+css:
+	bash .ci/build-css
 
 clean:
 	rm -rf $(VENV) var/test.sqlite3

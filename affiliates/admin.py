@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_actions import LIFECYCLE_ACTIONS
 from .admin_spreadsheets import AffiliateSpreadsheetMixin
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
-from .services import affiliate_refresh_membership
+from .services import affiliate_refresh_membership, affiliate_refresh_sector_names, sector_save
 
 
 @admin.register(Sector)
@@ -14,6 +14,10 @@ class SectorAdmin(admin.ModelAdmin):
     list_editable = ["display_order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        # A renamed sector must be renamed in the search text of its affiliates too.
+        sector_save(obj)
 
 
 class DeclarationInline(admin.TabularInline):
@@ -146,6 +150,8 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         # Declarations edited inline: the current figures follow the latest one.
         affiliate_refresh_membership(form.instance)
+        # Sectors edited here: the directory's search text follows them.
+        affiliate_refresh_sector_names(form.instance)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

@@ -33,7 +33,7 @@ from .exporting import (
     SECTOR_SEPARATOR,
 )
 from .models import Affiliate, Sector, Status, StatusChange, normalise_name
-from .services import RESERVED_SLUGS, region_for_country
+from .services import RESERVED_SLUGS, region_for_country, sector_names_text
 
 REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -655,10 +655,17 @@ def _write(planned: list[_Planned], user, reason: str) -> None:
     creates = [p for p in planned if p.result.action == CREATE]
     updates = [p for p in planned if p.result.action == UPDATE]
 
+    sectors = Sector.objects.in_bulk()
+
+    def names_of(sector_ids) -> str:
+        # The searchable copy of the sectors' names (see affiliate_set_sectors).
+        return sector_names_text(sectors[pk] for pk in sector_ids or ())
+
     new = [p.affiliate for p in creates]
-    for affiliate in new:
-        affiliate.name_key = normalise_name(affiliate.name)
-        affiliate.created_by = user
+    for p in creates:
+        p.affiliate.name_key = normalise_name(p.affiliate.name)
+        p.affiliate.created_by = user
+        p.affiliate.sector_names = names_of(p.sector_ids)
     Affiliate.objects.bulk_create(new, batch_size=BATCH_SIZE)
     links = through.objects.bulk_create(
         [
@@ -689,8 +696,12 @@ def _write(planned: list[_Planned], user, reason: str) -> None:
         affiliate.updated_at = now
     if "name" in fields:
         fields.append("name_key")
-    _bulk_update(changed, fields)
     moved = [p for p in updates if p.sectors_changed]
+    for p in moved:
+        p.affiliate.sector_names = names_of(p.sector_ids)
+    if moved:
+        fields.append("sector_names")
+    _bulk_update(changed, fields)
     through.objects.filter(affiliate_id__in=[p.affiliate.pk for p in moved]).delete()
     through.objects.bulk_create(
         [

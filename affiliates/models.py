@@ -171,6 +171,9 @@ class Affiliate(models.Model):
         related_name="member_organisations",
         verbose_name=_("affiliates through the national network"),
     )
+    # The sectors' names, denormalised so that the PostgreSQL search vector (a generated column,
+    # which cannot reach a many-to-many table) covers them. Kept in step by services and seeding.
+    sector_names = models.TextField(editable=False, blank=True, default="")
 
     # Current membership: that of the latest declaration (services.declaration_record).
     members_women = models.PositiveIntegerField(_("women members"), default=0)
@@ -221,7 +224,8 @@ class Affiliate(models.Model):
     )
 
     objects = AffiliateQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_key"], m2m_fields=[sectors])
+    # Derived fields are not history: name_key and sector_names follow name and sectors.
+    history = HistoricalRecords(excluded_fields=["name_key", "sector_names"], m2m_fields=[sectors])
 
     class Meta:
         ordering = ["name"]

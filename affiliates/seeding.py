@@ -240,6 +240,7 @@ def _affiliate_specs(count: int, seed: int, regions, today: dt.date) -> list[_Sp
             members_men=latest[2],
             members_total=latest[3],
             members_year=latest[0],
+            sector_names=", ".join(sorted(sector_names[slug] for slug in sector_slugs)),
             description=(
                 f"{name} organises home-based workers in {city} ({trade.lower()}). "
                 "This is a fictional organisation, made up as demo data."

@@ -82,7 +82,7 @@ def affiliate_create(
     affiliate.region = region_for_country(country)
     affiliate.slug = unique_slug(affiliate.name)
     _save_checked(affiliate)
-    affiliate.sectors.set(sectors)
+    affiliate_set_sectors(affiliate, sectors)
     StatusChange.objects.create(
         affiliate=affiliate,
         from_status="",
@@ -91,6 +91,40 @@ def affiliate_create(
         comment=comment,
     )
     return affiliate
+
+
+def affiliate_set_sectors(affiliate: Affiliate, sectors: Iterable[Sector]) -> Affiliate:
+    """Set an affiliate's sectors and the denormalised names the search vector is built from.
+
+    Every write of an affiliate's sectors goes through here (forms, admin, imports).
+    """
+    affiliate.sectors.set(sectors)
+    return affiliate_refresh_sector_names(affiliate)
+
+
+def affiliate_refresh_sector_names(affiliate: Affiliate) -> Affiliate:
+    """Copy the sectors' names into `sector_names` (the search covers them through it)."""
+    affiliate.sector_names = sector_names_text(affiliate.sectors.all())
+    Affiliate.objects.filter(pk=affiliate.pk).update(sector_names=affiliate.sector_names)
+    return affiliate
+
+
+def sector_names_text(sectors: Iterable[Sector]) -> str:
+    return ", ".join(sorted(sector.name for sector in sectors))
+
+
+@transaction.atomic
+def sector_save(sector: Sector) -> Sector:
+    """Save a sector; a renamed sector is renamed in every affiliate's searchable text."""
+    sector.full_clean()
+    sector.save()
+    affiliates = Affiliate.objects.filter(sectors=sector).prefetch_related("sectors")
+    batch = []
+    for affiliate in affiliates.iterator(chunk_size=2000):
+        affiliate.sector_names = sector_names_text(affiliate.sectors.all())
+        batch.append(affiliate)
+    Affiliate.objects.bulk_update(batch, ["sector_names"], batch_size=2000)
+    return sector
 
 
 def affiliate_refresh_membership(affiliate: Affiliate) -> Affiliate:
@@ -252,7 +286,7 @@ def affiliate_update(
     if sectors is not None:
         sectors = list(sectors)
         if {s.pk for s in sectors} != set(locked.sectors.values_list("pk", flat=True)):
-            locked.sectors.set(sectors)
+            affiliate_set_sectors(locked, sectors)
     return locked
 
 

@@ -211,6 +211,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HomeNet Registry <registry@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Seconds the public directory keeps search counts, result pages and figures in the cache.
+# Public pages may lag a change by this long; 0 turns the cache off.
+DIRECTORY_CACHE_SECONDS = env_int("DIRECTORY_CACHE_SECONDS", 60)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

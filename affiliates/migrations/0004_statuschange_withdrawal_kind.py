@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('affiliates', '0002_historical_records'),
+        ('affiliates', '0003_directory_search'),
     ]
 
     operations = [

@@ -1,0 +1,516 @@
+"""The public directory's search: one place that knows which database is underneath.
+
+PostgreSQL: the stored `search_vector` (see migration 0003_directory_search) with prefix
+matching, OR a trigram word-similarity match on the name for typos; best matches first.
+SQLite: case-insensitive containment of every word in the same fields.
+
+Views call `directory_parse`, then `directory_search` and `directory_facets`; nothing else.
+"""
+
+import math
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from django.core.exceptions import FullResultSet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Lower
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from regions.models import Region
+
+from .models import Affiliate, OrganisationType, Sector, WorkerCategory
+from .selectors import cached
+
+PAGE_SIZE = 25
+# Pages past this are not listed (ORDER BY ... OFFSET costs grow with the offset): the last
+# listed page says to narrow the search or download the CSV, which has every row.
+MAX_PAGES = 400
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+SORTS = {
+    "name": ["name", "pk"],
+    "-members": ["-members_total", "name", "pk"],
+    "-affiliated": [F("affiliated_on").desc(nulls_last=True), "name", "pk"],
+}
+FACETS = ("region", "country", "type", "worker", "sector")
+# What a result line shows: narrow rows read faster than whole records with descriptions.
+LISTED_FIELDS = (
+    "name", "acronym", "slug", "city", "country", "organisation_type", "members_total",
+    "region__short_name",
+)  # fmt: skip
+
+
+def _key(query: "DirectoryQuery", page: bool = True) -> tuple:
+    parts = (query.words, query.fuzzy, *(getattr(query, name) for name in FACETS))
+    return (*parts, query.effective_sort) if page else parts
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """A visitor's search, cleaned: only known values remain; `notes` says what was dropped."""
+
+    q: str = ""
+    region: str = ""
+    country: str = ""
+    type: str = ""
+    worker: str = ""
+    sector: str = ""
+    sort: str = ""
+    page: int = 1
+    notes: tuple[str, ...] = ()
+    words: tuple[str, ...] = field(default=(), compare=False)
+    # True when the words match no name exactly or as a prefix: then names that look like
+    # them (typos) are searched for instead.
+    fuzzy: bool = False
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance when searching and no order was chosen; else the chosen order or name."""
+        return self.sort or ("relevance" if self.words else "name")
+
+    def filters(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
+
+
+def _words(text: str) -> list[str]:
+    """Split on anything that is not a letter, combining mark or digit.
+
+    Marks count as letters: Devanagari and Thai vowel signs are part of the word.
+    """
+    words, current = [], []
+    for char in text:
+        if unicodedata.category(char)[0] in "LMN":
+            current.append(char)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    # A lone combining mark is no word (and would leave an empty search term).
+    return [word for word in words if any(unicodedata.category(c)[0] in "LN" for c in word)]
+
+
+def _clean_text(text: str) -> str:
+    # Control characters (NUL above all: PostgreSQL refuses it) and lone surrogates go.
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs", "Cf"))
+    return " ".join(text.split())
+
+
+def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> DirectoryQuery:
+    """Read GET parameters; an unknown value is dropped with a note, never an error."""
+    notes = []
+
+    def one(name: str) -> str:
+        return _clean_text(params.get(name, ""))[:100]
+
+    q = _clean_text(params.get("q", ""))
+    if len(q) > MAX_QUERY_LENGTH:
+        q = q[:MAX_QUERY_LENGTH]
+        notes.append(
+            _("The search was shortened to its first %(count)s characters.")
+            % {"count": MAX_QUERY_LENGTH}
+        )
+    words = tuple(_words(q)[:MAX_WORDS])
+
+    choices = {
+        "region": {r.slug for r in regions},
+        "country": country_names(),
+        "type": set(OrganisationType.values),
+        "worker": set(WorkerCategory.values),
+        "sector": {s.slug for s in sectors},
+    }
+    messages = {
+        "region": _("There is no regional network “%(value)s”; all regions are shown."),
+        "country": _("“%(value)s” is not a country code; all countries are shown."),
+        "type": _("“%(value)s” is not a type of organisation; all types are shown."),
+        "worker": _("“%(value)s” is not a category of workers; all are shown."),
+        "sector": _("There is no sector “%(value)s”; all sectors are shown."),
+    }
+    values = {}
+    for name in FACETS:
+        value = one(name)
+        if name == "country":
+            value = value.upper()
+        if value and value not in choices[name]:
+            notes.append(messages[name] % {"value": value})
+            value = ""
+        values[name] = value
+
+    sort = one("sort")
+    if sort not in SORTS and sort != "relevance":
+        sort = ""
+    if sort == "relevance" and not words:
+        sort = ""
+
+    try:
+        page = int(one("page") or 1)
+    except ValueError:
+        page = 1
+    page = max(1, page)
+    query = DirectoryQuery(q=q, sort=sort, page=page, notes=tuple(notes), words=words, **values)
+    if words and connection.vendor == "postgresql":
+        # One cheap indexed query: do the words, as typed, find anything at all?
+        exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
+        query = replace(query, fuzzy=cached("fuzzy", words, lambda: not exact.exists()))
+    return query
+
+
+class Unaccent(Func):
+    """The IMMUTABLE unaccent wrapper the migration creates (PostgreSQL only)."""
+
+    function = "hn_unaccent"
+    output_field = TextField()
+
+
+class SearchVector(Func):
+    """The generated column that no model field maps: referenced by its SQL name."""
+
+    template = '"affiliates_affiliate"."search_vector"'
+    output_field = TextField()
+
+
+class WordPrefix(Func):
+    """One word as a prefix tsquery, quoted so that whatever unaccent makes of it is a lexeme."""
+
+    template = (
+        "to_tsquery('simple'::regconfig, quote_literal(hn_unaccent(%(expressions)s)) || ':*')"
+    )
+    output_field = TextField()
+
+
+class PrefixQuery(Func):
+    """Every word as a prefix: 'word1':* & 'word2':*, accent-free."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " && "
+    output_field = TextField()
+
+    def __init__(self, words):
+        super().__init__(*(WordPrefix(Value(word)) for word in words))
+
+
+class Matches(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class Rank(Func):
+    function = "ts_rank"
+    output_field = FloatField()
+
+
+class WordSimilarity(Func):
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+class WordSimilar(Func):
+    """`query <% name`: indexed by the trigram GIN index on hn_unaccent(lower(name))."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
+
+
+def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> QuerySet:
+    """Every word matches, as the start of a word of the name, acronym, city, sectors or
+    description; when `fuzzy`, a word may instead look like a word of the name (a typo).
+
+    Typos are looked for only when the words as typed find nothing: a common word would
+    otherwise look like thousands of names, for no better result.
+    """
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        tsquery = PrefixQuery(words)
+        name = Unaccent(Lower("name"))
+        if not fuzzy:
+            return queryset.filter(Matches(SearchVector(), tsquery)).annotate(
+                relevance=Rank(SearchVector(), tsquery)
+            )
+        similarity = Value(0.0)
+        for word in words:
+            word_query = PrefixQuery([word])
+            typed = Unaccent(Lower(Value(word)))
+            queryset = queryset.filter(
+                Q(Matches(SearchVector(), word_query)) | Q(WordSimilar(typed, name))
+            )
+            similarity = similarity + WordSimilarity(typed, name)
+        return queryset.annotate(relevance=Rank(SearchVector(), tsquery) + similarity)
+    for word in words:
+        queryset = queryset.filter(
+            Q(name__icontains=word)
+            | Q(acronym__icontains=word)
+            | Q(city__icontains=word)
+            | Q(sector_names__icontains=word)
+            | Q(description__icontains=word)
+        )
+    return queryset
+
+
+def _filter_q(query: DirectoryQuery, regions, sectors, *, skip: str = "") -> Q:
+    """The filters as one Q, leaving out `skip` (a facet counts without its own filter)."""
+    condition = Q()
+    if query.region and skip != "region":
+        condition &= Q(region_id=next(r.pk for r in regions if r.slug == query.region))
+    if query.country and skip != "country":
+        condition &= Q(country=query.country)
+    if query.type and skip != "type":
+        condition &= Q(organisation_type=query.type)
+    if query.worker and skip != "worker":
+        if query.worker == WorkerCategory.PIECE_RATE:
+            condition &= Q(has_piece_rate_workers=True)
+        else:
+            condition &= Q(has_self_employed_workers=True)
+    if query.sector and skip != "sector":
+        sector_id = next(s.pk for s in sectors if s.slug == query.sector)
+        # IN (a semi-join on the through table's sector index), not a per-row EXISTS.
+        through = Affiliate.sectors.through.objects.filter(sector_id=sector_id)
+        condition &= Q(pk__in=through.values("affiliate_id"))
+    return condition
+
+
+def _searched(query: DirectoryQuery) -> QuerySet:
+    return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
+
+
+def directory_search(query: DirectoryQuery, regions, sectors) -> QuerySet:
+    """Public affiliates matching the search and every filter, in the chosen order."""
+    queryset = _searched(query).filter(_filter_q(query, regions, sectors))
+    sort = query.effective_sort
+    if sort == "relevance":
+        if connection.vendor == "postgresql":
+            return queryset.order_by("-relevance", "name", "pk")
+        return queryset.order_by("name", "pk")
+    return queryset.order_by(*SORTS[sort])
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facets:
+    total: int
+    options: dict[str, list[Option]]
+
+
+def _where_sql(queryset: QuerySet) -> tuple[str, list]:
+    """The WHERE clause of a queryset on the affiliates table, as SQL and parameters."""
+    sql_query = queryset.query
+    compiler = sql_query.get_compiler(connection=connection)
+    try:
+        sql, params = compiler.compile(sql_query.where)
+    except FullResultSet:
+        return "1 = 1", []
+    return sql or "1 = 1", list(params)
+
+
+_FACET_COLUMNS = {
+    "region": "region_id",
+    "country": "country",
+    "type": "organisation_type",
+    "worker_piece_rate": "has_piece_rate_workers",
+    "worker_self_employed": "has_self_employed_workers",
+}
+
+
+def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
+    """{facet: {value: count}}, each facet counted under every filter but its own.
+
+    Two queries whatever the number of results: one pass over the matching affiliates for
+    the region, country, type and worker facets, one over their sectors.
+    """
+    table = Affiliate._meta.db_table
+    searched = _searched(query)
+    base_sql, base_params = _where_sql(searched)
+    others = {}
+    for name in ("region", "country", "type", "worker"):
+        sql, params = _where_sql(
+            Affiliate.objects.filter(_filter_q(query, regions, sectors, skip=name))
+        )
+        others[name] = (sql, params)
+    keys = list(_FACET_COLUMNS)
+    facet_of = {key: key.split("_")[0] if key.startswith("worker") else key for key in keys}
+    select_params: list = []
+    branches = []
+    if connection.vendor == "postgresql":
+        counts_sql = []
+        for key in keys:
+            sql, params = others[facet_of[key]]
+            counts_sql.append(f"COUNT(*) FILTER (WHERE {sql})")
+            select_params += params
+        columns = ", ".join(_FACET_COLUMNS[key] for key in keys)
+        sets = ", ".join(f"({_FACET_COLUMNS[key]})" for key in keys)
+        statement = (
+            f"SELECT {columns}, GROUPING({columns}), {', '.join(counts_sql)} "
+            f'FROM "{table}" WHERE {base_sql} GROUP BY GROUPING SETS ({sets})'
+        )
+        all_params = select_params + base_params
+    else:
+        # SQLite has no GROUPING SETS: one branch per facet, in one statement.
+        all_params = []
+        for index, key in enumerate(keys):
+            sql, params = others[facet_of[key]]
+            branches.append(
+                f"SELECT {index}, CAST({_FACET_COLUMNS[key]} AS TEXT), COUNT(*) "
+                f'FROM "{table}" WHERE ({base_sql}) AND ({sql}) '
+                f"GROUP BY {_FACET_COLUMNS[key]}"
+            )
+            all_params += base_params + params
+        statement = " UNION ALL ".join(branches)
+
+    result: dict[str, dict] = {"region": {}, "country": {}, "type": {}, "worker": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, all_params)
+        rows = cursor.fetchall()
+    for row in rows:
+        if connection.vendor == "postgresql":
+            grouping = row[len(keys)]
+            # GROUPING() has a 0 bit for the column this row is grouped by (first = highest).
+            index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
+            value, count = row[index], row[len(keys) + 1 + index]
+        else:
+            index, value, count = row
+            if keys[index].startswith("worker"):
+                value = value in ("1", "True", "true")
+        key = keys[index]
+        if key.startswith("worker"):
+            if value is True or value == 1:
+                result["worker"][key.removeprefix("worker_")] = count
+        else:
+            result[key][str(value)] = count
+
+    sql, params = _where_sql(searched.filter(_filter_q(query, regions, sectors, skip="sector")))
+    through = Affiliate.sectors.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "{through}"."sector_id", COUNT(*) FROM "{through}" '
+            f'INNER JOIN "{table}" ON "{table}"."id" = "{through}"."affiliate_id" '
+            f'WHERE {sql} GROUP BY "{through}"."sector_id"',
+            params,
+        )
+        result["sector"] = {str(sector_id): count for sector_id, count in cursor.fetchall()}
+    return result
+
+
+_COUNTRY_NAMES: dict[str, dict[str, str]] = {}
+
+
+def country_names() -> dict[str, str]:
+    """Country names in the active language, built once per language per process.
+
+    django-countries translates a name on every lookup; a page names a hundred countries.
+    """
+    language = get_language() or "en"
+    if language not in _COUNTRY_NAMES:
+        _COUNTRY_NAMES[language] = {code: str(name) for code, name in countries}
+    return _COUNTRY_NAMES[language]
+
+
+def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
+    """Options for every filter with their counts, and the number of results."""
+    counts = cached(
+        "facets", _key(query, page=False), lambda: _facet_counts(query, regions, sectors)
+    )
+    by_region = counts["region"]
+    if query.region:
+        region_pk = next(r.pk for r in regions if r.slug == query.region)
+        total = by_region.get(str(region_pk), 0)
+    else:
+        total = sum(by_region.values())
+
+    names = country_names()
+    options = {
+        "region": [
+            Option(r.slug, r.name, by_region.get(str(r.pk), 0), r.slug == query.region)
+            for r in regions
+        ],
+        "country": sorted(
+            (
+                Option(code, names.get(code, code), count, code == query.country)
+                for code, count in counts["country"].items()
+                if count or code == query.country
+            ),
+            key=lambda option: option.label,
+        ),
+        "type": [
+            Option(value, label, counts["type"].get(value, 0), value == query.type)
+            for value, label in OrganisationType.choices
+        ],
+        "worker": [
+            Option(value, label, counts["worker"].get(value, 0), value == query.worker)
+            for value, label in WorkerCategory.choices
+        ],
+        "sector": [
+            Option(s.slug, s.name, counts["sector"].get(str(s.pk), 0), s.slug == query.sector)
+            for s in sectors
+        ],
+    }
+    if query.country and not any(o.value == query.country for o in options["country"]):
+        options["country"].insert(0, Option(query.country, names[query.country], 0, True))
+    return Facets(total=total, options=options)
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    count: int
+    total: int
+    capped: bool
+    items: list
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.number * PAGE_SIZE, self.total)
+
+
+def directory_page(query: DirectoryQuery, queryset: QuerySet, total: int) -> Page:
+    """The requested page; a page past the end (or past MAX_PAGES) gives the last one."""
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    listed = min(pages, MAX_PAGES)
+    number = min(query.page, listed)
+    offset = (number - 1) * PAGE_SIZE
+    # Ordering and paging read narrow rows (ids); the 25 full rows are fetched by id after.
+    ids = cached(
+        "page",
+        (_key(query), number),
+        lambda: list(queryset.values_list("pk", flat=True)[offset : offset + PAGE_SIZE]),
+    )
+    by_id = Affiliate.objects.select_related("region").only(*LISTED_FIELDS).in_bulk(ids)
+    items = [by_id[pk] for pk in ids if pk in by_id]
+    names, types = country_names(), dict(OrganisationType.choices)
+    for item in items:
+        # Labels looked up once here: cheaper than the model's display methods in a loop.
+        item.country_label = names.get(item.country.code, item.country.code)
+        item.type_label = types.get(item.organisation_type, item.organisation_type)
+    return Page(number=number, count=listed, total=total, capped=pages > MAX_PAGES, items=items)

@@ -1,0 +1,43 @@
+"""The weight budget: directory HTML <= 14 KB and a first visit <= 100 KB, compressed."""
+
+import gzip
+import re
+
+import pytest
+from django.conf import settings
+
+from tests.factories import AffiliateFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db
+KB = 1024
+
+
+@pytest.fixture
+def full_page(south_asia):
+    # Many countries in the facets and a full page of long names: the heaviest directory page.
+    RegionFactory(slug="far", countries=["TH", "ID", "PH", "VN", "KH", "LA", "MM", "MY", "TL"])
+    for n in range(30):
+        AffiliateFactory(
+            region=south_asia,
+            name=f"Self-Employed Women's Association of Home-Based Embroidery Workers {n}",
+            acronym="SEWAHBEW",
+            city="Ahmedabad",
+            members_total=123456,
+        )
+
+
+def test_the_directory_html_stays_under_14_kb_compressed(client, full_page):
+    html = client.get("/directory/").content
+
+    assert len(gzip.compress(html, 9)) <= 14 * KB
+
+
+def test_a_first_visit_stays_under_100_kb_compressed(client, full_page):
+    html = client.get("/directory/").content.decode()
+    assets = re.findall(r'(?:href|src)="/static/([^"]+)"', html)
+    weight = len(gzip.compress(html.encode(), 9))
+    for asset in assets:
+        weight += len(gzip.compress((settings.BASE_DIR / "static" / asset).read_bytes(), 9))
+
+    assert "vendor/bootstrap/bootstrap.min.css" in assets
+    assert weight <= 100 * KB
