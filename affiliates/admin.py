@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -129,13 +131,29 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
                     "status",
                     "status_changed_at",
                     "affiliated_on",
-                    "document",
+                    "supporting_document",
                     "language",
                 ]
             },
         ),
         (_("Record"), {"fields": ["created_at", "updated_at", "created_by"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "supporting_document"]
+        if obj is not None:
+            # A status changes only through the lifecycle's decisions (the actions above the
+            # list), which check the step, record it and tell the people concerned.
+            readonly += ["status", "affiliated_on"]
+        return readonly
+
+    @admin.display(description=_("supporting document"))
+    def supporting_document(self, obj):
+        # Served through the access-checked view: uploads have no public URL.
+        if not obj.document:
+            return _("None sent")
+        url = reverse("applications:document", args=[obj.reference])
+        return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))
 
     def view_on_site(self, obj):
         # The public profile (public pages): only affiliated organisations have one.

@@ -142,3 +142,23 @@ def test_declaration_and_assignment_changelists_do_not_grow_with_the_rows(
     # 8 the rows with their user and region.
     with django_assert_num_queries(8):
         client.get(reverse("admin:regions_coordinatorassignment_changelist"))
+
+
+def test_the_change_form_leaves_the_status_to_the_lifecycle_actions(
+    client, staff_user, south_asia, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    affiliate = AffiliateFactory(
+        region=south_asia,
+        status=Status.APPLIED,
+        document=ContentFile(b"%PDF-1.4 rules", name="rules.pdf"),
+    )
+    client.force_login(staff_user)
+
+    html = client.get(reverse("admin:affiliates_affiliate_change", args=[affiliate.pk])).text
+
+    assert 'name="status"' not in html
+    assert reverse("applications:document", args=[affiliate.reference]) in html
+    assert "/media/" not in html
