@@ -18,7 +18,7 @@ def facet_select(name: str, label: str, options) -> str:
         ((o.value, " selected" if o.selected else "", o.label, o.count) for o in options),
     )
     return format_html(
-        '<div class="mb-2"><label class="form-label" for="f-{name}">{label}</label>\n'
+        '<div class="col mb-2"><label class="form-label" for="f-{name}">{label}</label>\n'
         '<select class="form-select" id="f-{name}" name="{name}">'
         '<option value="">{all}</option>{rows}</select></div>\n',
         name=name,
