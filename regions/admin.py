@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CoordinatorAssignment, Region, RegionCountry
+from .services import affiliates_follow_countries
 
 
 class RegionCountryInline(admin.TabularInline):
@@ -25,6 +27,23 @@ class RegionAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [RegionCountryInline, CoordinatorAssignmentInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is RegionCountry:
+            added = [country.country.code for country in formset.new_objects]
+            added += [country.country.code for country, _fields in formset.changed_objects]
+            moved = affiliates_follow_countries(countries=added, changed_by=request.user)
+            if moved:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d affiliate moved with its country to this region.",
+                        "%(count)d affiliates moved with their country to this region.",
+                        moved,
+                    )
+                    % {"count": moved},
+                )
 
     def get_queryset(self, request):
         assignments = CoordinatorAssignment.objects.select_related("user").order_by(
