@@ -130,17 +130,14 @@ def test_a_few_applications_per_address_per_hour(client, application, settings):
     assert other.status_code == 302
 
 
-def test_name_checks_count_against_the_limit_so_the_form_is_no_oracle(
-    client, south_asia, settings
-):
+def test_name_checks_count_against_the_limit_so_the_form_is_no_oracle(client, south_asia, settings):
     settings.APPLY_RATE_LIMIT = 3
     AffiliateFactory(region=south_asia, country="IN", name="Quiet Union", status=Status.SUSPENDED)
     # Just a name and a country: enough to learn whether an organisation is on record.
     probes = ["Quiet Union", "Nobody Here", "Quiet Union"]
     answers = [client.post(URL, {"name": name, "country": "IN"}) for name in probes]
-    assert [
-        "has already applied or is registered" in a.content.decode() for a in answers
-    ] == [True, False, True]
+    taken = ["has already applied or is registered" in a.content.decode() for a in answers]
+    assert taken == [True, False, True]
 
     response = client.post(URL, {"name": "Quiet Union", "country": "IN"})
 
