@@ -33,6 +33,7 @@ from .exporting import (
     SECTOR_SEPARATOR,
 )
 from .models import Affiliate, Sector, Status, StatusChange, normalise_name
+from .selectors import public_cache_bump
 from .services import RESERVED_SLUGS, region_for_country, sector_names_text
 
 REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
@@ -755,6 +756,7 @@ def affiliates_import(
     try:
         with transaction.atomic():
             _write(planned, user, reason)
+            transaction.on_commit(public_cache_bump)
     except IntegrityError:
         report.file_errors.append(
             _("The registry changed while the file was imported; nothing was written. Try again.")

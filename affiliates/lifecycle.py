@@ -21,6 +21,7 @@ from regions.models import Region
 
 from .models import Affiliate, Status, StatusChange, WithdrawalKind
 from .notifications import notify_transition
+from .selectors import public_cache_bump
 
 REGION = "region"
 STAFF = "staff"
@@ -221,6 +222,7 @@ def affiliate_transition(
             withdrawal_kind=withdrawal_kind,
             created_at=now,
         )
+        transaction.on_commit(public_cache_bump)
         transaction.on_commit(lambda: notify_transition(change, transition.done))
 
     for field in fields:

@@ -506,7 +506,8 @@ def directory_page(query: DirectoryQuery, queryset: QuerySet, total: int) -> Pag
         (_key(query), number),
         lambda: list(queryset.values_list("pk", flat=True)[offset : offset + PAGE_SIZE]),
     )
-    by_id = Affiliate.objects.select_related("region").only(*LISTED_FIELDS).in_bulk(ids)
+    # public() again: cached ids must never bring back an organisation that left the register.
+    by_id = Affiliate.objects.public().select_related("region").only(*LISTED_FIELDS).in_bulk(ids)
     items = [by_id[pk] for pk in ids if pk in by_id]
     names, types = country_names(), dict(OrganisationType.choices)
     for item in items:

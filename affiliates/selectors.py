@@ -1,6 +1,7 @@
 """Reads of affiliates shared by pages, exports and the API."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,22 +13,44 @@ from django.utils.translation import gettext as _
 
 from .models import Affiliate, AffiliateQuerySet, Status
 
+# A number changed after every committed write that public pages show; cached entries carry
+# the number they were computed under, so a write makes them all stale at once.
+GENERATION_KEY = "public:generation"
+
+
+def public_cache_bump() -> None:
+    """Make every cached public read stale. Call it after commit (transaction.on_commit)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Missing (never set, evicted): a fresh number that no entry still in the cache carries.
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
 
 def cached(kind: str, key, compute):
     """`compute()`, kept in the cache for DIRECTORY_CACHE_SECONDS (0: not cached).
 
     For public pages' counts and ids over the whole registry, which cost a pass over many
     rows. Only numbers and ids are cached, never labels, so one entry serves every language.
+    An entry serves only while no write has bumped the generation (public_cache_bump) since
+    it was computed, so a change shows on the next request, not after the timeout.
     """
     seconds = settings.DIRECTORY_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     cache_key = f"public:{kind}:{digest}"
-    value = cache.get(cache_key)
-    if value is None:
-        value = compute()
-        cache.set(cache_key, value, seconds)
+    found = cache.get_many([GENERATION_KEY, cache_key])  # one round trip for both
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = cache.get_or_set(GENERATION_KEY, time.time_ns, None)
+    entry = found.get(cache_key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    # The generation was read before computing: a write committed meanwhile bumps it, so this
+    # entry, perhaps computed from the old rows, is never served.
+    value = compute()
+    cache.set(cache_key, (generation, value), seconds)
     return value
 
 

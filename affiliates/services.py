@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 
 from .models import Affiliate, MembershipDeclaration, Sector, Status, StatusChange
+from .selectors import public_cache_bump
 
 
 def region_for_country(country) -> Region:
@@ -48,6 +49,7 @@ def _save_checked(affiliate: Affiliate) -> None:
         # Another request saved the same organisation between our check and our write.
         affiliate.validate_constraints()
         raise
+    transaction.on_commit(public_cache_bump)
 
 
 @transaction.atomic
@@ -106,6 +108,7 @@ def affiliate_refresh_sector_names(affiliate: Affiliate) -> Affiliate:
     """Copy the sectors' names into `sector_names` (the search covers them through it)."""
     affiliate.sector_names = sector_names_text(affiliate.sectors.all())
     Affiliate.objects.filter(pk=affiliate.pk).update(sector_names=affiliate.sector_names)
+    transaction.on_commit(public_cache_bump)
     return affiliate
 
 
@@ -124,11 +127,13 @@ def sector_save(sector: Sector) -> Sector:
         affiliate.sector_names = sector_names_text(affiliate.sectors.all())
         batch.append(affiliate)
     Affiliate.objects.bulk_update(batch, ["sector_names"], batch_size=2000)
+    transaction.on_commit(public_cache_bump)
     return sector
 
 
 def affiliate_refresh_membership(affiliate: Affiliate) -> Affiliate:
     """Make the affiliate's current figures those of its latest declaration."""
+    transaction.on_commit(public_cache_bump)
     latest = affiliate.declarations.order_by("-year").first()
     if latest is None:
         affiliate.members_women = affiliate.members_men = affiliate.members_total = 0

@@ -19,6 +19,7 @@ from affiliates.models import (
     normalise_name,
 )
 from regions.models import Region
+from regions.selectors import country_choices_for
 
 PDF_MAGIC = b"%PDF-"
 
@@ -133,6 +134,7 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region: Region | None = None
         self.duplicate = False
+        self.name_checked = False  # whether clean() answered "is this name taken?"
         self.fields["country"].choices = [("", "---------"), *countries]
         self.fields["parent_network"].queryset = (
             Affiliate.objects.public()
@@ -202,7 +204,9 @@ class ApplicationForm(forms.Form):
                     % {"country": dict(countries)[country]},
                 )
         name = data.get("name")
-        if name and country and self._name_taken(name, country):
+        if name and country:
+            self.name_checked = True
+        if self.name_checked and self._name_taken(name, country):
             self.duplicate = True
             self.add_error(
                 "name",
@@ -255,6 +259,11 @@ class RegistrationForm(ApplicationForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        # Only the countries of the coordinator's regions (every covered one for staff).
+        self.fields["country"].choices = [("", "---------"), *country_choices_for(user)]
+        self.fields["country"].error_messages["invalid_choice"] = _(
+            "You can register organisations only in the countries of your region."
+        )
         self.fields["declaration"].label = _(
             "The regional network confirms that the organisation is membership-based and run by "
             "its members, home-based workers."
@@ -262,18 +271,6 @@ class RegistrationForm(ApplicationForm):
 
     def extra_layout(self) -> list:
         return [Fieldset(_("Recommendation"), "comment")]
-
-    def clean(self):
-        data = super().clean()
-        if (
-            self.region
-            and not Region.objects.coordinated_by(self.user).filter(pk=self.region.pk).exists()
-        ):
-            self.add_error(
-                "country",
-                _("You can register organisations only in the countries of your region."),
-            )
-        return data
 
 
 class StatusLookupForm(forms.Form):

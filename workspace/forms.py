@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import Affiliate, OrganisationType
 from affiliates.services import AFFILIATE_EDITABLE_FIELDS
-from regions.models import Region, RegionCountry
+from regions.selectors import country_choices_for
 
 
 class AffiliateEditForm(forms.Form):
@@ -34,14 +34,7 @@ class AffiliateEditForm(forms.Form):
             )
         )
         # Only countries of regions this user coordinates: an affiliate cannot be moved away.
-        countries = set(
-            RegionCountry.objects.filter(
-                region__in=Region.objects.coordinated_by(user)
-            ).values_list("country", flat=True)
-        )
-        self.fields["country"].choices = [
-            (code, name) for code, name in self.fields["country"].choices if code in countries
-        ]
+        self.fields["country"].choices = country_choices_for(user)
         self.fields["parent_network"].queryset = (
             Affiliate.objects.visible_to(user)
             .filter(organisation_type=OrganisationType.NETWORK)

@@ -28,9 +28,13 @@ def apply(request):
         if ratelimit.is_limited("apply", request, settings.APPLY_RATE_LIMIT):
             return _too_many(request, "apply")
         form = ApplicationForm(request.POST, request.FILES)
-        if form.is_valid():
+        valid = form.is_valid()
+        if form.name_checked:
+            # Every answer to "is this name taken?" counts (a sent application included):
+            # otherwise the form tells anyone, without limit, which organisations exist.
+            ratelimit.record("apply", request)
+        if valid:
             if form.is_spam:
-                ratelimit.record("apply", request)
                 logger.info(
                     "Honeypot filled in an application from %s", ratelimit.client_ip(request)
                 )
@@ -49,7 +53,6 @@ def apply(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                ratelimit.record("apply", request)
                 request.session[SESSION_KEY] = affiliate.reference
                 return redirect("applications:thanks")
     return render(request, "applications/apply.html", {"form": form})

@@ -2,8 +2,19 @@
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
-from tests.factories import AffiliateFactory
+from affiliates.importing import affiliates_import
+from affiliates.lifecycle import affiliate_transition
+from affiliates.models import Affiliate, Status
+from affiliates.selectors import GENERATION_KEY, cached, public_cache_bump
+from affiliates.services import (
+    affiliate_set_sectors,
+    affiliate_update,
+    declaration_record,
+    sector_save,
+)
+from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +58,131 @@ def test_the_home_figures_are_cached_too(client, caching, south_asia, django_ass
 
     with django_assert_num_queries(1):  # the regions; their figures come from the cache
         client.get("/")
+
+
+def names_listed(response) -> list[str]:
+    return [a.name for a in response.context["page"].items]
+
+
+def test_an_organisation_suspended_after_a_cached_view_leaves_the_directory_at_once(
+    client, caching, south_asia, staff_user, django_capture_on_commit_callbacks
+):
+    kept = AffiliateFactory(region=south_asia, name="Kept Union")
+    gone = AffiliateFactory(region=south_asia, name="Gone Union")
+    assert sorted(names_listed(client.get("/directory/"))) == ["Gone Union", "Kept Union"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        affiliate_transition(affiliate=gone, action="suspend", actor=staff_user, comment="Unpaid")
+
+    response = client.get("/directory/")
+    assert names_listed(response) == [kept.name]
+    assert response.context["facets"].total == 1
+    assert "Gone Union" not in response.content.decode()
+
+
+def test_cached_page_ids_never_bring_back_an_organisation_that_is_not_public(
+    client, caching, south_asia
+):
+    AffiliateFactory(region=south_asia, name="Kept Union")
+    gone = AffiliateFactory(region=south_asia, name="Gone Union")
+    client.get("/directory/")
+
+    # A write that bypassed the services (a shell, a raw update) bumps nothing.
+    Affiliate.objects.filter(pk=gone.pk).update(status=Status.WITHDRAWN)
+
+    assert "Gone Union" not in client.get("/directory/").content.decode()
+
+
+def test_an_organisation_suspended_after_a_cached_view_leaves_its_region_page_at_once(
+    client, caching, south_asia, staff_user, django_capture_on_commit_callbacks
+):
+    gone = AffiliateFactory(region=south_asia, name="Gone Union", members_total=70)
+    AffiliateFactory(region=south_asia, name="Kept Union", members_total=5)
+    url = reverse("regions:detail", args=[south_asia.slug])
+    assert "Gone Union" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        affiliate_transition(affiliate=gone, action="suspend", actor=staff_user, comment="Unpaid")
+
+    response = client.get(url)
+    assert [a["name"] for a in response.context["affiliates"]] == ["Kept Union"]
+    assert response.context["figures"].organisations == 1
+    assert "Gone Union" not in response.content.decode()
+
+
+def test_an_approval_shows_the_new_affiliate_at_once(
+    client, caching, south_asia, staff_user, django_capture_on_commit_callbacks
+):
+    AffiliateFactory(region=south_asia, name="Old Union")
+    new = AffiliateFactory(region=south_asia, name="New Union", status=Status.RECOMMENDED)
+    client.get("/directory/")
+    client.get("/")
+    client.get(reverse("regions:detail", args=[south_asia.slug]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        affiliate_transition(affiliate=new, action="approve", actor=staff_user)
+
+    assert sorted(names_listed(client.get("/directory/"))) == ["New Union", "Old Union"]
+    assert client.get("/").context["figures"].organisations == 2
+    region = client.get(reverse("regions:detail", args=[south_asia.slug]))
+    assert [a["name"] for a in region.context["affiliates"]] == ["New Union", "Old Union"]
+
+
+def test_an_entry_computed_before_a_bump_is_never_served(caching):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cached("test", "key", compute) == 1
+    assert cached("test", "key", compute) == 1  # served from the cache
+    public_cache_bump()
+    assert cached("test", "key", compute) == 2
+    cache.delete(GENERATION_KEY)  # evicted: a fresh generation, the old entries are stale
+    assert cached("test", "key", compute) == 3
+    assert cached("test", "key", compute) == 3
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(
+            lambda a, user: affiliate_update(affiliate=a, updated_by=user, city="Patna"),
+            id="edit",
+        ),
+        pytest.param(
+            lambda a, user: declaration_record(affiliate=a, year=2024, women=3, men=1),
+            id="declaration",
+        ),
+        pytest.param(
+            lambda a, user: affiliate_set_sectors(a, [SectorFactory(name="Weaving")]),
+            id="sectors",
+        ),
+        pytest.param(
+            lambda a, user: sector_save(SectorFactory.build(name="Beading", slug="beading")),
+            id="sector",
+        ),
+        pytest.param(
+            lambda a, user: affiliates_import(
+                content=b"name,country,organisation_type,piece_rate_workers,status\n"
+                b"Imported Union,IN,union,yes,affiliated\n",
+                filename="f.csv",
+                user=user,
+            ),
+            id="import",
+        ),
+    ],
+)
+def test_every_write_public_pages_show_makes_the_cache_stale_after_commit(
+    caching, south_asia, staff_user, django_capture_on_commit_callbacks, write
+):
+    affiliate = AffiliateFactory(region=south_asia, country="IN")
+    cached("test", "key", lambda: "before")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        write(affiliate, staff_user)
+        assert cached("test", "key", lambda: "during") == "before"  # not before the commit
+
+    assert callbacks
+    assert cached("test", "key", lambda: "after") == "after"

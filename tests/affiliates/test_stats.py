@@ -126,3 +126,23 @@ def test_the_statistics_page_is_in_the_public_navigation(client, db):
     html = client.get(reverse("affiliates:home")).content.decode()
 
     assert f'href="{reverse("stats:index")}"' in html
+
+
+def test_the_headline_totals_match_the_directory_and_the_home_page(client, registry, south_asia):
+    # Organisations in every other status: counted nowhere on the public pages.
+    for status in (Status.SUSPENDED, Status.WITHDRAWN, Status.RECOMMENDED, Status.REJECTED):
+        AffiliateFactory(region=south_asia, status=status, members_women=500, members_total=500)
+
+    headline = client.get(reverse("stats:index")).context["headline"]
+    directory = client.get(reverse("affiliates:directory")).context
+    home = client.get(reverse("affiliates:home")).context["figures"]
+
+    listed = directory["page"].items
+    assert headline.organisations == directory["facets"].total == len(listed) == 3
+    assert headline.organisations == home.organisations
+    assert headline.total == sum(a.members_total for a in listed) == 205
+    assert (headline.women, headline.men, headline.countries) == (
+        home.women,
+        home.men,
+        home.countries,
+    )

@@ -130,6 +130,29 @@ def test_a_few_applications_per_address_per_hour(client, application, settings):
     assert other.status_code == 302
 
 
+def test_name_checks_count_against_the_limit_so_the_form_is_no_oracle(client, south_asia, settings):
+    settings.APPLY_RATE_LIMIT = 3
+    AffiliateFactory(region=south_asia, country="IN", name="Quiet Union", status=Status.SUSPENDED)
+    # Just a name and a country: enough to learn whether an organisation is on record.
+    probes = ["Quiet Union", "Nobody Here", "Quiet Union"]
+    answers = [client.post(URL, {"name": name, "country": "IN"}) for name in probes]
+    taken = ["has already applied or is registered" in a.content.decode() for a in answers]
+    assert taken == [True, False, True]
+
+    response = client.post(URL, {"name": "Quiet Union", "country": "IN"})
+
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Too many applications" in body and "already applied" not in body
+
+
+def test_a_form_sent_without_a_name_is_not_counted(client, application, settings):
+    settings.APPLY_RATE_LIMIT = 1
+    client.post(URL, {**application, "name": ""})
+
+    assert client.post(URL, application).status_code == 302
+
+
 def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, application, settings):
     settings.APPLY_RATE_LIMIT = 1
     client.post(URL, {**application, "name": "Group 1"})

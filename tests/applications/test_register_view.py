@@ -64,3 +64,27 @@ def test_the_registration_form_has_no_honeypot(client, coordinator_south_asia):
     client.force_login(coordinator_south_asia)
 
     assert "hn-trap" not in client.get(URL).content.decode()
+
+
+def test_a_coordinator_is_offered_only_the_countries_of_their_region(
+    client, coordinator_south_asia, africa
+):
+    client.force_login(coordinator_south_asia)
+
+    form = client.get(URL).context["form"]
+
+    assert [code for code, _name in form.fields["country"].choices] == ["", "IN", "NP"]
+
+
+def test_staff_are_offered_every_covered_country(client, staff_user, south_asia, africa):
+    client.force_login(staff_user)
+
+    form = client.get(URL).context["form"]
+
+    assert {code for code, _name in form.fields["country"].choices} == {
+        "",
+        "IN",
+        "KE",
+        "NP",
+        "ZA",
+    }
