@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from affiliates.selectors import public_cache_bump
 
 from .models import CoordinatorAssignment, Region, RegionCountry
 from .services import affiliates_follow_countries
@@ -27,6 +30,15 @@ class RegionAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [RegionCountryInline, CoordinatorAssignmentInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Public pages show regions with their names and countries: recompute them.
+        transaction.on_commit(public_cache_bump)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(public_cache_bump)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -6,6 +6,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from affiliates.models import Affiliate
+from affiliates.selectors import public_cache_bump
 
 from .models import Region
 
@@ -31,6 +32,7 @@ def affiliates_follow_countries(*, countries: Iterable[str], changed_by=None) ->
             affiliate.region_id = region_id
             moved.append(affiliate)
     if moved:
+        transaction.on_commit(public_cache_bump)
         bulk_update_with_history(
             moved,
             Affiliate,

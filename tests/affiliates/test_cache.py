@@ -186,3 +186,54 @@ def test_every_write_public_pages_show_makes_the_cache_stale_after_commit(
 
     assert callbacks
     assert cached("test", "key", lambda: "after") == "after"
+
+
+def test_affiliates_moving_with_their_country_move_on_the_home_figures_at_once(
+    client, caching, south_asia, africa, staff_user, django_capture_on_commit_callbacks
+):
+    from regions.models import RegionCountry
+    from regions.services import affiliates_follow_countries
+
+    def organisations_by_region():
+        regions = client.get("/").context["regions"]
+        return {r.slug: r.figures.organisations if r.figures else 0 for r in regions}
+
+    AffiliateFactory(region=south_asia, country="NP")
+    before = organisations_by_region()
+    RegionCountry.objects.filter(country="NP").update(region=africa)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        affiliates_follow_countries(countries=["NP"], changed_by=staff_user)
+
+    assert (before["south-asia"], before["africa"]) == (1, 0)
+    assert organisations_by_region() == {"south-asia": 0, "africa": 1}
+
+
+def test_a_region_renamed_in_the_admin_is_renamed_in_the_directory_at_once(
+    client, caching, south_asia, staff_user, django_capture_on_commit_callbacks
+):
+    AffiliateFactory(region=south_asia)
+    assert "HomeNet South Asia" in client.get("/directory/").content.decode()
+    staff = type(client)()
+    staff.force_login(staff_user)
+    countries = list(south_asia.countries.all())
+    form = {
+        "name": "HomeNet Southern Asia",
+        "short_name": south_asia.short_name,
+        "slug": south_asia.slug,
+        "display_order": 0,
+        "countries-TOTAL_FORMS": len(countries),
+        "countries-INITIAL_FORMS": len(countries),
+        "coordinator_assignments-TOTAL_FORMS": 0,
+        "coordinator_assignments-INITIAL_FORMS": 0,
+    }
+    for index, country in enumerate(countries):
+        form[f"countries-{index}-id"] = country.pk
+        form[f"countries-{index}-region"] = south_asia.pk
+        form[f"countries-{index}-country"] = country.country.code
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(reverse("admin:regions_region_change", args=[south_asia.pk]), form)
+
+    assert response.status_code == 302
+    assert "HomeNet Southern Asia" in client.get("/directory/").content.decode()
