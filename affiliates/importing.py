@@ -25,13 +25,8 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region, RegionCountry
 
-from .exporting import (
-    COLUMNS,
-    FORMULA_TRIGGERS,
-    INFORMATIONAL_COLUMNS,
-    NEUTRALISER,
-    SECTOR_SEPARATOR,
-)
+from .csv_output import FORMULA_STARTS, NEUTRALISER
+from .exporting import COLUMNS, INFORMATIONAL_COLUMNS, SECTOR_SEPARATOR
 from .models import Affiliate, Sector, Status, StatusChange, normalise_name
 from .services import RESERVED_SLUGS, region_for_country, sector_names_text
 
@@ -287,7 +282,7 @@ def _constraint_message(name: str) -> str:
 
 def _cell(raw: str, column: str, errors: list[str]) -> str:
     """A cell's value: a quote the export put before a formula character comes off again."""
-    if raw.startswith(NEUTRALISER) and raw[1:2] and raw[1:].startswith(FORMULA_TRIGGERS):
+    if raw.startswith(NEUTRALISER) and raw[1:2] and raw[1:].startswith(FORMULA_STARTS):
         return raw[1:]
     value = raw.strip()
     if value.startswith(("=", "@")) or (

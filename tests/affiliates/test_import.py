@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from affiliates.exporting import COLUMNS, csv_lines, export_rows
+from affiliates.csv_output import csv_lines
+from affiliates.exporting import COLUMNS, export_rows
 from affiliates.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from affiliates.models import Affiliate, Status, StatusChange
 from tests.factories import AffiliateFactory, SectorFactory
