@@ -22,6 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from regions.models import Region, RegionCountry
 
@@ -83,6 +84,14 @@ _COLUMN_OF_FIELD = {attr: column for column, attr in _BOOL_COLUMNS.items()} | {
 
 class FileRefused(Exception):
     """The file as a whole cannot be read: nothing in it is looked at row by row."""
+
+
+class ChangedMeanwhile(Exception):
+    """Affiliates the import would update were saved by someone else after they were read."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
 
 
 @dataclass
@@ -566,6 +575,34 @@ def _check_registry_uniqueness(planned: list[_Planned], context: _Context) -> No
 # Writing ---------------------------------------------------------------------------------------
 
 
+def _lock_unchanged(updates: list[_Planned], checked_at: dt.datetime | None) -> None:
+    """Lock the rows the import updates; refuse if any was saved since the file was checked.
+
+    The update writes whole rows from the copies read when the file was checked: a
+    coordinator's edit saved in between would be overwritten without a word. Each row's
+    `updated_at` must still be the one read then (and not after `checked_at`, the preview's
+    time, when the file was previewed in an earlier request). Locked in id order, the
+    order every bulk update here takes, so two imports cannot deadlock.
+    """
+    read_at = {p.affiliate.pk: p.affiliate.updated_at for p in updates}
+    changed = 0
+    seen = 0
+    for chunk in _chunks(sorted(read_at)):
+        locked = (
+            Affiliate.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", "updated_at")
+        )
+        for pk, updated_at in locked:
+            seen += 1
+            if updated_at != read_at[pk] or (checked_at is not None and updated_at > checked_at):
+                changed += 1
+    changed += len(read_at) - seen  # deleted in the meantime
+    if changed:
+        raise ChangedMeanwhile(changed)
+
+
 def _history_insert(pks: list[int], history_type: str, user, reason: str, now) -> list[tuple]:
     """Record the affiliates' rows as they now are in their history: (history_id, id) pairs.
 
@@ -643,12 +680,13 @@ def _bulk_update(affiliates: list[Affiliate], fields: list[str]) -> None:
             cursor.execute(statement, params)
 
 
-def _write(planned: list[_Planned], user, reason: str) -> None:
-    now = timezone.now()
-    user = user if user is not None and user.is_authenticated else None
+def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime | None) -> None:
     through = Affiliate.sectors.through
     creates = [p for p in planned if p.result.action == CREATE]
     updates = [p for p in planned if p.result.action == UPDATE]
+    _lock_unchanged(updates, checked_at)
+    now = timezone.now()
+    user = user if user is not None and user.is_authenticated else None
 
     sectors = Sector.objects.in_bulk()
 
@@ -719,12 +757,15 @@ def affiliates_import(
     filename: str,
     user=None,
     dry_run: bool = False,
+    checked_at: dt.datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Check a CSV or XLSX file of affiliates and, unless it is a dry run, write it all or nothing.
 
     `progress(done, total)` is called as rows are checked. A concurrent write that trips a
-    database rule makes the whole import fail cleanly (IntegrityError → file error).
+    database rule makes the whole import fail cleanly (IntegrityError → file error), and so
+    does an affiliate to update that was saved after it was read, or after `checked_at` (when
+    the file was previewed): the import would overwrite that edit.
     """
     progress = progress or (lambda done, total: None)
     report = ImportReport(filename=filename, dry_run=dry_run)
@@ -749,7 +790,19 @@ def affiliates_import(
     reason = _("Import of %(file)s") % {"file": filename[:60]}
     try:
         with transaction.atomic():
-            _write(planned, user, reason)
+            _write(planned, user, reason, checked_at)
+    except ChangedMeanwhile as changed:
+        report.file_errors.append(
+            ngettext(
+                "%(count)d affiliate changed while the file was being checked; check it again. "
+                "Nothing was written.",
+                "%(count)d affiliates changed while the file was being checked; check it again. "
+                "Nothing was written.",
+                changed.count,
+            )
+            % {"count": changed.count}
+        )
+        return report
     except IntegrityError:
         report.file_errors.append(
             _("The registry changed while the file was imported; nothing was written. Try again.")

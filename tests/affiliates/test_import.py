@@ -4,13 +4,20 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import Workbook
 
+from affiliates import importing
 from affiliates.csv_output import csv_lines
 from affiliates.exporting import COLUMNS, export_rows
 from affiliates.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from affiliates.models import Affiliate, Status, StatusChange
+from affiliates.services import affiliate_update
+from staff.models import ImportUpload
 from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -344,3 +351,61 @@ def test_a_row_without_a_country_is_refused(south_asia, staff_user):
 
     assert report.rows[0].action == REFUSED
     assert "two-letter ISO code" in report.rows[0].errors[0]
+
+
+def test_an_edit_saved_while_the_file_is_checked_is_not_overwritten(
+    south_asia, staff_user, coordinator_south_asia, monkeypatch
+):
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
+    check_registry = importing._check_registry_uniqueness
+
+    def coordinator_saves_meanwhile(planned, context):
+        check_registry(planned, context)
+        # After the rows were read and checked, before they are written.
+        affiliate_update(affiliate=affiliate, updated_by=coordinator_south_asia, city="Vadodara")
+
+    monkeypatch.setattr(importing, "_check_registry_uniqueness", coordinator_saves_meanwhile)
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert not report.written
+    assert report.file_errors == [
+        "1 affiliate changed while the file was being checked; check it again. Nothing was written."
+    ]
+    affiliate.refresh_from_db()
+    assert affiliate.city == "Vadodara"
+    assert affiliate.history.filter(history_user=staff_user).count() == 0
+
+
+def test_an_edit_saved_between_preview_and_confirmation_is_not_overwritten(
+    client, south_asia, staff_user, coordinator_south_asia
+):
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    other = AffiliateFactory(region=south_asia, name="Other Union", city="Pune")
+    content = csv_file(
+        "Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated",
+        "Other Union,IN,union,yes,,Mumbai,affiliated",
+    )
+    client.force_login(staff_user)
+    url = reverse("admin:affiliates_affiliate_import")
+    client.post(url, {"file": SimpleUploadedFile("f.csv", content)})
+    upload = ImportUpload.objects.get()
+    affiliate_update(affiliate=affiliate, updated_by=coordinator_south_asia, city="Vadodara")
+
+    confirmed = client.post(url, {"upload": str(upload.pk)}, follow=True)
+
+    assert "1 affiliate changed while the file was being checked" in confirmed.text
+    affiliate.refresh_from_db()
+    other.refresh_from_db()
+    assert (affiliate.city, other.city) == ("Vadodara", "Pune")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole file")
+def test_an_import_locks_the_rows_it_updates(south_asia, staff_user):
+    AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
+
+    with CaptureQueriesContext(connection) as queries:
+        affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert any(q["sql"].endswith("FOR UPDATE") for q in queries.captured_queries)
