@@ -45,6 +45,7 @@ COLUMNS = [
     "contact_email",
     "contact_phone",
     "status",
+    "affiliated_on",
 ]
 INFORMATIONAL_COLUMNS = ["members_women", "members_men", "members_total", "members_year"]
 EXPORT_COLUMNS = COLUMNS + INFORMATIONAL_COLUMNS
@@ -82,6 +83,7 @@ _VALUES = [
     "contact_email",
     "contact_phone",
     "status",
+    "affiliated_on",
     "members_women",
     "members_men",
     "members_total",
@@ -145,6 +147,7 @@ def _copy_select(inner_sql: str) -> str:
     text = lambda column: neutralised_sql(f"a.{column}")  # noqa: E731
     yes_no = lambda column: f"CASE WHEN a.{column} THEN 'yes' ELSE 'no' END"  # noqa: E731
     number = lambda column: f"COALESCE(a.{column}::text, '')"  # noqa: E731
+    date = lambda column: f"COALESCE(to_char(a.{column}, 'YYYY-MM-DD'), '')"  # noqa: E731
     cells = {
         "region": neutralised_sql("r.slug"),
         "founded_year": number("founded_year"),
@@ -154,8 +157,8 @@ def _copy_select(inner_sql: str) -> str:
         "sectors": neutralised_sql("COALESCE(sec.slugs, '')"),
         "parent_network": neutralised_sql("COALESCE(p.slug, '')"),
         "publish_contact": yes_no("publish_contact"),
-        "publish_contact_given_on": "COALESCE(to_char(a.publish_contact_given_on, "
-        "'YYYY-MM-DD'), '')",
+        "publish_contact_given_on": date("publish_contact_given_on"),
+        "affiliated_on": date("affiliated_on"),
         "members_women": number("members_women"),
         "members_men": number("members_men"),
         "members_total": number("members_total"),

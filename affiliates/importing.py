@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from regions.models import Region, RegionCountry
 
@@ -33,6 +33,12 @@ from .services import RESERVED_SLUGS, region_for_country, sector_names_text
 
 REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
+ACTION_LABELS = {
+    CREATE: pgettext_lazy("import row", "Create"),
+    UPDATE: pgettext_lazy("import row", "Update"),
+    UNCHANGED: pgettext_lazy("import row", "Unchanged"),
+    REFUSED: pgettext_lazy("import row", "Refused"),
+}
 BATCH_SIZE = 1000
 UPDATE_BATCH_SIZE = 200  # elsewhere than PostgreSQL: see _bulk_update
 # "+91 22 1234" or "-3" are phone numbers and numbers, not formulas.
@@ -102,6 +108,11 @@ class RowResult:
     slug: str = ""
     errors: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (`action` is a code, for CSS and tests)."""
+        return str(ACTION_LABELS[self.action])
 
 
 @dataclass
@@ -459,6 +470,15 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
                 errors.append(_("publish_contact_given_on: write a date such as 2024-03-31."))
     if affiliate.publish_contact and not affiliate.publish_contact_given_on:
         affiliate.publish_contact_given_on = today
+    affiliated_on = None
+    if values.get("affiliated_on"):
+        try:
+            affiliated_on = dt.date.fromisoformat(values["affiliated_on"])
+        except ValueError:
+            errors.append(_("affiliated_on: write a date such as 2024-03-31."))
+        else:
+            if affiliated_on > today:
+                errors.append(_("affiliated_on: the date is in the future."))
 
     # The region follows from the country; a region column, if any, must agree.
     region = context.region_of_country.get(country)
@@ -508,6 +528,12 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
                 )
                 % {"old": before["status"]}
             )
+        # Like the status, a lifecycle date: an empty cell leaves it, another date is refused.
+        if affiliated_on is not None and affiliated_on != existing.affiliated_on:
+            errors.append(
+                _("affiliated_on: an import does not change the date of affiliation (%(old)s).")
+                % {"old": existing.affiliated_on or "—"}
+            )
     else:
         if slug:
             if slug in RESERVED_SLUGS or slug in context.taken_slugs:
@@ -516,7 +542,19 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
             context.taken_slugs.add(slug)
         elif name:
             affiliate.slug = context.new_slug(name)
-        if affiliate.status == Status.AFFILIATED:
+        # An existing organisation brought in from a region's records keeps the date the file
+        # gives; an affiliated one without a date is dated today, as approving it would.
+        if affiliated_on is not None:
+            if affiliate.status in (Status.APPLIED, Status.RECOMMENDED, Status.REJECTED):
+                errors.append(
+                    _(
+                        "affiliated_on: an organisation with the status %(status)s has no "
+                        "date of affiliation."
+                    )
+                    % {"status": affiliate.status}
+                )
+            affiliate.affiliated_on = affiliated_on
+        elif affiliate.status == Status.AFFILIATED:
             affiliate.affiliated_on = today
         affiliate.status_changed_at = timezone.now()
 

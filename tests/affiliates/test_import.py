@@ -1,5 +1,6 @@
 """Importing affiliates from CSV and XLSX: dry run, all or nothing, refusals with reasons."""
 
+import datetime as dt
 import io
 import zipfile
 
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from affiliates import importing
@@ -86,7 +88,9 @@ def test_a_good_file_is_imported_with_history_by_the_staff_member(south_asia, ga
     assert record.history_change_reason == "Import of regions.csv"
     # The history carries the sectors as they were, like a save() would.
     assert [s.sector.slug for s in record.sectors.all()] == ["garments"]
-    assert StatusChange.objects.filter(affiliate=weavers, to_status=Status.AFFILIATED).exists()
+    change = StatusChange.objects.get(affiliate=weavers)
+    assert (change.from_status, change.to_status) == ("", Status.AFFILIATED)
+    assert (change.actor, change.comment) == (staff_user, "Import of regions.csv")
 
 
 def test_updates_record_what_changed_and_who_changed_it(south_asia, garments, staff_user):
@@ -409,3 +413,52 @@ def test_an_import_locks_the_rows_it_updates(south_asia, staff_user):
         affiliates_import(content=content, filename="f.csv", user=staff_user)
 
     assert any(q["sql"].endswith("FOR UPDATE") for q in queries.captured_queries)
+
+
+def test_the_preview_names_each_row_s_action_in_words(client, south_asia, staff_user):
+    content = csv_file("New Weavers,IN,union,yes,,Surat,applied", "Bad Country,FR,union,yes,,,")
+    client.force_login(staff_user)
+
+    preview = client.post(
+        reverse("admin:affiliates_affiliate_import"),
+        {"file": SimpleUploadedFile("f.csv", content)},
+    )
+
+    assert "<td>Create</td>" in preview.text and "<td>Refused</td>" in preview.text
+    assert "<td>create</td>" not in preview.text and "<td>refused</td>" not in preview.text
+
+
+def test_a_created_affiliate_keeps_the_date_of_affiliation_the_file_gives(south_asia, staff_user):
+    content = csv_file(
+        "Old Union,IN,union,yes,2009-05-01,affiliated",
+        "New Union,IN,union,yes,,affiliated",
+        "Left Union,IN,union,yes,2001-01-01,withdrawn",
+        header="name,country,organisation_type,piece_rate_workers,affiliated_on,status\n",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written, report.rows
+    dates = dict(Affiliate.objects.values_list("name", "affiliated_on"))
+    assert dates == {
+        "Old Union": dt.date(2009, 5, 1),
+        "New Union": timezone.localdate(),
+        "Left Union": dt.date(2001, 1, 1),
+    }
+
+
+def test_a_date_of_affiliation_is_refused_where_it_cannot_be(south_asia, staff_user):
+    AffiliateFactory(region=south_asia, name="Sewa Mahila", affiliated_on=dt.date(2010, 1, 1))
+    content = csv_file(
+        "Sewa Mahila,IN,union,yes,2012-01-01,affiliated",
+        "Sewa Mahila2,IN,union,yes,2012-01-01,applied",
+        "Sewa Mahila3,IN,union,yes,2999-01-01,affiliated",
+        header="name,country,organisation_type,piece_rate_workers,affiliated_on,status\n",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user, dry_run=True)
+
+    errors = [" ".join(row.errors) for row in report.rows]
+    assert "does not change the date of affiliation (2010-01-01)" in errors[0]
+    assert "the status applied has no date of affiliation" in errors[1]
+    assert "the date is in the future" in errors[2]
