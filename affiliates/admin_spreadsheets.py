@@ -117,7 +117,10 @@ class AffiliateSpreadsheetMixin:
                 messages.error(request, _("That preview has expired: upload the file again."))
                 return redirect(reverse("admin:affiliates_affiliate_import"))
             report = affiliates_import(
-                content=bytes(upload.content), filename=upload.filename, user=request.user
+                content=bytes(upload.content),
+                filename=upload.filename,
+                user=request.user,
+                checked_at=upload.created_at,  # an edit since the preview is not overwritten
             )
             if report.written or report.changes_nothing:
                 upload.delete()

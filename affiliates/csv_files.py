@@ -1,7 +1,7 @@
-"""CSV in and out of the registry: the declarations upload and the private export.
+"""CSV in and out of the workspace: the declarations upload and template, the private export.
 
 Parsing and validation live here, not in views, so every entry point refuses the same files
-with the same messages.
+with the same messages. The rows given here are written with csv_output.csv_lines.
 """
 
 import csv
@@ -17,8 +17,6 @@ from .services import DeclarationRow
 DECLARATIONS_HEADER = ["reference", "name", "year", "women", "men", "total"]
 # Far above a region's file (about 60 bytes a row): anything bigger is not a declarations file.
 DECLARATIONS_MAX_BYTES = 1024 * 1024
-# A spreadsheet would read a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CSVRejected(Exception):
@@ -27,29 +25,6 @@ class CSVRejected(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming with csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
-    """Rows as CSV text lines, every cell made safe; for a StreamingHttpResponse."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark, so that spreadsheets read UTF-8 as UTF-8
-    for row in rows:
-        yield writer.writerow([csv_safe(cell) for cell in row])
 
 
 def declarations_template_rows(

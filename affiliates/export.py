@@ -1,14 +1,9 @@
 """The directory as CSV: public fields only, streamed, safe to open in a spreadsheet.
 
-PostgreSQL writes the CSV itself (COPY ... TO STDOUT), which streams blocks as they come and
-is many times faster than formatting rows in Python; SQLite rows go through Python's csv.
-Either way a cell that a spreadsheet would read as a formula (it starts with = + - @, a tab
-or a carriage return: OWASP's "CSV injection") gets a leading apostrophe, and the file starts
-with a byte-order mark so that Excel reads UTF-8 (Devanagari, Thai, Cyrillic names).
+PostgreSQL writes the CSV itself (COPY ... TO STDOUT); SQLite rows go through Python's csv.
+Either way csv_output's rules apply: formula cells neutralised, a byte-order mark first.
 """
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 
@@ -18,21 +13,8 @@ from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from .csv_output import Neutralised, copy_csv, csv_lines
 from .models import OrganisationType
-
-BOM = "\ufeff"
-CHUNK_BYTES = 64 * 1024
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class Neutralised(Func):
-    """A text column with an apostrophe before a leading formula character (PostgreSQL)."""
-
-    template = (
-        "CASE WHEN %(expressions)s ~ '^[-=+@\\t\\r]' "
-        "THEN '''' || %(expressions)s ELSE %(expressions)s END"
-    )
-    output_field = CharField()
 
 
 class Label(Func):
@@ -41,11 +23,6 @@ class Label(Func):
     template = "(%(expressions)s)"
     arg_joiner = "::jsonb ->> "
     output_field = CharField()
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def header() -> list[str]:
@@ -73,19 +50,13 @@ def header() -> list[str]:
     ]
 
 
-def _line(values) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
-    return buffer.getvalue()
-
-
 def directory_csv(queryset: QuerySet, profile_base: str) -> Iterator[str | bytes]:
     """The rows of `queryset` (already public, searched, ordered) as CSV chunks."""
-    yield BOM + _line(header())
     if connection.vendor == "postgresql":
+        yield from csv_lines([header()])
         yield from _postgresql_rows(queryset, profile_base)
     else:
-        yield from _python_rows(queryset, profile_base)
+        yield from csv_lines(_python_rows(queryset, profile_base, header()))
 
 
 def _postgresql_rows(queryset: QuerySet, profile_base: str) -> Iterator[bytes]:
@@ -126,20 +97,11 @@ def _postgresql_rows(queryset: QuerySet, profile_base: str) -> Iterator[bytes]:
     )
     names = [name for name in columns.query.annotations if name.startswith("c_")]
     sql, params = columns.values_list(*names).query.sql_with_params()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
-        with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
-            # COPY hands over one row at a time: send them on in chunks of about 64 KB.
-            chunk = bytearray()
-            for block in copy:
-                chunk += block
-                if len(chunk) >= CHUNK_BYTES:
-                    yield bytes(chunk)
-                    chunk.clear()
-            yield bytes(chunk)
+    return copy_csv(sql, params)
 
 
-def _python_rows(queryset: QuerySet, profile_base: str) -> Iterator[str]:
+def _python_rows(queryset: QuerySet, profile_base: str, header: list[str]) -> Iterator[list]:
+    """The header and the cells _postgresql_rows gives, not yet neutralised (csv_lines does)."""
     yes, no = _("yes"), _("no")
     types = dict(OrganisationType.choices)
     rows = queryset.values_list(
@@ -148,38 +110,30 @@ def _python_rows(queryset: QuerySet, profile_base: str) -> Iterator[str]:
         "has_piece_rate_workers", "has_self_employed_workers", "sector_names", "languages",
         "website", "publish_contact", "public_email", "public_phone", "slug",
     )  # fmt: skip
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for count, row in enumerate(rows.iterator(chunk_size=2000), start=1):
+    yield header
+    for row in rows.iterator(chunk_size=2000):
         (name, acronym, org_type, country, region, city, founded, women, men, total, year,
          piece_rate, self_employed, sector_names, languages, website, consent, email, phone,
          slug) = row  # fmt: skip
-        writer.writerow(
-            [
-                neutralise(name),
-                neutralise(acronym),
-                types.get(org_type, org_type),
-                country,
-                countries.name(country),
-                neutralise(region),
-                neutralise(city),
-                founded or "",
-                women,
-                men,
-                total,
-                year or "",
-                yes if piece_rate else no,
-                yes if self_employed else no,
-                neutralise(sector_names),
-                neutralise(languages),
-                neutralise(website),
-                neutralise(email) if consent else "",
-                neutralise(phone) if consent else "",
-                f"{profile_base}{slug}/",
-            ]
-        )
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        yield [
+            name,
+            acronym,
+            types.get(org_type, org_type),
+            country,
+            countries.name(country),
+            region,
+            city,
+            founded or "",
+            women,
+            men,
+            total,
+            year or "",
+            yes if piece_rate else no,
+            yes if self_employed else no,
+            sector_names,
+            languages,
+            website,
+            email if consent else "",
+            phone if consent else "",
+            f"{profile_base}{slug}/",
+        ]

@@ -5,15 +5,15 @@ openpyxl's write-only mode and capped at EXPORT_XLSX_MAX_ROWS rows: a larger sel
 refused with a message pointing to CSV, so no request holds a worker for minutes.
 """
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
+from .csv_output import copy_csv, csv_lines, neutralise, neutralised_sql
 from .models import Affiliate
 
 # Import columns, in file order. The last four are informational: exported, ignored on import
@@ -45,14 +45,11 @@ COLUMNS = [
     "contact_email",
     "contact_phone",
     "status",
+    "affiliated_on",
 ]
 INFORMATIONAL_COLUMNS = ["members_women", "members_men", "members_total", "members_year"]
 EXPORT_COLUMNS = COLUMNS + INFORMATIONAL_COLUMNS
 SECTOR_SEPARATOR = ";"
-# A spreadsheet treats a cell starting with one of these as a formula (tab and CR too: some
-# programs strip them and look at what follows).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-NEUTRALISER = "'"
 BATCH_SIZE = 2000
 SECTORS_INDEX = EXPORT_COLUMNS.index("sectors")
 
@@ -86,6 +83,7 @@ _VALUES = [
     "contact_email",
     "contact_phone",
     "status",
+    "affiliated_on",
     "members_women",
     "members_men",
     "members_total",
@@ -134,62 +132,33 @@ def affiliate_rows(queryset: QuerySet) -> Iterator[list[str]]:
         yield from flush()
 
 
-def neutralise(value: str) -> str:
-    """Make a cell inert in a spreadsheet: a leading formula character gets a quote before it.
-
-    The import removes that quote again, so a round trip changes nothing.
-    """
-    if value.startswith(FORMULA_TRIGGERS):
-        return NEUTRALISER + value
-    return value
-
-
 def export_rows(queryset: QuerySet) -> Iterator[list[str]]:
-    """The header, then one neutralised row per affiliate, reading the database in batches."""
+    """The header, then one neutralised row per affiliate, reading the database in batches.
+
+    Neutralised here too (not only by csv_lines) because the XLSX export writes these rows.
+    """
     yield EXPORT_COLUMNS
     for cells in affiliate_rows(queryset):
         yield [neutralise(cell) for cell in cells]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A BOM so that spreadsheet programs open the file as UTF-8.
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def _neutralised_sql(expression: str) -> str:
-    triggers = ", ".join("'" + c + "'" for c in ("=", "+", "-", "@")) + r", E'\t', E'\r'"
-    return (
-        f"CASE WHEN left({expression}, 1) IN ({triggers}) "
-        f"THEN '{NEUTRALISER * 2}' || {expression} ELSE {expression} END"
-    )
-
-
 def _copy_select(inner_sql: str) -> str:
     """The export as one SELECT for PostgreSQL's COPY: the same cells as export_rows()."""
-    text = lambda column: _neutralised_sql(f"a.{column}")  # noqa: E731
+    text = lambda column: neutralised_sql(f"a.{column}")  # noqa: E731
     yes_no = lambda column: f"CASE WHEN a.{column} THEN 'yes' ELSE 'no' END"  # noqa: E731
     number = lambda column: f"COALESCE(a.{column}::text, '')"  # noqa: E731
+    date = lambda column: f"COALESCE(to_char(a.{column}, 'YYYY-MM-DD'), '')"  # noqa: E731
     cells = {
-        "region": _neutralised_sql("r.slug"),
+        "region": neutralised_sql("r.slug"),
         "founded_year": number("founded_year"),
         "is_registered": yes_no("is_registered"),
         "piece_rate_workers": yes_no("has_piece_rate_workers"),
         "self_employed_workers": yes_no("has_self_employed_workers"),
-        "sectors": _neutralised_sql("COALESCE(sec.slugs, '')"),
-        "parent_network": _neutralised_sql("COALESCE(p.slug, '')"),
+        "sectors": neutralised_sql("COALESCE(sec.slugs, '')"),
+        "parent_network": neutralised_sql("COALESCE(p.slug, '')"),
         "publish_contact": yes_no("publish_contact"),
-        "publish_contact_given_on": "COALESCE(to_char(a.publish_contact_given_on, "
-        "'YYYY-MM-DD'), '')",
+        "publish_contact_given_on": date("publish_contact_given_on"),
+        "affiliated_on": date("affiliated_on"),
         "members_women": number("members_women"),
         "members_men": number("members_men"),
         "members_total": number("members_total"),
@@ -221,12 +190,8 @@ def export_csv_chunks(queryset: QuerySet) -> Iterator[str | bytes]:
         yield from csv_lines(export_rows(queryset))
         return
     inner_sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    statement = f"COPY ({_copy_select(inner_sql)}) TO STDOUT WITH (FORMAT csv)"
     yield from csv_lines([EXPORT_COLUMNS])
-    # psycopg's own cursor: Django's wrapper of copy() takes no parameters.
-    with connection.cursor() as cursor, cursor.cursor.copy(statement, params * 2) as copy:
-        for block in copy:
-            yield bytes(block)
+    yield from copy_csv(_copy_select(inner_sql), params * 2)
 
 
 class ExportTooLarge(Exception):

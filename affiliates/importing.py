@@ -22,22 +22,24 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from regions.models import Region, RegionCountry
 
-from .exporting import (
-    COLUMNS,
-    FORMULA_TRIGGERS,
-    INFORMATIONAL_COLUMNS,
-    NEUTRALISER,
-    SECTOR_SEPARATOR,
-)
+from .csv_output import FORMULA_STARTS, NEUTRALISER
+from .exporting import COLUMNS, INFORMATIONAL_COLUMNS, SECTOR_SEPARATOR
 from .models import Affiliate, Sector, Status, StatusChange, normalise_name
 from .selectors import public_cache_bump
 from .services import RESERVED_SLUGS, region_for_country, sector_names_text
 
 REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
+ACTION_LABELS = {
+    CREATE: pgettext_lazy("import row", "Create"),
+    UPDATE: pgettext_lazy("import row", "Update"),
+    UNCHANGED: pgettext_lazy("import row", "Unchanged"),
+    REFUSED: pgettext_lazy("import row", "Refused"),
+}
 BATCH_SIZE = 1000
 UPDATE_BATCH_SIZE = 200  # elsewhere than PostgreSQL: see _bulk_update
 # "+91 22 1234" or "-3" are phone numbers and numbers, not formulas.
@@ -91,6 +93,14 @@ class FileRefused(Exception):
     """The file as a whole cannot be read: nothing in it is looked at row by row."""
 
 
+class ChangedMeanwhile(Exception):
+    """Affiliates the import would update were saved by someone else after they were read."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
+
+
 @dataclass
 class RowResult:
     number: int  # the line or sheet row, the header being 1
@@ -99,6 +109,11 @@ class RowResult:
     slug: str = ""
     errors: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (`action` is a code, for CSS and tests)."""
+        return str(ACTION_LABELS[self.action])
 
 
 @dataclass
@@ -288,7 +303,7 @@ def _constraint_message(name: str) -> str:
 
 def _cell(raw: str, column: str, errors: list[str]) -> str:
     """A cell's value: a quote the export put before a formula character comes off again."""
-    if raw.startswith(NEUTRALISER) and raw[1:2] and raw[1:].startswith(FORMULA_TRIGGERS):
+    if raw.startswith(NEUTRALISER) and raw[1:2] and raw[1:].startswith(FORMULA_STARTS):
         return raw[1:]
     value = raw.strip()
     if value.startswith(("=", "@")) or (
@@ -456,6 +471,15 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
                 errors.append(_("publish_contact_given_on: write a date such as 2024-03-31."))
     if affiliate.publish_contact and not affiliate.publish_contact_given_on:
         affiliate.publish_contact_given_on = today
+    affiliated_on = None
+    if values.get("affiliated_on"):
+        try:
+            affiliated_on = dt.date.fromisoformat(values["affiliated_on"])
+        except ValueError:
+            errors.append(_("affiliated_on: write a date such as 2024-03-31."))
+        else:
+            if affiliated_on > today:
+                errors.append(_("affiliated_on: the date is in the future."))
 
     # The region follows from the country; a region column, if any, must agree.
     region = context.region_of_country.get(country)
@@ -505,6 +529,12 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
                 )
                 % {"old": before["status"]}
             )
+        # Like the status, a lifecycle date: an empty cell leaves it, another date is refused.
+        if affiliated_on is not None and affiliated_on != existing.affiliated_on:
+            errors.append(
+                _("affiliated_on: an import does not change the date of affiliation (%(old)s).")
+                % {"old": existing.affiliated_on or "—"}
+            )
     else:
         if slug:
             if slug in RESERVED_SLUGS or slug in context.taken_slugs:
@@ -513,7 +543,19 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
             context.taken_slugs.add(slug)
         elif name:
             affiliate.slug = context.new_slug(name)
-        if affiliate.status == Status.AFFILIATED:
+        # An existing organisation brought in from a region's records keeps the date the file
+        # gives; an affiliated one without a date is dated today, as approving it would.
+        if affiliated_on is not None:
+            if affiliate.status in (Status.APPLIED, Status.RECOMMENDED, Status.REJECTED):
+                errors.append(
+                    _(
+                        "affiliated_on: an organisation with the status %(status)s has no "
+                        "date of affiliation."
+                    )
+                    % {"status": affiliate.status}
+                )
+            affiliate.affiliated_on = affiliated_on
+        elif affiliate.status == Status.AFFILIATED:
             affiliate.affiliated_on = today
         affiliate.status_changed_at = timezone.now()
 
@@ -570,6 +612,34 @@ def _check_registry_uniqueness(planned: list[_Planned], context: _Context) -> No
 
 
 # Writing ---------------------------------------------------------------------------------------
+
+
+def _lock_unchanged(updates: list[_Planned], checked_at: dt.datetime | None) -> None:
+    """Lock the rows the import updates; refuse if any was saved since the file was checked.
+
+    The update writes whole rows from the copies read when the file was checked: a
+    coordinator's edit saved in between would be overwritten without a word. Each row's
+    `updated_at` must still be the one read then (and not after `checked_at`, the preview's
+    time, when the file was previewed in an earlier request). Locked in id order, the
+    order every bulk update here takes, so two imports cannot deadlock.
+    """
+    read_at = {p.affiliate.pk: p.affiliate.updated_at for p in updates}
+    changed = 0
+    seen = 0
+    for chunk in _chunks(sorted(read_at)):
+        locked = (
+            Affiliate.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", "updated_at")
+        )
+        for pk, updated_at in locked:
+            seen += 1
+            if updated_at != read_at[pk] or (checked_at is not None and updated_at > checked_at):
+                changed += 1
+    changed += len(read_at) - seen  # deleted in the meantime
+    if changed:
+        raise ChangedMeanwhile(changed)
 
 
 def _history_insert(pks: list[int], history_type: str, user, reason: str, now) -> list[tuple]:
@@ -649,12 +719,13 @@ def _bulk_update(affiliates: list[Affiliate], fields: list[str]) -> None:
             cursor.execute(statement, params)
 
 
-def _write(planned: list[_Planned], user, reason: str) -> None:
-    now = timezone.now()
-    user = user if user is not None and user.is_authenticated else None
+def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime | None) -> None:
     through = Affiliate.sectors.through
     creates = [p for p in planned if p.result.action == CREATE]
     updates = [p for p in planned if p.result.action == UPDATE]
+    _lock_unchanged(updates, checked_at)
+    now = timezone.now()
+    user = user if user is not None and user.is_authenticated else None
 
     sectors = Sector.objects.in_bulk()
 
@@ -725,12 +796,15 @@ def affiliates_import(
     filename: str,
     user=None,
     dry_run: bool = False,
+    checked_at: dt.datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Check a CSV or XLSX file of affiliates and, unless it is a dry run, write it all or nothing.
 
     `progress(done, total)` is called as rows are checked. A concurrent write that trips a
-    database rule makes the whole import fail cleanly (IntegrityError → file error).
+    database rule makes the whole import fail cleanly (IntegrityError → file error), and so
+    does an affiliate to update that was saved after it was read, or after `checked_at` (when
+    the file was previewed): the import would overwrite that edit.
     """
     progress = progress or (lambda done, total: None)
     report = ImportReport(filename=filename, dry_run=dry_run)
@@ -755,8 +829,20 @@ def affiliates_import(
     reason = _("Import of %(file)s") % {"file": filename[:60]}
     try:
         with transaction.atomic():
-            _write(planned, user, reason)
+            _write(planned, user, reason, checked_at)
             transaction.on_commit(public_cache_bump)
+    except ChangedMeanwhile as changed:
+        report.file_errors.append(
+            ngettext(
+                "%(count)d affiliate changed while the file was being checked; check it again. "
+                "Nothing was written.",
+                "%(count)d affiliates changed while the file was being checked; check it again. "
+                "Nothing was written.",
+                changed.count,
+            )
+            % {"count": changed.count}
+        )
+        return report
     except IntegrityError:
         report.file_errors.append(
             _("The registry changed while the file was imported; nothing was written. Try again.")

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from . import stats
-from .exporting import neutralise
+from .csv_output import neutralise
 from .selectors import public_figures
 
 

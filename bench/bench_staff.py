@@ -32,7 +32,7 @@ def _row(name: str, samples: list[float], target_ms: float, target: str, note: s
 
 
 def _import_file(city: str) -> bytes:
-    from affiliates.exporting import csv_lines
+    from affiliates.csv_output import csv_lines
     from regions.models import RegionCountry
 
     countries = list(RegionCountry.objects.values_list("country", flat=True))

@@ -68,8 +68,11 @@ class Case:
     data: Callable[[World], dict] = lambda w: {}
     # For patterns without a name: the path to request.
     path: Callable[[World], str] | None = None
-    # role -> text that must not be in the answer (another region's private contact...).
-    never_shows: dict[str, Callable[[World], str]] = field(default_factory=dict)
+    # role -> texts that must not be in the answer (another region's affiliate, a contact...).
+    never_shows: dict[str, tuple[Callable[[World], str], ...]] = field(default_factory=dict)
+    # role -> texts that must be in it: the page does list what never_shows looks for, so a
+    # leak would show (a check on a page that lists nothing could never fail).
+    shows: dict[str, tuple[Callable[[World], str], ...]] = field(default_factory=dict)
     note: str = ""
 
 
@@ -96,6 +99,20 @@ def private_contact_of(region: str) -> Callable[[World], str]:
     return lambda w: w.affiliate[region].contact_name
 
 
+def name_of(region: str) -> Callable[[World], str]:
+    return lambda w: w.affiliate[region].name
+
+
+def each_coordinator(*texts_of: Callable[[str], Callable[[World], str]], own: bool) -> dict:
+    """role -> texts of their own region's affiliate (own=True) or of the other region's."""
+    return {
+        role: tuple(text_of(region if own else other) for text_of in texts_of)
+        for region, role in COORDINATORS.items()
+        for other in COORDINATORS
+        if other != region
+    }
+
+
 def slug_of(region: str) -> Callable[[World], dict]:
     return lambda w: {"slug": w.affiliate[region].slug}
 
@@ -108,13 +125,19 @@ def application_of(region: str) -> Callable[[World], str]:
     return lambda w: w.application[region].name
 
 
-NO_OTHER_REGION = {
-    "coordinator_south_asia": private_contact_of("africa"),
-    "coordinator_africa": private_contact_of("south_asia"),
+# A page scoped to the coordinator's regions: the other region's affiliate is never on it, while
+# their own is (pages that list names); where contacts are listed, the same for the contact.
+REGION_NAMES = {
+    "never_shows": each_coordinator(name_of, own=False),
+    "shows": each_coordinator(name_of, own=True),
+}
+REGION_NAMES_AND_CONTACTS = {
+    "never_shows": each_coordinator(name_of, private_contact_of, own=False),
+    "shows": each_coordinator(name_of, private_contact_of, own=True),
 }
 
 # Public pages show nobody's private contact, whoever asks.
-PUBLIC_NEVER_SHOWS = dict.fromkeys(ROLES, private_contact_of("south_asia"))
+PUBLIC_NEVER_SHOWS = dict.fromkeys(ROLES, (private_contact_of("south_asia"),))
 
 MATRIX: dict[str, list[Case]] = {
     # Django's language switch: a POST that redirects back.
@@ -122,7 +145,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(everyone(Redirect("/")), method="post", data=lambda w: {"language": "en", "next": "/"})
     ],
     "affiliates:home": [
-        Case(everyone(200), never_shows={"anonymous": private_contact_of("africa")})
+        Case(everyone(200), never_shows={"anonymous": (private_contact_of("africa"),)})
     ],
     # The public directory: affiliated organisations only, never a private contact
     "affiliates:directory": [Case(everyone(200), never_shows=PUBLIC_NEVER_SHOWS)],
@@ -157,8 +180,8 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "accounts:password_reset_complete": [Case(everyone(200))],
     # Workspace
-    "workspace:dashboard": [Case(signed_in(200), never_shows=NO_OTHER_REGION)],
-    "workspace:affiliate_list": [Case(signed_in(200), never_shows=NO_OTHER_REGION)],
+    "workspace:dashboard": [Case(signed_in(200), **REGION_NAMES)],
+    "workspace:affiliate_list": [Case(signed_in(200), **REGION_NAMES_AND_CONTACTS)],
     "workspace:affiliate_detail": [
         Case(region_of("south_asia"), kwargs=slug_of("south_asia")),
         Case(region_of("africa"), kwargs=slug_of("africa")),
@@ -177,13 +200,13 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "workspace:declarations_current": [Case(signed_in(Redirect("/workspace/declarations/")))],
     "workspace:declarations": [
-        Case(signed_in(200), kwargs=lambda w: {"year": w.year}, never_shows=NO_OTHER_REGION),
+        Case(signed_in(200), kwargs=lambda w: {"year": w.year}, **REGION_NAMES),
         Case(signed_in(404), kwargs=lambda w: {"year": w.year + 1}, note="future year"),
     ],
     "workspace:declarations_template": [
-        Case(signed_in(200), kwargs=lambda w: {"year": w.year}, never_shows=NO_OTHER_REGION)
+        Case(signed_in(200), kwargs=lambda w: {"year": w.year}, **REGION_NAMES)
     ],
-    "workspace:export": [Case(signed_in(200), never_shows=NO_OTHER_REGION)],
+    "workspace:export": [Case(signed_in(200), **REGION_NAMES_AND_CONTACTS)],
     # Affiliation: the public form and status page, the reviewers' queue and decisions
     "applications:apply": [Case(everyone(200))],
     "applications:thanks": [
@@ -194,8 +217,8 @@ MATRIX: dict[str, list[Case]] = {
         Case(
             signed_in(200),
             never_shows={
-                "coordinator_south_asia": application_of("africa"),
-                "coordinator_africa": application_of("south_asia"),
+                "coordinator_south_asia": (application_of("africa"),),
+                "coordinator_africa": (application_of("south_asia"),),
             },
         )
     ],
@@ -227,7 +250,8 @@ MATRIX: dict[str, list[Case]] = {
         Case(everyone(200), kwargs=lambda w: {"key": "regions"}),
         Case(everyone(404), kwargs=lambda w: {"key": "no-such-figure"}),
     ],
-    "staff:changes": [Case(staff_page(), never_shows=NO_OTHER_REGION)],
+    # Staff only: coordinators get a 403, which shows no record of any region.
+    "staff:changes": [Case(staff_page())],
     "staff:dashboard": [Case(staff_page())],
 }
 
@@ -366,10 +390,20 @@ def world(
     settings.MEDIA_ROOT = tmp_path
     sector = SectorFactory()
     affiliates = {
+        # Names found nowhere else on a page, so that a leak of either is seen.
         "south_asia": AffiliateFactory(
-            region=south_asia, country="IN", contact_name="Private Contact SA", sectors=[sector]
+            region=south_asia,
+            country="IN",
+            name="Sundarbans Weavers Collective",
+            contact_name="Private Contact SA",
+            sectors=[sector],
         ),
-        "africa": AffiliateFactory(region=africa, country="KE", contact_name="Private Contact AF"),
+        "africa": AffiliateFactory(
+            region=africa,
+            country="KE",
+            name="Kisumu Basket Makers Union",
+            contact_name="Private Contact AF",
+        ),
     }
     applications = {
         key: AffiliateFactory(
@@ -435,8 +469,14 @@ def test_every_url_answers_each_role_as_expected(role, world):
                 wrong.append(
                     f"{case.method.upper()} {url} [{key}]: expected {expected}, got {problem}"
                 )
-            secret = case.never_shows.get(role)
-            if secret and secret(world) in body(response):
-                wrong.append(f"{case.method.upper()} {url} [{key}]: shows {secret(world)!r}")
+            text = body(response)
+            for secret in case.never_shows.get(role, ()):
+                if secret(world) in text:
+                    wrong.append(f"{case.method.upper()} {url} [{key}]: shows {secret(world)!r}")
+            for expected_text in case.shows.get(role, ()):
+                if expected_text(world) not in text:
+                    wrong.append(
+                        f"{case.method.upper()} {url} [{key}]: lacks {expected_text(world)!r}"
+                    )
     assert requested >= len(dict(url_patterns()))
     assert not wrong, f"{len(wrong)} of {requested} answers wrong for {role}:\n" + "\n".join(wrong)

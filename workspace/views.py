@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods
 from affiliates.csv_files import (
     CSVRejected,
     affiliates_private_rows,
-    csv_lines,
     declarations_csv_parse,
     declarations_template_rows,
 )
+from affiliates.csv_output import csv_lines
 from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate, MembershipDeclaration
 from affiliates.selectors import (
     DECLARING_STATUSES,

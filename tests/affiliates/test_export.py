@@ -8,13 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from affiliates.exporting import (
-    EXPORT_COLUMNS,
-    csv_lines,
-    export_csv_chunks,
-    export_rows,
-    neutralise,
-)
+from affiliates.csv_output import csv_lines, neutralise
+from affiliates.exporting import EXPORT_COLUMNS, export_csv_chunks, export_rows
 from affiliates.models import Affiliate, Status
 from tests.factories import AffiliateFactory, SectorFactory
 

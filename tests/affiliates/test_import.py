@@ -1,15 +1,25 @@
 """Importing affiliates from CSV and XLSX: dry run, all or nothing, refusals with reasons."""
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
-from affiliates.exporting import COLUMNS, csv_lines, export_rows
+from affiliates import importing
+from affiliates.csv_output import csv_lines
+from affiliates.exporting import COLUMNS, export_rows
 from affiliates.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from affiliates.models import Affiliate, Status, StatusChange
+from affiliates.services import affiliate_update
+from staff.models import ImportUpload
 from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +88,9 @@ def test_a_good_file_is_imported_with_history_by_the_staff_member(south_asia, ga
     assert record.history_change_reason == "Import of regions.csv"
     # The history carries the sectors as they were, like a save() would.
     assert [s.sector.slug for s in record.sectors.all()] == ["garments"]
-    assert StatusChange.objects.filter(affiliate=weavers, to_status=Status.AFFILIATED).exists()
+    change = StatusChange.objects.get(affiliate=weavers)
+    assert (change.from_status, change.to_status) == ("", Status.AFFILIATED)
+    assert (change.actor, change.comment) == (staff_user, "Import of regions.csv")
 
 
 def test_updates_record_what_changed_and_who_changed_it(south_asia, garments, staff_user):
@@ -343,3 +355,110 @@ def test_a_row_without_a_country_is_refused(south_asia, staff_user):
 
     assert report.rows[0].action == REFUSED
     assert "two-letter ISO code" in report.rows[0].errors[0]
+
+
+def test_an_edit_saved_while_the_file_is_checked_is_not_overwritten(
+    south_asia, staff_user, coordinator_south_asia, monkeypatch
+):
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
+    check_registry = importing._check_registry_uniqueness
+
+    def coordinator_saves_meanwhile(planned, context):
+        check_registry(planned, context)
+        # After the rows were read and checked, before they are written.
+        affiliate_update(affiliate=affiliate, updated_by=coordinator_south_asia, city="Vadodara")
+
+    monkeypatch.setattr(importing, "_check_registry_uniqueness", coordinator_saves_meanwhile)
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert not report.written
+    assert report.file_errors == [
+        "1 affiliate changed while the file was being checked; check it again. Nothing was written."
+    ]
+    affiliate.refresh_from_db()
+    assert affiliate.city == "Vadodara"
+    assert affiliate.history.filter(history_user=staff_user).count() == 0
+
+
+def test_an_edit_saved_between_preview_and_confirmation_is_not_overwritten(
+    client, south_asia, staff_user, coordinator_south_asia
+):
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    other = AffiliateFactory(region=south_asia, name="Other Union", city="Pune")
+    content = csv_file(
+        "Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated",
+        "Other Union,IN,union,yes,,Mumbai,affiliated",
+    )
+    client.force_login(staff_user)
+    url = reverse("admin:affiliates_affiliate_import")
+    client.post(url, {"file": SimpleUploadedFile("f.csv", content)})
+    upload = ImportUpload.objects.get()
+    affiliate_update(affiliate=affiliate, updated_by=coordinator_south_asia, city="Vadodara")
+
+    confirmed = client.post(url, {"upload": str(upload.pk)}, follow=True)
+
+    assert "1 affiliate changed while the file was being checked" in confirmed.text
+    affiliate.refresh_from_db()
+    other.refresh_from_db()
+    assert (affiliate.city, other.city) == ("Vadodara", "Pune")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole file")
+def test_an_import_locks_the_rows_it_updates(south_asia, staff_user):
+    AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
+
+    with CaptureQueriesContext(connection) as queries:
+        affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert any(q["sql"].endswith("FOR UPDATE") for q in queries.captured_queries)
+
+
+def test_the_preview_names_each_row_s_action_in_words(client, south_asia, staff_user):
+    content = csv_file("New Weavers,IN,union,yes,,Surat,applied", "Bad Country,FR,union,yes,,,")
+    client.force_login(staff_user)
+
+    preview = client.post(
+        reverse("admin:affiliates_affiliate_import"),
+        {"file": SimpleUploadedFile("f.csv", content)},
+    )
+
+    assert "<td>Create</td>" in preview.text and "<td>Refused</td>" in preview.text
+    assert "<td>create</td>" not in preview.text and "<td>refused</td>" not in preview.text
+
+
+def test_a_created_affiliate_keeps_the_date_of_affiliation_the_file_gives(south_asia, staff_user):
+    content = csv_file(
+        "Old Union,IN,union,yes,2009-05-01,affiliated",
+        "New Union,IN,union,yes,,affiliated",
+        "Left Union,IN,union,yes,2001-01-01,withdrawn",
+        header="name,country,organisation_type,piece_rate_workers,affiliated_on,status\n",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written, report.rows
+    dates = dict(Affiliate.objects.values_list("name", "affiliated_on"))
+    assert dates == {
+        "Old Union": dt.date(2009, 5, 1),
+        "New Union": timezone.localdate(),
+        "Left Union": dt.date(2001, 1, 1),
+    }
+
+
+def test_a_date_of_affiliation_is_refused_where_it_cannot_be(south_asia, staff_user):
+    AffiliateFactory(region=south_asia, name="Sewa Mahila", affiliated_on=dt.date(2010, 1, 1))
+    content = csv_file(
+        "Sewa Mahila,IN,union,yes,2012-01-01,affiliated",
+        "Sewa Mahila2,IN,union,yes,2012-01-01,applied",
+        "Sewa Mahila3,IN,union,yes,2999-01-01,affiliated",
+        header="name,country,organisation_type,piece_rate_workers,affiliated_on,status\n",
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user, dry_run=True)
+
+    errors = [" ".join(row.errors) for row in report.rows]
+    assert "does not change the date of affiliation (2010-01-01)" in errors[0]
+    assert "the status applied has no date of affiliation" in errors[1]
+    assert "the date is in the future" in errors[2]
