@@ -77,13 +77,17 @@ def test_the_language_switcher_works_without_javascript(live_server, browser, re
 @pytest.mark.parametrize(
     "path", ["/", "/directory/", "profile", "/regions/south-asia/", "/regions/"]
 )
-def test_no_serious_accessibility_violation(live_server, page, registry, path):
+def test_no_serious_accessibility_violation(live_server, browser, registry, path):
     if path == "profile":
         path = f"/affiliates/{registry.slug}/"
+    # The site's Content-Security-Policy rightly refuses injected scripts: let axe-core in.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
     page.goto(live_server.url + path)
     page.add_script_tag(path=str(AXE))
 
     result = page.evaluate("async () => await axe.run(document)")
+    context.close()
 
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
