@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Affiliate, AffiliateQuerySet, Status
+from .models import Affiliate, AffiliateQuerySet, MembershipDeclaration, Status
 
 
 def cached(kind: str, key, compute):
@@ -53,8 +53,6 @@ def public_figures(queryset=None) -> Figures:
     return Figures(**row)
 
 
-# Statuses of organisations that are members and declare their membership every year.
-DECLARING_STATUSES = (Status.AFFILIATED, Status.SUSPENDED)
 # Bookkeeping fields that change with every save and say nothing to a reader of the history.
 HISTORY_HIDDEN_FIELDS = ("updated_at", "name_key")
 
@@ -133,6 +131,24 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
     return entries
 
 
+def declaration_due_year() -> int:
+    """The year whose declarations are due now: last year, in the site's time zone."""
+    return timezone.localdate().year - 1
+
+
+def declaring_affiliates(user, region) -> AffiliateQuerySet:
+    """The region's members that declare their membership, as this user may see them."""
+    return Affiliate.objects.visible_to(user).in_region(region).declaring().order_by("name", "pk")
+
+
+def declared_figures(year: int, affiliates) -> dict[int, tuple[int, int, int]]:
+    """(women, men, total) declared for `year`, by affiliate id; `affiliates`: ids or a queryset."""
+    rows = MembershipDeclaration.objects.filter(year=year, affiliate__in=affiliates)
+    return {
+        pk: (w, m, t) for pk, w, m, t in rows.values_list("affiliate_id", "women", "men", "total")
+    }
+
+
 @dataclass(frozen=True)
 class Overview:
     by_status: list[tuple[str, str, int]]  # (status, label, count) in workflow order
@@ -155,10 +171,8 @@ def workspace_overview(
     by_status = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     # Staff decide on what regions recommend; coordinators review fresh applications.
     waiting_status = Status.RECOMMENDED if user.is_staff else Status.APPLIED
-    missing_year = timezone.now().year - 1
-    missing_qs = affiliates.filter(status__in=DECLARING_STATUSES).exclude(
-        declarations__year=missing_year
-    )
+    missing_year = declaration_due_year()
+    missing_qs = affiliates.missing_declaration(missing_year)
     missing = list(missing_qs.order_by("name")[: missing_shown + 1])
     missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
     latest = Affiliate.history.select_related("history_user").order_by("-history_date")

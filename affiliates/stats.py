@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from .models import Affiliate, MembershipDeclaration, OrganisationType, Status, StatusChange
+from .selectors import declaration_due_year
 
 FIGURES = ["regions", "types", "categories", "gender", "years"]
 
@@ -303,11 +304,11 @@ def decision_times(now: dt.datetime | None = None) -> list[DecisionTimes]:
 
 
 def missing_declarations(year: int | None = None) -> QuerySet:
-    """Affiliated organisations with no declaration for last year (or any later one)."""
-    year = year or timezone.localdate().year - 1
+    """Members with no declaration for `year` (by default the one due now), as the workspace
+    counts them (AffiliateQuerySet.missing_declaration)."""
+    year = year or declaration_due_year()
     return (
-        Affiliate.objects.public()
-        .filter(Q(members_year__lt=year) | Q(members_year__isnull=True))
+        Affiliate.objects.missing_declaration(year)
         .select_related("region")
         .order_by("region__display_order", "name")
     )
