@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from .history import Change, history_changes
 from .models import Affiliate, AffiliateQuerySet, MembershipDeclaration, Status
 
 
@@ -53,79 +53,47 @@ def public_figures(queryset=None) -> Figures:
     return Figures(**row)
 
 
-# Bookkeeping fields that change with every save and say nothing to a reader of the history.
-HISTORY_HIDDEN_FIELDS = ("updated_at", "name_key")
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: str
-    new: str
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     when: object
     who: object
     kind: str  # "+" created, "~" changed, "-" deleted, "=" the earliest state on record
-    changes: list[FieldChange]
-
-
-def _display(field, value) -> str:
-    if value is None or value == "":
-        return "–"
-    if field.many_to_many:
-        # Rows of the historical through table, with the related objects filled in.
-        names = sorted(str(row.get(field.related_model._meta.model_name)) for row in value)
-        return ", ".join(names) or "–"
-    if field.is_relation:
-        return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if field.name == "country":
-        return str(getattr(value, "name", value))
-    return str(value)
+    changes: list[Change]
 
 
 def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[HistoryEntry]:
-    """Who changed which field of an affiliate, when: newest first, at most `limit` entries."""
+    """Who changed which field of an affiliate, when: newest first, at most `limit` entries.
+
+    Three queries whatever the length of the history (see affiliates.history): the records
+    with their users, their sectors, and the names of what changed references point to.
+    """
     records = list(
         affiliate.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1
         ]
     )
-    fields = {f.name: f for f in Affiliate._meta.get_fields() if hasattr(f, "verbose_name")}
+    shown = records[:limit]
+    # Each record's predecessor is the next one read (the extra one for the oldest shown).
+    previous = {
+        record.history_id: records[index + 1] if index + 1 < len(records) else None
+        for index, record in enumerate(shown)
+    }
+    changes = history_changes({Affiliate: shown}, previous={Affiliate: previous}, initial=False)
     entries = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
+    for record in shown:
         kind = record.history_type
-        if previous is None and kind == "~":
+        has_previous = previous[record.history_id] is not None
+        if not has_previous and kind == "~":
             kind = "="  # a baseline: the record existed before its history began
-        if previous is not None:
-            delta = record.diff_against(
-                previous, excluded_fields=HISTORY_HIDDEN_FIELDS, foreign_keys_are_objs=True
-            )
-            for change in sorted(delta.changes, key=lambda c: c.field):
-                field = fields[change.field]
-                changes.append(
-                    FieldChange(
-                        field=str(field.verbose_name),
-                        old=_display(field, change.old),
-                        new=_display(field, change.new),
-                    )
-                )
-            if not changes:
-                continue  # a save that changed nothing a reader cares about
+        recorded = changes[(Affiliate, record.history_id)]
+        if has_previous and not recorded:
+            continue  # a save that changed nothing a reader cares about
         entries.append(
             HistoryEntry(
                 when=record.history_date,
                 who=record.history_user if kind != "=" else None,
                 kind=kind,
-                changes=changes,
+                changes=recorded,
             )
         )
     return entries

@@ -5,7 +5,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from affiliates.models import Affiliate, MembershipDeclaration, OrganisationType, Status
-from affiliates.services import affiliate_create, declaration_delete, declaration_record
+from affiliates.selectors import affiliate_change_history
+from affiliates.services import (
+    affiliate_create,
+    affiliate_update,
+    declaration_delete,
+    declaration_record,
+    sector_delete,
+)
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 from staff.audit import recent_changes
 from tests.factories import AffiliateFactory, SectorFactory, UserFactory
@@ -188,8 +195,10 @@ def test_the_changes_page_is_paginated_in_a_bounded_number_of_queries(
         AffiliateFactory(region=south_asia, name=f"Org {n}")
     client.force_login(staff_user)
 
-    # session, user, 5 x (count + newest rows) + sectors prefetch x2, regions, predecessors,
-    # form's user and region choices: independent of the page size.
+    # session, user, 5 x (count + newest rows), then for the diffs (affiliates.history) per
+    # model shown the predecessors and their sectors, one query per kind of object named
+    # (regions here), then the form's user and region choices, the session's save: 20 today,
+    # whatever the page size.
     with django_assert_max_num_queries(25):
         first = client.get(reverse("staff:changes"))
     second = client.get(reverse("staff:changes"), {"page": 2})
@@ -261,3 +270,50 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
                     if not inside & allowed_functions:
                         offenders.append(f"{relative}:{node.lineno} {receiver}.{node.func.attr}")
     assert offenders == []
+
+
+def test_the_workspace_and_the_changes_page_describe_an_edit_alike(
+    staff_user, coordinator_south_asia, south_asia
+):
+    network = AffiliateFactory(region=south_asia, name="National Network")
+    affiliate = AffiliateFactory(region=south_asia, name="Edited Co", country="IN", city="Surat")
+
+    affiliate_update(
+        affiliate=affiliate,
+        updated_by=coordinator_south_asia,
+        city="Ahmedabad",
+        country="NP",
+        organisation_type=OrganisationType.COOPERATIVE,
+        is_registered=True,
+        parent_network=network,
+    )
+
+    workspace = affiliate_change_history(affiliate)[0].changes
+    staff = next(e for e in recent_changes().entries if e.label == "Edited Co").changes
+    assert workspace == staff
+    assert [(c.field, c.old, c.new) for c in staff] == [
+        ("country", "India", "Nepal"),
+        ("city or district", "Surat", "Ahmedabad"),
+        ("legally registered", "no", "yes"),
+        ("type of organisation", "Trade union", "Cooperative"),
+        ("affiliates through the national network", "–", "National Network"),
+    ]
+
+
+def test_a_deleted_sector_still_reads_in_the_history(staff_user, south_asia):
+    garments, incense = SectorFactory(name="Garments"), SectorFactory(name="Incense")
+    affiliate = AffiliateFactory(region=south_asia, name="Sector Co", sectors=[garments, incense])
+
+    incense_id = incense.pk
+    sector_delete(sector=incense, deleted_by=staff_user)
+
+    entry = recent_changes().entries[0]
+    assert (entry.label, entry.who, entry.reason) == (
+        "Sector Co",
+        staff_user,
+        "Sector “Incense” deleted",
+    )
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [
+        ("sectors", f"Garments, deleted (#{incense_id})", "Garments")
+    ]
+    assert affiliate_change_history(affiliate)[0].changes == entry.changes
