@@ -1,7 +1,7 @@
 """Reads of affiliates shared by pages, exports and the API."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -156,47 +156,55 @@ def workspace_overview(
     )
 
 
-def public_figures_by_region() -> tuple[Figures, dict[int, Figures]]:
-    """The network's figures and each region's, from one pass over public affiliates.
+def figures_by(queryset, field: str) -> tuple[Figures, dict]:
+    """The queryset's figures in all and for each value of `field`, from one query.
 
-    A country belongs to one region and an affiliate to its country's region, so the network's
-    number of countries is the sum of the regions'.
+    The one grouping behind the figures by region and by type on the home page, the regions'
+    pages and /stats/. Rows are grouped by value and country, so that a country is counted
+    once in all even when its affiliates fall in two groups (an affiliate stays in the region
+    it joined through when its country moves to another): the figures in all are those of
+    `public_figures()` on the same queryset.
     """
     rows = (
-        Affiliate.objects.public()
-        .order_by()
-        .values("region_id")
+        queryset.order_by()
+        .values_list(field, "country")
         .annotate(
             organisations=Count("pk"),
-            countries=Count("country", distinct=True),
             women=Coalesce(Sum("members_women"), 0),
             men=Coalesce(Sum("members_men"), 0),
             total=Coalesce(Sum("members_total"), 0),
         )
     )
-    by_region = {row.pop("region_id"): Figures(**row) for row in rows}
-    network = Figures(
-        **{
-            name: sum(getattr(figures, name) for figures in by_region.values())
-            for name in ("organisations", "countries", "women", "men", "total")
-        }
+    sums: dict = {}
+    countries: dict = {}
+    for value, country, *numbers in rows:
+        sums[value] = [a + b for a, b in zip(sums.get(value, (0, 0, 0, 0)), numbers, strict=True)]
+        countries.setdefault(value, set()).add(country)
+
+    def figures(numbers, country_set) -> Figures:
+        organisations, women, men, total = numbers
+        return Figures(organisations, len(country_set), women, men, total)
+
+    groups = {value: figures(sums[value], countries[value]) for value in sums}
+    overall = figures(
+        [sum(column) for column in zip(*sums.values(), strict=True)] if sums else (0, 0, 0, 0),
+        set().union(*countries.values()),
     )
-    return network, by_region
+    return overall, groups
+
+
+def public_figures_by_region() -> tuple[Figures, dict[int, Figures]]:
+    """The network's figures and each region's, from one pass over public affiliates."""
+    return figures_by(Affiliate.objects.public(), "region")
 
 
 def public_figures_by_type(queryset) -> list[dict]:
     """Organisations and members per type of organisation, largest first."""
-    return list(
-        queryset.order_by()
-        .values("organisation_type")
-        .annotate(
-            organisations=Count("pk"),
-            women=Coalesce(Sum("members_women"), 0),
-            men=Coalesce(Sum("members_men"), 0),
-            total=Coalesce(Sum("members_total"), 0),
-        )
-        .order_by("-organisations", "organisation_type")
-    )
+    rows = [
+        {"organisation_type": value, **asdict(figures)}
+        for value, figures in figures_by(queryset, "organisation_type")[1].items()
+    ]
+    return sorted(rows, key=lambda row: (-row["organisations"], row["organisation_type"]))
 
 
 def public_countries(queryset) -> dict[str, int]:
