@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -164,7 +165,7 @@ def _refresh_sector_names_of(affiliates) -> list[Affiliate]:
     return batch
 
 
-def _history_snapshot(affiliates: list[Affiliate], *, user=None, reason: str, date=None) -> None:
+def _history_snapshot(affiliates: list[Affiliate], *, user=None, reason: str) -> None:
     """Record affiliates as they now are, sectors included, in one go.
 
     For changes that reach many affiliates at once without saving each. simple-history's bulk
@@ -177,7 +178,6 @@ def _history_snapshot(affiliates: list[Affiliate], *, user=None, reason: str, da
         update=True,
         default_user=user if user is not None and user.is_authenticated else None,
         default_change_reason=reason,
-        default_date=date,
         batch_size=2000,
     )
     sectors_history = records[0].sectors.model
@@ -197,6 +197,20 @@ def _history_snapshot(affiliates: list[Affiliate], *, user=None, reason: str, da
     )
 
 
+def _history_baselines(affiliates) -> None:
+    """Record the state of those `affiliates` that have no history yet, before a change.
+
+    Rows loaded in bulk (demo data, imports) skip django-simple-history; without a baseline the
+    first change's entry could not say what it changed. Dated from the row's last change.
+    """
+    unrecorded = list(
+        affiliates.filter(~Exists(Affiliate.history.filter(id=OuterRef("pk")))).order_by()
+    )
+    for affiliate in unrecorded:
+        affiliate._history_date = affiliate.updated_at  # read by bulk_history_create
+    _history_snapshot(unrecorded, reason="baseline")
+
+
 @transaction.atomic
 def sector_save(sector: Sector) -> Sector:
     """Save a sector; a renamed sector is renamed in every affiliate's searchable text."""
@@ -214,6 +228,7 @@ def sector_delete(*, sector: Sector, deleted_by=None) -> int:
     had it gets a history record of its remaining sectors here. Returns how many affiliates.
     """
     affected = list(Affiliate.objects.filter(sectors=sector).values_list("pk", flat=True))
+    _history_baselines(Affiliate.objects.filter(pk__in=affected))
     name = sector.name
     sector.delete()
     affiliates = _refresh_sector_names_of(Affiliate.objects.filter(pk__in=affected))
@@ -346,17 +361,6 @@ class AffiliateEditConflict(Exception):
         self.current = current
 
 
-def _history_baseline(affiliate: Affiliate) -> None:
-    """Record the state of an affiliate that has no history yet, before its first edit.
-
-    Rows loaded in bulk (demo data, imports) skip django-simple-history; without a baseline the
-    first edit's entry could not say what it changed.
-    """
-    if affiliate.history.exists():
-        return
-    _history_snapshot([affiliate], reason="baseline", date=affiliate.updated_at)
-
-
 @transaction.atomic
 def affiliate_update(
     *,
@@ -381,7 +385,7 @@ def affiliate_update(
     locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
     if seen_updated_at is not None and locked.updated_at != seen_updated_at:
         raise AffiliateEditConflict(locked)
-    _history_baseline(locked)
+    _history_baselines(Affiliate.objects.filter(pk=locked.pk))
     for field, value in changes.items():
         setattr(locked, field, value)
     if isinstance(locked.name, str):
