@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_actions import LIFECYCLE_ACTIONS
 from .admin_spreadsheets import AffiliateSpreadsheetMixin
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
-from .services import affiliate_refresh_membership, affiliate_refresh_sector_names, sector_save
+from .services import (
+    affiliate_refresh_membership,
+    affiliate_refresh_sector_names,
+    declaration_delete,
+    sector_delete,
+    sector_save,
+)
 
 
 @admin.register(Sector)
@@ -20,6 +27,15 @@ class SectorAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # A renamed sector must be renamed in the search text of its affiliates too.
         sector_save(obj)
+
+    # A deleted sector must leave its affiliates' search text (and show in their history).
+    def delete_model(self, request, obj):
+        sector_delete(sector=obj, deleted_by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for sector in queryset:
+            sector_delete(sector=sector, deleted_by=request.user)
 
 
 class DeclarationInline(admin.TabularInline):
@@ -167,7 +183,7 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Declarations edited inline: the current figures follow the latest one.
-        affiliate_refresh_membership(form.instance)
+        affiliate_refresh_membership(form.instance, by=request.user)
         # Sectors edited here: the directory's search text follows them.
         affiliate_refresh_sector_names(form.instance)
 
@@ -178,7 +194,10 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
                 instance.recorded_by = request.user
             instance.save()
         for obj in formset.deleted_objects:
-            obj.delete()
+            if isinstance(obj, MembershipDeclaration):
+                declaration_delete(declaration=obj, deleted_by=request.user)
+            else:
+                obj.delete()
         formset.save_m2m()
 
 
@@ -191,16 +210,28 @@ class MembershipDeclarationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["affiliate"]
     readonly_fields = ["recorded_by", "created_at", "updated_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            # Figures recorded for one organisation are not moved to another: delete them and
+            # record them where they belong, so both organisations' figures follow.
+            readonly = [*readonly, "affiliate"]
+        return readonly
+
     def save_model(self, request, obj, form, change):
         if obj.recorded_by_id is None:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
-        affiliate_refresh_membership(obj.affiliate)
+        affiliate_refresh_membership(obj.affiliate, by=request.user)
 
+    # Deleting, one or a selection: the affiliates' figures follow their remaining declarations.
     def delete_model(self, request, obj):
-        affiliate = obj.affiliate
-        super().delete_model(request, obj)
-        affiliate_refresh_membership(affiliate)
+        declaration_delete(declaration=obj, deleted_by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for declaration in queryset.select_related("affiliate"):
+            declaration_delete(declaration=declaration, deleted_by=request.user)
 
 
 # The lifecycle's decisions (affiliates/admin_actions.py): appended, so the list's own actions

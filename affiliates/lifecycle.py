@@ -22,6 +22,7 @@ from regions.models import Region
 from .models import Affiliate, Status, StatusChange, WithdrawalKind
 from .notifications import notify_transition
 from .selectors import public_cache_bump
+from .services import acting_as
 
 REGION = "region"
 STAFF = "staff"
@@ -211,6 +212,7 @@ def affiliate_transition(
             locked.affiliated_on = timezone.localdate()
             fields.append("affiliated_on")
         locked._change_reason = transition.action  # shown in the simple-history trail
+        acting_as(locked, actor)  # who, also for commands and jobs outside a request
         locked.save(update_fields=fields)
         change = StatusChange.objects.create(
             affiliate=locked,

@@ -94,6 +94,10 @@ class WithdrawalKind(models.TextChoices):
     EXPELLED = "expelled", _("Expelled")
 
 
+# Statuses of organisations that are members and declare their membership every year.
+DECLARING_STATUSES = (Status.AFFILIATED, Status.SUSPENDED)
+
+
 class AffiliateQuerySet(models.QuerySet):
     """The access rules for affiliates. Every page, export, admin screen and API uses these."""
 
@@ -119,6 +123,19 @@ class AffiliateQuerySet(models.QuerySet):
     def editable_by(self, user) -> "AffiliateQuerySet":
         """Records this user may change: the same scope as `visible_to`."""
         return self.visible_to(user)
+
+    def declaring(self) -> "AffiliateQuerySet":
+        """Members, who declare their membership every year: affiliated or suspended."""
+        return self.filter(status__in=DECLARING_STATUSES)
+
+    def missing_declaration(self, year: int) -> "AffiliateQuerySet":
+        """Members with no declaration for `year`, whatever they declared for other years.
+
+        The one definition of a missing declaration: the workspace and the staff dashboard
+        both list these.
+        """
+        declared = MembershipDeclaration.objects.filter(affiliate=models.OuterRef("pk"), year=year)
+        return self.declaring().filter(~models.Exists(declared))
 
 
 class Affiliate(models.Model):

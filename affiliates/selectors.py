@@ -2,16 +2,16 @@
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .models import Affiliate, AffiliateQuerySet, Status
+from .history import Change, history_changes
+from .models import Affiliate, AffiliateQuerySet, MembershipDeclaration, Status
 
 # A number changed after every committed write that public pages show; cached entries carry
 # the number they were computed under, so a write makes them all stale at once.
@@ -76,84 +76,68 @@ def public_figures(queryset=None) -> Figures:
     return Figures(**row)
 
 
-# Statuses of organisations that are members and declare their membership every year.
-DECLARING_STATUSES = (Status.AFFILIATED, Status.SUSPENDED)
-# Bookkeeping fields that change with every save and say nothing to a reader of the history.
-HISTORY_HIDDEN_FIELDS = ("updated_at", "name_key")
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: str
-    new: str
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     when: object
     who: object
     kind: str  # "+" created, "~" changed, "-" deleted, "=" the earliest state on record
-    changes: list[FieldChange]
-
-
-def _display(field, value) -> str:
-    if value is None or value == "":
-        return "–"
-    if field.many_to_many:
-        # Rows of the historical through table, with the related objects filled in.
-        names = sorted(str(row.get(field.related_model._meta.model_name)) for row in value)
-        return ", ".join(names) or "–"
-    if field.is_relation:
-        return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if field.name == "country":
-        return str(getattr(value, "name", value))
-    return str(value)
+    changes: list[Change]
 
 
 def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[HistoryEntry]:
-    """Who changed which field of an affiliate, when: newest first, at most `limit` entries."""
+    """Who changed which field of an affiliate, when: newest first, at most `limit` entries.
+
+    Three queries whatever the length of the history (see affiliates.history): the records
+    with their users, their sectors, and the names of what changed references point to.
+    """
     records = list(
         affiliate.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1
         ]
     )
-    fields = {f.name: f for f in Affiliate._meta.get_fields() if hasattr(f, "verbose_name")}
+    shown = records[:limit]
+    # Each record's predecessor is the next one read (the extra one for the oldest shown).
+    previous = {
+        record.history_id: records[index + 1] if index + 1 < len(records) else None
+        for index, record in enumerate(shown)
+    }
+    changes = history_changes({Affiliate: shown}, previous={Affiliate: previous}, initial=False)
     entries = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
+    for record in shown:
         kind = record.history_type
-        if previous is None and kind == "~":
+        has_previous = previous[record.history_id] is not None
+        if not has_previous and kind == "~":
             kind = "="  # a baseline: the record existed before its history began
-        if previous is not None:
-            delta = record.diff_against(
-                previous, excluded_fields=HISTORY_HIDDEN_FIELDS, foreign_keys_are_objs=True
-            )
-            for change in sorted(delta.changes, key=lambda c: c.field):
-                field = fields[change.field]
-                changes.append(
-                    FieldChange(
-                        field=str(field.verbose_name),
-                        old=_display(field, change.old),
-                        new=_display(field, change.new),
-                    )
-                )
-            if not changes:
-                continue  # a save that changed nothing a reader cares about
+        recorded = changes[(Affiliate, record.history_id)]
+        if has_previous and not recorded:
+            continue  # a save that changed nothing a reader cares about
         entries.append(
             HistoryEntry(
                 when=record.history_date,
                 who=record.history_user if kind != "=" else None,
                 kind=kind,
-                changes=changes,
+                changes=recorded,
             )
         )
     return entries
+
+
+def declaration_due_year() -> int:
+    """The year whose declarations are due now: last year, in the site's time zone."""
+    return timezone.localdate().year - 1
+
+
+def declaring_affiliates(user, region) -> AffiliateQuerySet:
+    """The region's members that declare their membership, as this user may see them."""
+    return Affiliate.objects.visible_to(user).in_region(region).declaring().order_by("name", "pk")
+
+
+def declared_figures(year: int, affiliates) -> dict[int, tuple[int, int, int]]:
+    """(women, men, total) declared for `year`, by affiliate id; `affiliates`: ids or a queryset."""
+    rows = MembershipDeclaration.objects.filter(year=year, affiliate__in=affiliates)
+    return {
+        pk: (w, m, t) for pk, w, m, t in rows.values_list("affiliate_id", "women", "men", "total")
+    }
 
 
 @dataclass(frozen=True)
@@ -178,10 +162,8 @@ def workspace_overview(
     by_status = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     # Staff decide on what regions recommend; coordinators review fresh applications.
     waiting_status = Status.RECOMMENDED if user.is_staff else Status.APPLIED
-    missing_year = timezone.now().year - 1
-    missing_qs = affiliates.filter(status__in=DECLARING_STATUSES).exclude(
-        declarations__year=missing_year
-    )
+    missing_year = declaration_due_year()
+    missing_qs = affiliates.missing_declaration(missing_year)
     missing = list(missing_qs.order_by("name")[: missing_shown + 1])
     missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
     latest = Affiliate.history.select_related("history_user").order_by("-history_date")
@@ -197,47 +179,55 @@ def workspace_overview(
     )
 
 
-def public_figures_by_region() -> tuple[Figures, dict[int, Figures]]:
-    """The network's figures and each region's, from one pass over public affiliates.
+def figures_by(queryset, field: str) -> tuple[Figures, dict]:
+    """The queryset's figures in all and for each value of `field`, from one query.
 
-    A country belongs to one region and an affiliate to its country's region, so the network's
-    number of countries is the sum of the regions'.
+    The one grouping behind the figures by region and by type on the home page, the regions'
+    pages and /stats/. Rows are grouped by value and country, so that a country is counted
+    once in all even when its affiliates fall in two groups (an affiliate stays in the region
+    it joined through when its country moves to another): the figures in all are those of
+    `public_figures()` on the same queryset.
     """
     rows = (
-        Affiliate.objects.public()
-        .order_by()
-        .values("region_id")
+        queryset.order_by()
+        .values_list(field, "country")
         .annotate(
             organisations=Count("pk"),
-            countries=Count("country", distinct=True),
             women=Coalesce(Sum("members_women"), 0),
             men=Coalesce(Sum("members_men"), 0),
             total=Coalesce(Sum("members_total"), 0),
         )
     )
-    by_region = {row.pop("region_id"): Figures(**row) for row in rows}
-    network = Figures(
-        **{
-            name: sum(getattr(figures, name) for figures in by_region.values())
-            for name in ("organisations", "countries", "women", "men", "total")
-        }
+    sums: dict = {}
+    countries: dict = {}
+    for value, country, *numbers in rows:
+        sums[value] = [a + b for a, b in zip(sums.get(value, (0, 0, 0, 0)), numbers, strict=True)]
+        countries.setdefault(value, set()).add(country)
+
+    def figures(numbers, country_set) -> Figures:
+        organisations, women, men, total = numbers
+        return Figures(organisations, len(country_set), women, men, total)
+
+    groups = {value: figures(sums[value], countries[value]) for value in sums}
+    overall = figures(
+        [sum(column) for column in zip(*sums.values(), strict=True)] if sums else (0, 0, 0, 0),
+        set().union(*countries.values()),
     )
-    return network, by_region
+    return overall, groups
+
+
+def public_figures_by_region() -> tuple[Figures, dict[int, Figures]]:
+    """The network's figures and each region's, from one pass over public affiliates."""
+    return figures_by(Affiliate.objects.public(), "region")
 
 
 def public_figures_by_type(queryset) -> list[dict]:
     """Organisations and members per type of organisation, largest first."""
-    return list(
-        queryset.order_by()
-        .values("organisation_type")
-        .annotate(
-            organisations=Count("pk"),
-            women=Coalesce(Sum("members_women"), 0),
-            men=Coalesce(Sum("members_men"), 0),
-            total=Coalesce(Sum("members_total"), 0),
-        )
-        .order_by("-organisations", "organisation_type")
-    )
+    rows = [
+        {"organisation_type": value, **asdict(figures)}
+        for value, figures in figures_by(queryset, "organisation_type")[1].items()
+    ]
+    return sorted(rows, key=lambda row: (-row["organisations"], row["organisation_type"]))
 
 
 def public_countries(queryset) -> dict[str, int]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -39,9 +40,25 @@ def unique_slug(name: str) -> str:
     return candidate
 
 
-def _save_checked(affiliate: Affiliate) -> None:
+# How many times a new affiliate's insert is tried with the next free slug after another
+# request took the one picked: each retry follows a commit by someone else, so a few suffice.
+SLUG_ATTEMPTS = 5
+
+
+def acting_as(instance, user) -> None:
+    """Name `user` as the author of the history record the next save of `instance` writes.
+
+    Inside a request simple-history's middleware names the signed-in user; commands, jobs and
+    services called outside a request have only this. Nobody (or an anonymous visitor) leaves
+    the middleware's choice alone.
+    """
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+
+
+def _save_checked(affiliate: Affiliate, *, exclude: Iterable[str] = ()) -> None:
     """Validate against every model rule, then save; a lost race on a constraint reads the same."""
-    affiliate.full_clean()
+    affiliate.full_clean(exclude=list(exclude))
     try:
         with transaction.atomic():
             affiliate.save()
@@ -50,6 +67,27 @@ def _save_checked(affiliate: Affiliate) -> None:
         affiliate.validate_constraints()
         raise
     transaction.on_commit(public_cache_bump)
+
+
+def _insert_with_free_slug(affiliate: Affiliate) -> None:
+    """Insert a new affiliate under the first free slug for its name.
+
+    Picking a slug and inserting are two steps: a concurrent create of the same name can take
+    the slug in between. The unique index then refuses the insert (in a savepoint, so the
+    transaction goes on) and the next free slug is tried.
+    """
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        affiliate.slug = unique_slug(affiliate.name)
+        try:
+            # The slug's uniqueness is left to the index: checking it first would only move
+            # the race.
+            _save_checked(affiliate, exclude=["slug"])
+        except IntegrityError:
+            taken = Affiliate.objects.filter(slug=affiliate.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS:
+                raise
+        else:
+            return
 
 
 @transaction.atomic
@@ -82,8 +120,8 @@ def affiliate_create(
     if status == Status.AFFILIATED and not affiliate.affiliated_on:
         affiliate.affiliated_on = timezone.localdate()
     affiliate.region = region_for_country(country)
-    affiliate.slug = unique_slug(affiliate.name)
-    _save_checked(affiliate)
+    acting_as(affiliate, created_by)  # also the author of the sectors' history record
+    _insert_with_free_slug(affiliate)
     affiliate_set_sectors(affiliate, sectors)
     StatusChange.objects.create(
         affiliate=affiliate,
@@ -98,7 +136,8 @@ def affiliate_create(
 def affiliate_set_sectors(affiliate: Affiliate, sectors: Iterable[Sector]) -> Affiliate:
     """Set an affiliate's sectors and the denormalised names the search vector is built from.
 
-    Every write of an affiliate's sectors goes through here (forms, admin, imports).
+    Every write of an affiliate's sectors goes through here (forms, admin, imports). The history
+    record of the change names whoever the caller set with `acting_as`.
     """
     affiliate.sectors.set(sectors)
     return affiliate_refresh_sector_names(affiliate)
@@ -116,43 +155,129 @@ def sector_names_text(sectors: Iterable[Sector]) -> str:
     return ", ".join(sorted(sector.name for sector in sectors))
 
 
+def _refresh_sector_names_of(affiliates) -> list[Affiliate]:
+    """Rewrite `sector_names` of many affiliates from their sectors; returns them, sectors loaded.
+
+    `sector_names` is left out of the history (the sectors are in it), hence a bulk write.
+    """
+    batch = []
+    for affiliate in affiliates.prefetch_related("sectors").iterator(chunk_size=2000):
+        affiliate.sector_names = sector_names_text(affiliate.sectors.all())
+        batch.append(affiliate)
+    Affiliate.objects.bulk_update(batch, ["sector_names"], batch_size=2000)
+    transaction.on_commit(public_cache_bump)
+    return batch
+
+
+def _history_snapshot(affiliates: list[Affiliate], *, user=None, reason: str) -> None:
+    """Record affiliates as they now are, sectors included, in one go.
+
+    For changes that reach many affiliates at once without saving each. simple-history's bulk
+    helper leaves out many-to-many state: the sectors are recorded here as a save records them.
+    """
+    if not affiliates:
+        return
+    records = Affiliate.history.bulk_history_create(
+        affiliates,
+        update=True,
+        default_user=user if user is not None and user.is_authenticated else None,
+        default_change_reason=reason,
+        batch_size=2000,
+    )
+    sectors_history = records[0].sectors.model
+    record_of = {record.id: record for record in records}
+    through = Affiliate.sectors.through.objects.filter(affiliate_id__in=list(record_of))
+    sectors_history.objects.bulk_create(
+        (
+            sectors_history(
+                history=record_of[row.affiliate_id],
+                id=row.pk,
+                affiliate_id=row.affiliate_id,
+                sector_id=row.sector_id,
+            )
+            for row in through.iterator(chunk_size=2000)
+        ),
+        batch_size=2000,
+    )
+
+
+def _history_baselines(affiliates) -> None:
+    """Record the state of those `affiliates` that have no history yet, before a change.
+
+    Rows loaded in bulk (demo data, imports) skip django-simple-history; without a baseline the
+    first change's entry could not say what it changed. Dated from the row's last change.
+    """
+    unrecorded = list(
+        affiliates.filter(~Exists(Affiliate.history.filter(id=OuterRef("pk")))).order_by()
+    )
+    for affiliate in unrecorded:
+        affiliate._history_date = affiliate.updated_at  # read by bulk_history_create
+    _history_snapshot(unrecorded, reason="baseline")
+
+
 @transaction.atomic
 def sector_save(sector: Sector) -> Sector:
     """Save a sector; a renamed sector is renamed in every affiliate's searchable text."""
     sector.full_clean()
     sector.save()
-    affiliates = Affiliate.objects.filter(sectors=sector).prefetch_related("sectors")
-    batch = []
-    for affiliate in affiliates.iterator(chunk_size=2000):
-        affiliate.sector_names = sector_names_text(affiliate.sectors.all())
-        batch.append(affiliate)
-    Affiliate.objects.bulk_update(batch, ["sector_names"], batch_size=2000)
-    transaction.on_commit(public_cache_bump)
+    _refresh_sector_names_of(Affiliate.objects.filter(sectors=sector))
     return sector
 
 
-def affiliate_refresh_membership(affiliate: Affiliate) -> Affiliate:
-    """Make the affiliate's current figures those of its latest declaration."""
-    transaction.on_commit(public_cache_bump)
+@transaction.atomic
+def sector_delete(*, sector: Sector, deleted_by=None) -> int:
+    """Delete a sector: its affiliates lose it from their sectors, their search text and history.
+
+    Deleting cascades to the affiliates' sector links without a signal, so each affiliate that
+    had it gets a history record of its remaining sectors here. Returns how many affiliates.
+    """
+    affected = list(Affiliate.objects.filter(sectors=sector).values_list("pk", flat=True))
+    _history_baselines(Affiliate.objects.filter(pk__in=affected))
+    name = sector.name
+    sector.delete()
+    affiliates = _refresh_sector_names_of(Affiliate.objects.filter(pk__in=affected))
+    _history_snapshot(
+        affiliates, user=deleted_by, reason=_("Sector “%(name)s” deleted") % {"name": name}
+    )
+    return len(affiliates)
+
+
+# The figures an affiliate carries from its latest declaration.
+MEMBERSHIP_FIELDS = ("members_women", "members_men", "members_total", "members_year")
+
+
+def affiliate_refresh_membership(affiliate: Affiliate, *, by=None) -> Affiliate:
+    """Make the affiliate's current figures those of its latest declaration.
+
+    `by` is named in the history when the figures change; a refresh that changes nothing
+    writes nothing.
+    """
     latest = affiliate.declarations.order_by("-year").first()
     if latest is None:
-        affiliate.members_women = affiliate.members_men = affiliate.members_total = 0
-        affiliate.members_year = None
+        figures = (0, 0, 0, None)
     else:
-        affiliate.members_women = latest.women
-        affiliate.members_men = latest.men
-        affiliate.members_total = latest.total
-        affiliate.members_year = latest.year
-    affiliate.save(
-        update_fields=[
-            "members_women",
-            "members_men",
-            "members_total",
-            "members_year",
-            "updated_at",
-        ]
-    )
+        figures = (latest.women, latest.men, latest.total, latest.year)
+    if figures == tuple(getattr(affiliate, name) for name in MEMBERSHIP_FIELDS):
+        return affiliate
+    for name, value in zip(MEMBERSHIP_FIELDS, figures, strict=True):
+        setattr(affiliate, name, value)
+    acting_as(affiliate, by)
+    affiliate.save(update_fields=[*MEMBERSHIP_FIELDS, "updated_at"])
+    transaction.on_commit(public_cache_bump)
     return affiliate
+
+
+def _locked_for_membership(affiliate: Affiliate) -> Affiliate:
+    """The affiliate's row, locked, so that its figures follow the declarations written now.
+
+    Read afresh: the history record of the refresh copies the whole row, not just the figures.
+    """
+    return Affiliate.objects.select_for_update().get(pk=affiliate.pk)
+
+
+def _copy_membership(source: Affiliate, target: Affiliate) -> None:
+    for name in (*MEMBERSHIP_FIELDS, "updated_at"):
+        setattr(target, name, getattr(source, name))
 
 
 @transaction.atomic
@@ -173,10 +298,10 @@ def declaration_record(
     The affiliate row is locked so that two declarations recorded at once leave the current
     figures matching the latest year.
     """
-    Affiliate.objects.select_for_update().filter(pk=affiliate.pk).first()
-    declaration = MembershipDeclaration.objects.filter(affiliate=affiliate, year=year).first()
+    locked = _locked_for_membership(affiliate)
+    declaration = MembershipDeclaration.objects.filter(affiliate=locked, year=year).first()
     if declaration is None:
-        declaration = MembershipDeclaration(affiliate=affiliate, year=year)
+        declaration = MembershipDeclaration(affiliate=locked, year=year)
     declaration.women = women
     declaration.men = men
     declaration.total = women + men if total is None else total
@@ -186,9 +311,24 @@ def declaration_record(
     if recorded_by is not None and recorded_by.is_authenticated:
         declaration.recorded_by = recorded_by
     declaration.full_clean()
+    acting_as(declaration, recorded_by)
     declaration.save()
-    affiliate_refresh_membership(affiliate)
+    affiliate_refresh_membership(locked, by=recorded_by)
+    _copy_membership(locked, affiliate)
     return declaration
+
+
+@transaction.atomic
+def declaration_delete(*, declaration: MembershipDeclaration, deleted_by=None) -> Affiliate:
+    """Delete a declaration; the affiliate's figures fall back to its latest remaining one.
+
+    Returns the affiliate, its figures refreshed.
+    """
+    locked = _locked_for_membership(declaration.affiliate)
+    acting_as(declaration, deleted_by)
+    declaration.delete()
+    affiliate_refresh_membership(locked, by=deleted_by)
+    return locked
 
 
 # Fields a coordinator keeps current from the workspace. Status moves through the affiliation
@@ -226,27 +366,6 @@ class AffiliateEditConflict(Exception):
         self.current = current
 
 
-def _history_baseline(affiliate: Affiliate) -> None:
-    """Record the state of an affiliate that has no history yet, before its first edit.
-
-    Rows loaded in bulk (demo data, imports) skip django-simple-history; without a baseline the
-    first edit's entry could not say what it changed.
-    """
-    if affiliate.history.exists():
-        return
-    [baseline] = Affiliate.history.bulk_history_create(
-        [affiliate],
-        update=True,
-        default_date=affiliate.updated_at,
-        default_change_reason="baseline",
-    )
-    sectors_history = baseline.sectors.model
-    sectors_history.objects.bulk_create(
-        sectors_history(history=baseline, id=row.pk, affiliate=affiliate, sector_id=row.sector_id)
-        for row in Affiliate.sectors.through.objects.filter(affiliate=affiliate)
-    )
-
-
 @transaction.atomic
 def affiliate_update(
     *,
@@ -271,7 +390,7 @@ def affiliate_update(
     locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
     if seen_updated_at is not None and locked.updated_at != seen_updated_at:
         raise AffiliateEditConflict(locked)
-    _history_baseline(locked)
+    _history_baselines(Affiliate.objects.filter(pk=locked.pk))
     for field, value in changes.items():
         setattr(locked, field, value)
     if isinstance(locked.name, str):
@@ -286,7 +405,7 @@ def affiliate_update(
         locked.publish_contact_given_on = timezone.localdate()
     elif not locked.publish_contact:
         locked.publish_contact_given_on = None
-    locked._history_user = updated_by  # the change history says who, also outside a request
+    acting_as(locked, updated_by)  # the change history says who, also outside a request
     _save_checked(locked)
     if sectors is not None:
         sectors = list(sectors)

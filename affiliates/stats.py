@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from .models import Affiliate, MembershipDeclaration, OrganisationType, Status, StatusChange
+from .selectors import declaration_due_year, figures_by
 
 FIGURES = ["regions", "types", "categories", "gender", "years"]
 
@@ -108,28 +109,27 @@ def _lines(rows, label_of) -> list[Line]:
     ]
 
 
+def _figure_lines(figures: dict, labels) -> list[Line]:
+    """Lines of `figures_by` groups, for the (value, label) pairs given, in their order."""
+    return [
+        Line(str(label), f.organisations, f.women, f.men, f.total)
+        for value, label in labels
+        if (f := figures.get(value)) is not None
+    ]
+
+
 def by_region(queryset: QuerySet) -> Figure:
-    names = dict(Region.objects.values_list("pk", "name"))
-    rows = (
-        queryset.order_by()
-        .values("region")
-        .annotate(**_sums(queryset))
-        .order_by("region__display_order", "region__name")
-    )
-    return Figure(
-        "regions", str(_("By regional network")), _lines(rows, lambda r: names[r["region"]])
-    )
+    figures = figures_by(queryset, "region")[1]
+    regions = Region.objects.values_list("pk", "name")  # in the regions' display order
+    return Figure("regions", str(_("By regional network")), _figure_lines(figures, regions))
 
 
 def by_type(queryset: QuerySet) -> Figure:
-    rows = queryset.order_by().values("organisation_type").annotate(**_sums(queryset))
-    by_value = {row["organisation_type"]: row for row in rows}
-    ordered = [by_value[value] for value in OrganisationType.values if value in by_value]
-    labels = dict(OrganisationType.choices)
+    figures = figures_by(queryset, "organisation_type")[1]
     return Figure(
         "types",
         str(_("By type of organisation")),
-        _lines(ordered, lambda r: labels[r["organisation_type"]]),
+        _figure_lines(figures, OrganisationType.choices),
     )
 
 
@@ -303,11 +303,11 @@ def decision_times(now: dt.datetime | None = None) -> list[DecisionTimes]:
 
 
 def missing_declarations(year: int | None = None) -> QuerySet:
-    """Affiliated organisations with no declaration for last year (or any later one)."""
-    year = year or timezone.localdate().year - 1
+    """Members with no declaration for `year` (by default the one due now), as the workspace
+    counts them (AffiliateQuerySet.missing_declaration)."""
+    year = year or declaration_due_year()
     return (
-        Affiliate.objects.public()
-        .filter(Q(members_year__lt=year) | Q(members_year__isnull=True))
+        Affiliate.objects.missing_declaration(year)
         .select_related("region")
         .order_by("region__display_order", "name")
     )

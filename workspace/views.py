@@ -19,10 +19,11 @@ from affiliates.csv_files import (
     declarations_template_rows,
 )
 from affiliates.csv_output import csv_lines
-from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate, MembershipDeclaration
+from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate
 from affiliates.selectors import (
-    DECLARING_STATUSES,
     affiliate_change_history,
+    declared_figures,
+    declaring_affiliates,
     workspace_overview,
 )
 from affiliates.services import (
@@ -184,22 +185,6 @@ def _declaration_region(request, year: int):
     return regions, chosen or (regions[0] if regions else None)
 
 
-def _declaring(request, region):
-    """The region's affiliates that declare their membership, as this user may see them."""
-    return (
-        Affiliate.objects.visible_to(request.user)
-        .filter(region=region, status__in=DECLARING_STATUSES)
-        .order_by("name", "pk")
-    )
-
-
-def _declared(year: int, affiliate_ids) -> dict[int, tuple[int, int, int]]:
-    rows = MembershipDeclaration.objects.filter(year=year, affiliate_id__in=affiliate_ids)
-    return {
-        pk: (w, m, t) for pk, w, m, t in rows.values_list("affiliate_id", "women", "men", "total")
-    }
-
-
 @login_required
 def declarations_current(request):
     url = reverse("workspace:declarations", args=[timezone.now().year])
@@ -213,11 +198,13 @@ def declarations(request, year):
     regions, region = _declaration_region(request, year)
     affiliates = []
     if region is not None:
-        affiliates = list(_declaring(request, region)[: DECLARATION_TABLE_MAX_ROWS + 1])
+        affiliates = list(
+            declaring_affiliates(request.user, region)[: DECLARATION_TABLE_MAX_ROWS + 1]
+        )
     too_many = len(affiliates) > DECLARATION_TABLE_MAX_ROWS
     if too_many:
         affiliates = []  # the page offers the upload only
-    declared = _declared(year, [a.pk for a in affiliates]) if affiliates else {}
+    declared = declared_figures(year, [a.pk for a in affiliates]) if affiliates else {}
     by_reference = {a.reference: a for a in affiliates}
     initial = [
         dict(
@@ -233,7 +220,7 @@ def declarations(request, year):
         upload = DeclarationUploadForm(request.POST, request.FILES)
         if upload.is_valid():
             try:
-                declaring = _declaring(request, region)
+                declaring = declaring_affiliates(request.user, region)
                 rows = declarations_csv_parse(
                     upload.cleaned_data["file"],
                     year=year,
@@ -318,8 +305,8 @@ def _declarations_saved(request, year, region, written):
 @login_required
 def declarations_template(request, year):
     region = _declaration_region(request, year)[1]
-    affiliates = _declaring(request, region) if region else Affiliate.objects.none()
-    declared = _declared(year, affiliates.values("pk"))
+    affiliates = declaring_affiliates(request.user, region) if region else Affiliate.objects.none()
+    declared = declared_figures(year, affiliates.values("pk"))
     response = StreamingHttpResponse(
         csv_lines(declarations_template_rows(affiliates.iterator(), year=year, declared=declared)),
         content_type="text/csv; charset=utf-8",

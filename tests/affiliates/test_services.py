@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from affiliates import services
 from affiliates.models import Affiliate, OrganisationType, Status, StatusChange
 from affiliates.services import affiliate_create, declaration_record
 from tests.factories import AffiliateFactory
@@ -196,3 +197,25 @@ def test_names_in_other_scripts_still_get_a_slug(south_asia):
     affiliate = create(name="सखी महिला समूह")
 
     assert affiliate.slug == "organisation"
+
+
+def test_a_slug_taken_between_the_check_and_the_insert_gives_the_next_one(south_asia, monkeypatch):
+    create(name="Sewa", country="IN")
+    real_unique_slug = services.unique_slug
+    picks = iter(["sewa"])  # what a concurrent request saw free before "Sewa" (IN) was saved
+
+    monkeypatch.setattr(
+        services, "unique_slug", lambda name: next(picks, None) or real_unique_slug(name)
+    )
+    nepal = create(name="Sewa", country="NP")
+
+    assert nepal.slug == "sewa-2"
+    assert Affiliate.objects.filter(slug__startswith="sewa").count() == 2
+
+
+def test_a_slug_race_that_keeps_losing_ends_in_the_database_s_refusal(south_asia, monkeypatch):
+    create(name="Sewa", country="IN")
+    monkeypatch.setattr(services, "unique_slug", lambda name: "sewa")
+
+    with pytest.raises(IntegrityError):
+        create(name="Sewa", country="NP")

@@ -146,3 +146,34 @@ def test_the_headline_totals_match_the_directory_and_the_home_page(client, regis
         home.men,
         home.countries,
     )
+
+
+def test_home_regions_and_stats_agree_when_a_country_s_affiliates_sit_in_two_regions(
+    client, south_asia, africa
+):
+    AffiliateFactory(region=south_asia, country="IN", members_women=10, members_total=10)
+    # Joined through HomeNet Africa when it covered India: an affiliate keeps its region.
+    AffiliateFactory(region=africa, country="IN", members_women=5, members_total=5)
+    AffiliateFactory(region=africa, country="KE", members_men=3, members_total=3)
+
+    home = client.get(reverse("affiliates:home")).context
+    stats_page = client.get(reverse("stats:index")).context
+
+    assert home["figures"] == stats_page["headline"] == public_figures()
+    assert home["figures"].countries == 2  # India once, though two regions count it
+    by_region = {r.slug: (r.figures.organisations, r.figures.countries) for r in home["regions"]}
+    assert by_region == {"south-asia": (1, 1), "africa": (2, 2)}
+    regions_figure = next(f for f in stats_page["figures"] if f.key == "regions")
+    assert [(line.label, line.organisations, line.total) for line in regions_figure.lines] == [
+        ("HomeNet Africa", 2, 8),
+        ("HomeNet South Asia", 1, 10),
+    ]
+
+
+def test_a_region_page_and_stats_count_types_alike(client, registry, south_asia):
+    region_page = client.get(reverse("regions:detail", args=[south_asia.slug])).context
+
+    in_region = stats.by_type(Affiliate.objects.public().in_region(south_asia))
+    assert sorted(
+        (row["label"], row["organisations"], row["total"]) for row in region_page["by_type"]
+    ) == sorted((line.label, line.organisations, line.total) for line in in_region.lines)

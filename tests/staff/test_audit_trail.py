@@ -1,13 +1,21 @@
 """Every path that writes an audited record leaves who, when and what in its history."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from affiliates.models import Affiliate, MembershipDeclaration, OrganisationType
-from affiliates.services import affiliate_create, declaration_record
+from affiliates.models import Affiliate, MembershipDeclaration, OrganisationType, Status
+from affiliates.selectors import affiliate_change_history
+from affiliates.services import (
+    affiliate_create,
+    affiliate_update,
+    declaration_delete,
+    declaration_record,
+    sector_delete,
+)
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 from staff.audit import recent_changes
-from tests.factories import AffiliateFactory, UserFactory
+from tests.factories import AffiliateFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +35,77 @@ def test_services_record_the_acting_user(south_asia, staff_user):
     assert affiliate.history.first().history_type == "~"  # figures refreshed by the service
     assert affiliate.history.earliest().history_type == "+"
     assert declaration.history.get().history_type == "+"
-    # Services called outside a request name nobody; the page shows them as the system.
-    assert declaration.history.get().history_user is None
+    # Outside a request too, each record names the person the service acted for.
+    assert declaration.history.get().history_user == staff_user
+    assert {h.history_user for h in affiliate.history.all()} == {staff_user}
+
+
+def test_sectors_set_at_creation_are_recorded_as_the_creator_s(south_asia, staff_user):
+    garments = SectorFactory(name="Garments", slug="garments")
+
+    affiliate = affiliate_create(
+        name="Sector Co",
+        country="IN",
+        organisation_type=OrganisationType.UNION,
+        has_piece_rate_workers=True,
+        created_by=staff_user,
+        sectors=[garments],
+    )
+
+    created, sectors_set = affiliate.history.order_by("history_date", "history_id")
+    assert (created.history_type, sectors_set.history_type) == ("+", "~")
+    assert sectors_set.history_user == staff_user
+
+
+def test_a_public_application_names_nobody(south_asia):
+    affiliate = affiliate_create(
+        name="Applicant Co",
+        country="IN",
+        organisation_type=OrganisationType.UNION,
+        has_piece_rate_workers=True,
+    )
+
+    assert affiliate.history.get().history_user is None
+
+
+def test_a_deleted_declaration_is_recorded_with_who_deleted_it(south_asia, staff_user):
+    affiliate = AffiliateFactory(region=south_asia)
+    declaration = declaration_record(affiliate=affiliate, year=2024, women=3, men=1)
+
+    declaration_delete(declaration=declaration, deleted_by=staff_user)
+
+    deleted = MembershipDeclaration.history.filter(history_type="-").get()
+    assert deleted.history_user == staff_user
+    assert affiliate.history.latest().history_user == staff_user  # figures back to none
+
+
+def test_a_lifecycle_command_is_recorded_as_the_named_person_s(south_asia, staff_user):
+    affiliate = AffiliateFactory(region=south_asia, status=Status.AFFILIATED)
+
+    call_command("affiliate_transition", affiliate.reference, "suspend", by="sam", comment="Dues")
+
+    record = affiliate.history.latest()
+    assert (record.status, record.history_change_reason) == (Status.SUSPENDED, "suspend")
+    assert record.history_user == staff_user
+
+
+def test_an_import_command_records_created_and_updated_rows_as_the_named_user(
+    south_asia, staff_user, tmp_path
+):
+    existing = AffiliateFactory(region=south_asia, name="Old Co", country="IN", city="Surat")
+    path = tmp_path / "affiliates.csv"
+    path.write_text(
+        "name,country,organisation_type,piece_rate_workers,city\n"
+        "New Co,IN,union,yes,Pune\n"
+        "Old Co,IN,union,yes,Vadodara\n"
+    )
+
+    call_command("import_affiliates", str(path), "--user", "sam", verbosity=0)
+
+    created = Affiliate.objects.get(name="New Co")
+    assert created.history.get().history_user == staff_user
+    updated = existing.history.latest()
+    assert (updated.city, updated.history_user) == ("Vadodara", staff_user)
 
 
 def test_admin_forms_record_the_staff_member(client, staff_user, south_asia):
@@ -118,8 +195,10 @@ def test_the_changes_page_is_paginated_in_a_bounded_number_of_queries(
         AffiliateFactory(region=south_asia, name=f"Org {n}")
     client.force_login(staff_user)
 
-    # session, user, 5 x (count + newest rows) + sectors prefetch x2, regions, predecessors,
-    # form's user and region choices: independent of the page size.
+    # session, user, 5 x (count + newest rows), then for the diffs (affiliates.history) per
+    # model shown the predecessors and their sectors, one query per kind of object named
+    # (regions here), then the form's user and region choices, the session's save: 20 today,
+    # whatever the page size.
     with django_assert_max_num_queries(25):
         first = client.get(reverse("staff:changes"))
     second = client.get(reverse("staff:changes"), {"page": 2})
@@ -163,7 +242,7 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
     allowed = {"affiliates/importing.py", "affiliates/seeding.py"}
     allowed_functions = {
         "affiliates/services.py:affiliate_refresh_sector_names",
-        "affiliates/services.py:sector_save",
+        "affiliates/services.py:_refresh_sector_names_of",
     }
     root = Path(__file__).resolve().parents[2]
     offenders = []
@@ -191,3 +270,54 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
                     if not inside & allowed_functions:
                         offenders.append(f"{relative}:{node.lineno} {receiver}.{node.func.attr}")
     assert offenders == []
+
+
+def test_the_workspace_and_the_changes_page_describe_an_edit_alike(
+    staff_user, coordinator_south_asia, south_asia
+):
+    network = AffiliateFactory(region=south_asia, name="National Network")
+    affiliate = AffiliateFactory(region=south_asia, name="Edited Co", country="IN", city="Surat")
+
+    affiliate_update(
+        affiliate=affiliate,
+        updated_by=coordinator_south_asia,
+        city="Ahmedabad",
+        country="NP",
+        organisation_type=OrganisationType.COOPERATIVE,
+        is_registered=True,
+        parent_network=network,
+    )
+
+    workspace = affiliate_change_history(affiliate)[0].changes
+    staff = next(e for e in recent_changes().entries if e.label == "Edited Co").changes
+    assert workspace == staff
+    assert [(c.field, c.old, c.new) for c in staff] == [
+        ("country", "India", "Nepal"),
+        ("city or district", "Surat", "Ahmedabad"),
+        ("legally registered", "no", "yes"),
+        ("type of organisation", "Trade union", "Cooperative"),
+        ("affiliates through the national network", "–", "National Network"),
+    ]
+
+
+@pytest.mark.parametrize("loaded_in_bulk", [False, True])
+def test_a_deleted_sector_still_reads_in_the_history(staff_user, south_asia, loaded_in_bulk):
+    garments, incense = SectorFactory(name="Garments"), SectorFactory(name="Incense")
+    affiliate = AffiliateFactory(region=south_asia, name="Sector Co", sectors=[garments, incense])
+    if loaded_in_bulk:  # as seed_demo loads rows: no history until a change gives a baseline
+        affiliate.history.all().delete()
+
+    incense_id = incense.pk
+    sector_delete(sector=incense, deleted_by=staff_user)
+
+    entry = recent_changes().entries[0]
+    assert (entry.label, entry.who, entry.reason) == (
+        "Sector Co",
+        staff_user,
+        "Sector “Incense” deleted",
+    )
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [
+        ("sectors", f"Garments, deleted (#{incense_id})", "Garments")
+    ]
+    assert affiliate_change_history(affiliate)[0].changes == entry.changes
+    assert affiliate.history.earliest().history_type == ("~" if loaded_in_bulk else "+")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from affiliates import stats
 from affiliates.models import Affiliate, Status, StatusChange
-from tests.factories import AffiliateFactory
+from tests.factories import AffiliateFactory, DeclarationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,12 @@ def test_the_dashboard_counts_every_status_and_lists_missing_declarations(
     client, staff_user, south_asia
 ):
     last_year = timezone.localdate().year - 1
-    AffiliateFactory(region=south_asia, name="Up To Date", members_year=last_year)
-    AffiliateFactory(region=south_asia, name="Behind", members_year=last_year - 2)
+    DeclarationFactory(
+        affiliate=AffiliateFactory(region=south_asia, name="Up To Date"), year=last_year
+    )
+    DeclarationFactory(
+        affiliate=AffiliateFactory(region=south_asia, name="Behind"), year=last_year - 2
+    )
     AffiliateFactory(region=south_asia, name="Applicant", status=Status.APPLIED)
     client.force_login(staff_user)
 
@@ -62,3 +66,30 @@ def test_the_dashboard_figures_follow_the_chosen_status(client, staff_user, sout
 
     regions = response.context["figures"][0]
     assert [(line.organisations, line.total) for line in regions.lines] == [(1, 7)]
+
+
+def test_the_staff_and_workspace_dashboards_agree_on_missing_declarations(
+    client, staff_user, south_asia, africa
+):
+    last_year = timezone.localdate().year - 1
+    # Declared for last year: not missing, whatever came after.
+    DeclarationFactory(
+        affiliate=AffiliateFactory(region=south_asia, name="On Time"), year=last_year
+    )
+    # Declared only for this year: last year's is still missing.
+    DeclarationFactory(
+        affiliate=AffiliateFactory(region=south_asia, name="Skipped A Year"), year=last_year + 1
+    )
+    AffiliateFactory(region=africa, country="KE", name="Never Declared")
+    AffiliateFactory(region=africa, country="KE", name="Suspended", status=Status.SUSPENDED)
+    AffiliateFactory(region=africa, country="KE", name="Applicant", status=Status.APPLIED)
+    AffiliateFactory(region=africa, country="KE", name="Gone", status=Status.WITHDRAWN)
+    client.force_login(staff_user)
+
+    staff = client.get(reverse("staff:dashboard")).context
+    workspace = client.get(reverse("workspace:dashboard")).context["overview"]
+
+    expected = {"Never Declared", "Skipped A Year", "Suspended"}
+    assert {a.name for a in staff["missing"]} == expected == {a.name for a in workspace.missing}
+    assert staff["missing_count"] == workspace.missing_count == 3
+    assert staff["last_year"] == workspace.missing_year == last_year

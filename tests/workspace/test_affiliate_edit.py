@@ -166,3 +166,41 @@ def test_the_first_edit_of_a_record_loaded_in_bulk_still_shows_what_changed(
     ]
     assert edit.who == coordinator_south_asia
     assert baseline.kind == "="
+
+
+@pytest.mark.parametrize("edits", [3, 60])
+def test_the_affiliate_page_takes_a_fixed_number_of_queries_whatever_its_history(
+    client, coordinator_south_asia, sewa, south_asia, django_assert_num_queries, edits
+):
+    from tests.factories import AffiliateFactory
+
+    network = AffiliateFactory(region=south_asia, name="Network")
+    sectors = [SectorFactory(name=f"Trade {n}", slug=f"trade-{n}") for n in range(3)]
+    colleague = UserFactory(username="ravi", coordinates=[south_asia])
+    for n in range(edits):
+        affiliate_update(
+            affiliate=sewa,
+            updated_by=coordinator_south_asia if n % 2 else colleague,
+            city=f"City {n}",
+            organisation_type="cooperative" if n % 2 else "union",
+            parent_network=network if n % 2 else None,
+            sectors=sectors[: n % 3 + 1],
+        )
+    client.force_login(coordinator_south_asia)
+    url = reverse("workspace:affiliate_detail", args=[sewa.slug])
+    client.get(url)  # the first request of a session stamps its start
+
+    # 1 session, 2 user, 3 the affiliate (with its region) if this user may see it,
+    # 4 the newest history records (with their users), 5 the sectors each of them kept,
+    # 6-7 the names of what the changed references point to, one query per kind of object
+    # (here sectors and parent networks), 8 its sectors, 9 declarations, 10 status changes.
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    history = response.context["history"]
+    assert len(history) == (7 if edits == 3 else 50)  # a save, then its sectors' removals/adds
+    changed = {(c.field, c.new) for entry in history for c in entry.changes}
+    assert {
+        ("city or district", f"City {edits - 1}"),
+        ("affiliates through the national network", "Network"),
+        ("sectors", "Trade 0, Trade 1, Trade 2"),
+    } <= changed
