@@ -156,12 +156,15 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "supporting_document"]
-        if obj is not None:
-            # A status changes only through the lifecycle's decisions (the actions above the
-            # list), which check the step, record it and tell the people concerned.
-            readonly += ["status", "affiliated_on"]
-        return readonly
+        # A status changes only through the lifecycle's decisions (the actions above the list),
+        # which check the step, record it and tell the people concerned. A record added here
+        # starts as an application, like every other.
+        return [
+            *super().get_readonly_fields(request, obj),
+            "supporting_document",
+            "status",
+            "affiliated_on",
+        ]
 
     @admin.display(description=_("supporting document"))
     def supporting_document(self, obj):
@@ -179,6 +182,11 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            # The first step of its lifecycle, as affiliate_create records it.
+            StatusChange.objects.create(
+                affiliate=obj, from_status="", to_status=obj.status, actor=request.user
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

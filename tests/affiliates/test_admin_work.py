@@ -162,3 +162,33 @@ def test_the_change_form_leaves_the_status_to_the_lifecycle_actions(
     assert 'name="status"' not in html
     assert reverse("applications:document", args=[affiliate.reference]) in html
     assert "/media/" not in html
+
+
+def test_an_affiliate_added_in_the_admin_starts_as_an_application(client, staff_user, south_asia):
+    client.force_login(staff_user)
+    add_url = reverse("admin:affiliates_affiliate_add")
+    assert 'name="status"' not in client.get(add_url).text
+
+    response = client.post(
+        add_url,
+        {
+            "name": "Surat Embroiderers",
+            "slug": "surat-embroiderers",
+            "country": "IN",
+            "region": south_asia.pk,
+            "organisation_type": "union",
+            "has_piece_rate_workers": "on",
+            "status": Status.AFFILIATED,  # ignored: not a field of this form
+            "language": "en",
+            "declarations-TOTAL_FORMS": 0,
+            "declarations-INITIAL_FORMS": 0,
+            "status_changes-TOTAL_FORMS": 0,
+            "status_changes-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    affiliate = Affiliate.objects.get(slug="surat-embroiderers")
+    assert affiliate.status == Status.APPLIED
+    change = affiliate.status_changes.get()
+    assert (change.from_status, change.to_status, change.actor) == ("", "applied", staff_user)
