@@ -26,6 +26,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from regions.models import Region, RegionCountry
 
+from .bulk import bulk_insert
 from .csv_output import FORMULA_STARTS, NEUTRALISER
 from .exporting import COLUMNS, INFORMATIONAL_COLUMNS, SECTOR_SEPARATOR
 from .models import Affiliate, Sector, Status, StatusChange, normalise_name
@@ -738,25 +739,25 @@ def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime |
         p.affiliate.name_key = normalise_name(p.affiliate.name)
         p.affiliate.created_by = user
         p.affiliate.sector_names = names_of(p.sector_ids)
-    Affiliate.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    links = through.objects.bulk_create(
+    bulk_insert(Affiliate, new)
+    links = bulk_insert(
+        through,
         [
             through(affiliate_id=p.affiliate.pk, sector_id=sector_id)
             for p in creates
             for sector_id in sorted(p.sector_ids or ())
         ],
-        batch_size=BATCH_SIZE * 5,
     )
     history = _history_insert([a.pk for a in new], "+", user, reason, now)
     _record_sector_history(history, links)
-    StatusChange.objects.bulk_create(
+    bulk_insert(
+        StatusChange,
         [
             StatusChange(
                 affiliate=a, from_status="", to_status=a.status, actor=user, comment=reason
             )
             for a in new
         ],
-        batch_size=BATCH_SIZE,
     )
 
     changed = [p.affiliate for p in updates]

@@ -93,6 +93,27 @@ def test_a_good_file_is_imported_with_history_by_the_staff_member(south_asia, ga
     assert (change.actor, change.comment) == (staff_user, "Import of regions.csv")
 
 
+def test_imported_rows_are_found_by_search_and_later_records_get_fresh_ids(
+    south_asia, garments, staff_user
+):
+    content = csv_file("New Weavers,IN,cooperative,yes,garments,Surat,affiliated")
+
+    affiliates_import(content=content, filename="regions.csv", user=staff_user)
+    later = AffiliateFactory(region=south_asia, name="Registered Afterwards")
+
+    weavers = Affiliate.objects.get(name="New Weavers")
+    assert later.pk > weavers.pk
+    assert weavers.sector_names == "Garments"
+    found = client_search("garments")
+    assert "New Weavers" in found
+
+
+def client_search(words: str) -> str:
+    from django.test import Client
+
+    return Client().get(reverse("affiliates:directory"), {"q": words}).content.decode()
+
+
 def test_updates_record_what_changed_and_who_changed_it(south_asia, garments, staff_user):
     affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
     content = csv_file("Sewa Mahila,IN,union,yes,garments,Ahmedabad,affiliated")

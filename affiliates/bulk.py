@@ -1,0 +1,50 @@
+"""Fast inserts of many new rows, for the importer."""
+
+from django.db import connection
+from django.db.models import Value
+from django.db.models.expressions import DatabaseDefault
+
+
+def bulk_insert(model, objects: list) -> list:
+    """Insert new model instances and give them their primary keys, like bulk_create.
+
+    On PostgreSQL the keys are drawn from the table's sequence first and the rows sent with
+    COPY, several times faster than bulk_create's INSERT statements for thousands of rows with
+    many columns. Elsewhere it is bulk_create. Values go through each field's pre_save and
+    get_db_prep_save, as bulk_create sends them (auto_now dates included). Signals are not
+    sent, as with bulk_create.
+    """
+    if not objects:
+        return objects
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objects, batch_size=1000)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(
+            connection.ops.quote_name(c) for c in [meta.pk.column, *(f.column for f in fields)]
+        )
+        with cursor.copy(
+            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy:
+            for obj in objects:
+                copy.write_row([obj.pk, *(_db_value(f, obj) for f in fields)])
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objects
+
+
+def _db_value(field, obj):
+    value = field.pre_save(obj, True)
+    if isinstance(value, DatabaseDefault):
+        # COPY has no DEFAULT keyword: send the (constant) default itself.
+        default = field.db_default
+        value = default.value if isinstance(default, Value) else default
+    return field.get_db_prep_save(value, connection)
