@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_actions import LIFECYCLE_ACTIONS
 from .admin_spreadsheets import AffiliateSpreadsheetMixin
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
+from .selectors import public_cache_bump
 from .services import (
     affiliate_refresh_membership,
     affiliate_refresh_sector_names,
@@ -173,6 +174,14 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
             return _("None sent")
         url = reverse("applications:document", args=[obj.reference])
         return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(public_cache_bump)  # counts and figures on public pages
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(public_cache_bump)
 
     def view_on_site(self, obj):
         # The public profile (public pages): only affiliated organisations have one.

@@ -20,7 +20,9 @@ def bulk_insert(model, objects: list) -> list:
         return model.objects.bulk_create(objects, batch_size=1000)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    with connection.cursor() as cursor:
+    # Django's cursor translates driver errors for execute(), not for copy(): wrap_database_errors
+    # makes a broken rule during COPY an IntegrityError like any other.
+    with connection.wrap_database_errors, connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [meta.db_table, meta.pk.column, len(objects)],

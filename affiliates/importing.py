@@ -553,7 +553,7 @@ def _plan_row(number: int, cells: dict, context: _Context, today: dt.date) -> _P
                         "affiliated_on: an organisation with the status %(status)s has no "
                         "date of affiliation."
                     )
-                    % {"status": affiliate.status}
+                    % {"status": affiliate.get_status_display()}
                 )
             affiliate.affiliated_on = affiliated_on
         elif affiliate.status == Status.AFFILIATED:

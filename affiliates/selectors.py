@@ -39,7 +39,8 @@ def cached(kind: str, key, compute):
     if seconds <= 0:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    cache_key = f"public:{kind}:{digest}"
+    # v2: entries carry their generation; the version keeps older entries from being read.
+    cache_key = f"public:v2:{kind}:{digest}"
     found = cache.get_many([GENERATION_KEY, cache_key])  # one round trip for both
     generation = found.get(GENERATION_KEY)
     if generation is None:

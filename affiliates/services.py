@@ -216,6 +216,37 @@ def _history_baselines(affiliates) -> None:
 
 
 @transaction.atomic
+def affiliates_follow_countries(*, countries: Iterable[str], changed_by=None) -> int:
+    """Move the affiliates of these countries into the region that now covers each country.
+
+    A country handed to another regional network takes its organisations along, so that the
+    new region's coordinators keep them and the old region's no longer see them. Each move is
+    recorded in the affiliate's history. Returns how many affiliates moved.
+    """
+    region_of = dict(
+        Region.objects.filter(countries__country__in=list(countries)).values_list(
+            "countries__country", "pk"
+        )
+    )
+    leaving = Affiliate.objects.select_for_update().filter(country__in=list(region_of))
+    _history_baselines(leaving)
+    now = timezone.now()
+    moved = []
+    for affiliate in leaving:
+        if affiliate.region_id != region_of[str(affiliate.country)]:
+            affiliate.region_id = region_of[str(affiliate.country)]
+            affiliate.updated_at = now  # an edit form opened before the move is now out of date
+            moved.append(affiliate)
+    Affiliate.objects.bulk_update(moved, ["region", "updated_at"], batch_size=2000)
+    _history_snapshot(
+        moved, user=changed_by, reason=_("The country moved to another regional network")
+    )
+    if moved:
+        transaction.on_commit(public_cache_bump)
+    return len(moved)
+
+
+@transaction.atomic
 def sector_save(sector: Sector) -> Sector:
     """Save a sector; a renamed sector is renamed in every affiliate's searchable text."""
     sector.full_clean()

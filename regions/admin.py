@@ -6,9 +6,9 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from affiliates.selectors import public_cache_bump
+from affiliates.services import affiliates_follow_countries
 
 from .models import CoordinatorAssignment, Region, RegionCountry
-from .services import affiliates_follow_countries
 
 
 class RegionCountryInline(admin.TabularInline):

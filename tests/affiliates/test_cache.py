@@ -191,8 +191,8 @@ def test_every_write_public_pages_show_makes_the_cache_stale_after_commit(
 def test_affiliates_moving_with_their_country_move_on_the_home_figures_at_once(
     client, caching, south_asia, africa, staff_user, django_capture_on_commit_callbacks
 ):
+    from affiliates.services import affiliates_follow_countries
     from regions.models import RegionCountry
-    from regions.services import affiliates_follow_countries
 
     def organisations_by_region():
         regions = client.get("/").context["regions"]
@@ -237,3 +237,18 @@ def test_a_region_renamed_in_the_admin_is_renamed_in_the_directory_at_once(
 
     assert response.status_code == 302
     assert "HomeNet Southern Asia" in client.get("/directory/").content.decode()
+
+
+def test_an_affiliate_deleted_in_the_admin_leaves_the_home_figures_at_once(
+    client, caching, south_asia, staff_user, django_capture_on_commit_callbacks
+):
+    gone = AffiliateFactory(region=south_asia)
+    AffiliateFactory(region=south_asia)
+    assert client.get("/").context["figures"].organisations == 2
+    staff = type(client)()
+    staff.force_login(staff_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(reverse("admin:affiliates_affiliate_delete", args=[gone.pk]), {"post": "yes"})
+
+    assert client.get("/").context["figures"].organisations == 1

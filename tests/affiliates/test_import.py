@@ -481,5 +481,26 @@ def test_a_date_of_affiliation_is_refused_where_it_cannot_be(south_asia, staff_u
 
     errors = [" ".join(row.errors) for row in report.rows]
     assert "does not change the date of affiliation (2010-01-01)" in errors[0]
-    assert "the status applied has no date of affiliation" in errors[1]
+    assert "the status Applied has no date of affiliation" in errors[1]
     assert "the date is in the future" in errors[2]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_rule_broken_during_the_copy_is_an_integrity_error(south_asia):
+    from django.db import IntegrityError, transaction
+
+    from affiliates.bulk import bulk_insert
+
+    taken = AffiliateFactory(region=south_asia, name="Sewa Mahila", country="IN")
+    twin = Affiliate(
+        name="Sewa Mahila",
+        name_key=taken.name_key,
+        slug="sewa-mahila-2",
+        country="IN",
+        region=south_asia,
+        organisation_type="union",
+        has_piece_rate_workers=True,
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Affiliate, [twin])

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from affiliates.models import Affiliate
 from regions.models import RegionCountry
-from tests.factories import AffiliateFactory
+from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_adding_a_country_to_a_region_moves_its_affiliates_there(
     client, staff_user, south_asia, africa, coordinator_south_asia, coordinator_africa
 ):
-    nepali = AffiliateFactory(region=south_asia, country="NP", name="Kathmandu Stitchers")
+    embroidery = SectorFactory(name="Embroidery")
+    nepali = AffiliateFactory(
+        region=south_asia, country="NP", name="Kathmandu Stitchers", sectors=[embroidery]
+    )
+    edited_at = nepali.updated_at
     indian = AffiliateFactory(region=south_asia, country="IN", name="Surat Embroiderers")
     RegionCountry.objects.filter(country="NP").delete()  # staff first take Nepal from South Asia
     client.force_login(staff_user)
@@ -50,6 +54,11 @@ def test_adding_a_country_to_a_region_moves_its_affiliates_there(
     assert nepali.region == africa and indian.region == south_asia
     assert nepali in Affiliate.objects.visible_to(coordinator_africa)
     assert nepali not in Affiliate.objects.visible_to(coordinator_south_asia)
+    assert nepali.updated_at > edited_at  # an edit form opened before is now out of date
     move = nepali.history.latest()
     assert move.history_user == staff_user
     assert move.history_change_reason == "The country moved to another regional network"
+    changes = move.diff_against(move.prev_record).changes
+    assert [(c.field, c.old, c.new) for c in changes if c.field != "updated_at"] == [
+        ("region", south_asia.pk, africa.pk)
+    ]
