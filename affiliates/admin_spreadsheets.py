@@ -120,7 +120,7 @@ class AffiliateSpreadsheetMixin:
                 content=bytes(upload.content),
                 filename=upload.filename,
                 user=request.user,
-                checked_at=upload.created_at,  # an edit since the preview is not overwritten
+                checked_at=upload.checked_at,  # an edit since the preview is not overwritten
             )
             if report.written or report.changes_nothing:
                 upload.delete()
@@ -137,13 +137,17 @@ class AffiliateSpreadsheetMixin:
                 }
             else:
                 content = file.read()
+                checked_at = timezone.now()  # before the dry run reads the registry
                 report = affiliates_import(
                     content=content, filename=file.name, user=request.user, dry_run=True
                 )
                 upload = None
                 if not report.refused and not report.changes_nothing:
                     upload = import_upload_store(
-                        content=content, filename=file.name, user=request.user
+                        content=content,
+                        filename=file.name,
+                        user=request.user,
+                        checked_at=checked_at,
                     )
                 context.update(self._preview_context(report, upload))
         return TemplateResponse(request, "admin/affiliates/affiliate/import.html", context)

@@ -23,6 +23,9 @@ class ImportUpload(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # When the preview began reading the registry: an affiliate saved after this is not
+    # overwritten by the confirmed import.
+    checked_at = models.DateTimeField(_("checked at"), null=True)
 
     class Meta:
         verbose_name = _("import upload")

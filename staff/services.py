@@ -13,7 +13,7 @@ UPLOAD_LIFETIME = dt.timedelta(days=1)
 
 
 @transaction.atomic
-def import_upload_store(*, content: bytes, filename: str, user) -> ImportUpload:
+def import_upload_store(*, content: bytes, filename: str, user, checked_at=None) -> ImportUpload:
     """Keep a previewed file until it is confirmed; forget uploads nobody confirmed."""
     ImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
     return ImportUpload.objects.create(
@@ -21,6 +21,7 @@ def import_upload_store(*, content: bytes, filename: str, user) -> ImportUpload:
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=user,
+        checked_at=checked_at or timezone.now(),
     )
 
 

@@ -504,3 +504,32 @@ def test_a_rule_broken_during_the_copy_is_an_integrity_error(south_asia):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_insert(Affiliate, [twin])
+
+
+def test_an_edit_saved_while_the_preview_runs_is_not_overwritten(
+    client, south_asia, staff_user, coordinator_south_asia, monkeypatch
+):
+    from affiliates import admin_spreadsheets
+
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
+    real_import = admin_spreadsheets.affiliates_import
+
+    def preview_during_which_a_coordinator_saves(**kwargs):
+        report = real_import(**kwargs)  # the preview has read the registry...
+        if kwargs.get("dry_run"):  # ...when a coordinator saves, before the upload is kept
+            affiliate_update(affiliate=affiliate, updated_by=coordinator_south_asia, city="Vapi")
+        return report
+
+    monkeypatch.setattr(
+        admin_spreadsheets, "affiliates_import", preview_during_which_a_coordinator_saves
+    )
+    client.force_login(staff_user)
+    url = reverse("admin:affiliates_affiliate_import")
+    client.post(url, {"file": SimpleUploadedFile("f.csv", content)})
+
+    confirmed = client.post(url, {"upload": str(ImportUpload.objects.get().pk)}, follow=True)
+
+    assert "1 affiliate changed while the file was being checked" in confirmed.text
+    affiliate.refresh_from_db()
+    assert affiliate.city == "Vapi"
