@@ -1,7 +1,7 @@
 """Fast inserts of many new rows, for the importer."""
 
-from django.db import connection
-from django.db.models import Value
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Value
 from django.db.models.expressions import DatabaseDefault
 
 
@@ -14,12 +14,14 @@ def bulk_insert(model, objects: list) -> list:
     get_db_prep_save, as bulk_create sends them (auto_now dates included). Signals are not
     sent, as with bulk_create.
     """
+    connection = connections[DEFAULT_DB_ALIAS]  # once: the proxy costs a lookup per use
     if not objects:
         return objects
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objects, batch_size=1000)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [_value_reader(f, connection) for f in fields]
     # Django's cursor translates driver errors for execute(), not for copy(): wrap_database_errors
     # makes a broken rule during COPY an IntegrityError like any other.
     with connection.wrap_database_errors, connection.cursor() as cursor:
@@ -36,17 +38,27 @@ def bulk_insert(model, objects: list) -> list:
             f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
         ) as copy:
             for obj in objects:
-                copy.write_row([obj.pk, *(_db_value(f, obj) for f in fields)])
+                copy.write_row([obj.pk, *(value(obj) for value in values)])
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objects
 
 
-def _db_value(field, obj):
-    value = field.pre_save(obj, True)
-    if isinstance(value, DatabaseDefault):
-        # COPY has no DEFAULT keyword: send the (constant) default itself.
-        default = field.db_default
-        value = default.value if isinstance(default, Value) else default
-    return field.get_db_prep_save(value, connection)
+def _value_reader(field, connection):
+    """A function giving the value `field` stores for an object, as bulk_create would send it."""
+    # Most fields store their attribute as it is: read it from the instance's dict, past
+    # descriptors (a country field builds an object on every read). Fields with their own
+    # pre_save (auto_now dates) go through it.
+    plain = type(field).pre_save is Field.pre_save
+    attname = field.attname
+
+    def value(obj):
+        raw = obj.__dict__[attname] if plain else field.pre_save(obj, True)
+        if isinstance(raw, DatabaseDefault):
+            # COPY has no DEFAULT keyword: send the (constant) default itself.
+            default = field.db_default
+            raw = default.value if isinstance(default, Value) else default
+        return field.get_db_prep_save(raw, connection)
+
+    return value

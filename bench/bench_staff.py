@@ -9,6 +9,7 @@ import time
 import tracemalloc
 
 IMPORT_ROWS = 10_000
+IMPORT_ROUNDS = 3
 EXPORT_ROWS_TARGET = 100_000
 PREFIX = "Bench Import Organisation"
 
@@ -29,6 +30,10 @@ def _row(name: str, samples: list[float], target_ms: float, target: str, note: s
         "ok": p95 <= target_ms,
         "note": note,
     }
+
+
+def _rounds() -> str:
+    return f"{IMPORT_ROUNDS} rounds; p95 is the slowest"
 
 
 def _import_file(city: str) -> bytes:
@@ -71,21 +76,23 @@ def run() -> list[dict]:
     from affiliates.models import Affiliate
 
     user = get_user_model().objects.filter(is_staff=True).order_by("pk").first()
-    _clean_up()
     rows = []
-    try:
-        elapsed, report = _timed_import(_import_file("Bench City"), user)
-        assert report.written and report.counts["create"] == IMPORT_ROWS, report.summary()
-        rows.append(
-            _row("import 10,000 new rows (CSV)", [elapsed], 5000, "≤ 5 s", report.summary())
-        )
-        elapsed, report = _timed_import(_import_file("Bench Town"), user)
-        assert report.written and report.counts["update"] == IMPORT_ROWS, report.summary()
-        rows.append(
-            _row("re-import 10,000 rows as updates", [elapsed], 10000, "≤ 10 s", report.summary())
-        )
-    finally:
+    # Three rounds of (new rows, then the same rows as updates), each from a clean slate: one
+    # sample each would say more about this shared machine's moment than about the code.
+    created, updated = [], []
+    for _ in range(IMPORT_ROUNDS):
         _clean_up()
+        try:
+            elapsed, report = _timed_import(_import_file("Bench City"), user)
+            assert report.written and report.counts["create"] == IMPORT_ROWS, report.summary()
+            created.append(elapsed)
+            elapsed, report = _timed_import(_import_file("Bench Town"), user)
+            assert report.written and report.counts["update"] == IMPORT_ROWS, report.summary()
+            updated.append(elapsed)
+        finally:
+            _clean_up()
+    rows.append(_row("import 10,000 new rows (CSV)", created, 5000, "≤ 5 s", _rounds()))
+    rows.append(_row("re-import 10,000 rows as updates", updated, 10000, "≤ 10 s", _rounds()))
 
     queryset = Affiliate.objects.all()
     count = queryset.count()
