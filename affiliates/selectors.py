@@ -31,7 +31,7 @@ def cached(kind: str, key, compute):
     """`compute()`, kept in the cache for DIRECTORY_CACHE_SECONDS (0: not cached).
 
     For public pages' counts and ids over the whole registry, which cost a pass over many
-    rows. Only numbers and ids are cached, never labels, so one entry serves every language.
+    rows. What carries translated labels (the statistics) has the language in its key.
     An entry serves only while no write has bumped the generation (public_cache_bump) since
     it was computed, so a change shows on the next request, not after the timeout.
     """

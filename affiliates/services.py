@@ -345,6 +345,8 @@ def declaration_record(
     acting_as(declaration, recorded_by)
     declaration.save()
     affiliate_refresh_membership(locked, by=recorded_by)
+    # Membership over the years (/stats/) counts every declaration, not only the latest.
+    transaction.on_commit(public_cache_bump)
     _copy_membership(locked, affiliate)
     return declaration
 
@@ -359,6 +361,7 @@ def declaration_delete(*, declaration: MembershipDeclaration, deleted_by=None) -
     acting_as(declaration, deleted_by)
     declaration.delete()
     affiliate_refresh_membership(locked, by=deleted_by)
+    transaction.on_commit(public_cache_bump)
     return locked
 
 

@@ -4,17 +4,23 @@ import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from . import stats
 from .csv_output import neutralise
-from .selectors import public_figures
+from .selectors import cached, public_figures
 
 
 def stats_index(request):
+    # The figures carry their labels, hence one cache entry per language.
+    language = get_language()
     return render(
         request,
         "stats/index.html",
-        {"figures": stats.all_figures(), "headline": public_figures()},
+        {
+            "figures": cached("stats", language, stats.all_figures),
+            "headline": cached("headline", (), public_figures),
+        },
     )
 
 
@@ -33,4 +39,6 @@ def figure_csv_response(figure: stats.Figure) -> HttpResponse:
 def stats_csv(request, key: str):
     if key not in stats.FIGURES:
         raise Http404
-    return figure_csv_response(stats.figure(key))
+    return figure_csv_response(
+        cached("stats-figure", (key, get_language()), lambda: stats.figure(key))
+    )

@@ -252,3 +252,32 @@ def test_an_affiliate_deleted_in_the_admin_leaves_the_home_figures_at_once(
         staff.post(reverse("admin:affiliates_affiliate_delete", args=[gone.pk]), {"post": "yes"})
 
     assert client.get("/").context["figures"].organisations == 1
+
+
+def test_the_statistics_follow_a_declaration_for_a_past_year_at_once(
+    client, caching, south_asia, staff_user, django_capture_on_commit_callbacks
+):
+    affiliate = AffiliateFactory(region=south_asia)
+    declaration_record(affiliate=affiliate, year=2024, women=90, men=10, recorded_by=staff_user)
+
+    def years():
+        figures = {f.key: f for f in client.get(reverse("stats:index")).context["figures"]}
+        return [line.label for line in figures["years"].lines]
+
+    assert years() == ["2024"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # An earlier year: the affiliate's current figures stay those of 2024.
+        declaration_record(affiliate=affiliate, year=2020, women=50, men=5, recorded_by=staff_user)
+
+    assert years() == ["2020", "2024"]
+
+
+def test_the_cached_statistics_keep_each_language_s_labels(client, caching, south_asia):
+    AffiliateFactory(region=south_asia)
+
+    english = client.get(reverse("stats:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = client.get(reverse("stats:index"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert "Trade union" in english
+    assert "Sindicato" in spanish and "Trade union" not in spanish
