@@ -472,46 +472,119 @@ def declarations_record(
 ) -> int:
     """Record many affiliates' declarations for a year: all of them, or none.
 
-    Each row goes through `declaration_record`; rows identical to what is already declared are
-    left alone. Returns how many declarations were written; raises DeclarationBatchError
-    listing every refused row (and writes nothing) otherwise.
+    Every row is checked against the model's rules, as `declaration_record` checks one; rows
+    identical to what is already declared are left alone. Then everything is written in bulk,
+    with its history, so that a region's 2,000 rows take a few queries rather than 20 each.
+    Returns how many declarations were written; raises DeclarationBatchError listing every
+    refused row (and writes nothing) otherwise.
     """
-    editable = set(
-        Affiliate.objects.editable_by(recorded_by)
-        .filter(pk__in=[row.affiliate.pk for row in rows])
-        .values_list("pk", flat=True)
+    ids = [row.affiliate.pk for row in rows]
+    # Locked, like declaration_record: the figures set below follow exactly the rows written.
+    affiliates = (
+        Affiliate.objects.editable_by(recorded_by).select_for_update(of=("self",)).in_bulk(ids)
     )
     existing = {
-        d.affiliate_id: (d.women, d.men, d.total)
-        for d in MembershipDeclaration.objects.filter(
-            year=year, affiliate_id__in=[row.affiliate.pk for row in rows]
-        )
+        d.affiliate_id: d
+        for d in MembershipDeclaration.objects.filter(year=year, affiliate_id__in=ids)
     }
+    user = recorded_by if recorded_by is not None and recorded_by.is_authenticated else None
+    today, now = timezone.localdate(), timezone.now()
     errors: dict[int, ValidationError] = {}
-    written = 0
+    new, changed, seen = [], [], set()
+    checked: dict[int, MembershipDeclaration] = {}
     for index, row in enumerate(rows):
-        if row.affiliate.pk not in editable:
+        affiliate = affiliates.get(row.affiliate.pk)
+        if affiliate is None:
             errors[index] = ValidationError(_("You cannot record declarations for this affiliate."))
             continue
-        total = row.women + row.men if row.total is None else row.total
-        if existing.get(row.affiliate.pk) == (row.women, row.men, total):
+        if affiliate.pk in seen:
+            errors[index] = ValidationError(_("This affiliate is on an earlier row already."))
             continue
+        seen.add(affiliate.pk)
+        total = row.women + row.men if row.total is None else row.total
+        declaration = existing.get(affiliate.pk)
+        if declaration is not None and (declaration.women, declaration.men, declaration.total) == (
+            row.women,
+            row.men,
+            total,
+        ):
+            continue
+        if declaration is None:
+            declaration = MembershipDeclaration(affiliate=affiliate, year=year)
+        declaration.women, declaration.men, declaration.total = row.women, row.men, total
+        declaration.declared_on, declaration.source, declaration.notes = today, source, ""
+        declaration.updated_at = now  # bulk_update leaves auto_now alone
+        if user is not None:
+            declaration.recorded_by = user
         try:
-            # A savepoint per row: on PostgreSQL a failed statement would spoil the rest.
-            with transaction.atomic():
-                declaration_record(
-                    affiliate=row.affiliate,
-                    year=year,
-                    women=row.women,
-                    men=row.men,
-                    total=total,
-                    source=source,
-                    recorded_by=recorded_by,
-                )
+            # The model's field rules and clean(), with no query; its constraints below.
+            declaration.full_clean(exclude=["affiliate", "recorded_by"], validate_constraints=False)
         except ValidationError as error:
             errors[index] = error
-        else:
-            written += 1
+            continue
+        (changed if declaration.pk else new).append(declaration)
+        checked[index] = declaration
     if errors:
-        raise DeclarationBatchError(errors)  # leaving the atomic block undoes every row
-    return written
+        raise DeclarationBatchError(errors)
+
+    try:
+        with transaction.atomic():
+            MembershipDeclaration.objects.bulk_create(new, batch_size=1000)
+            MembershipDeclaration.objects.bulk_update(
+                changed,
+                [
+                    "women",
+                    "men",
+                    "total",
+                    "declared_on",
+                    "source",
+                    "notes",
+                    "recorded_by",
+                    "updated_at",
+                ],
+                batch_size=1000,
+            )
+    except IntegrityError:
+        # The database refused a row (a total below women plus men...): say which, with the
+        # model's own messages. Checking every row this way up front costs queries per row.
+        for index, declaration in checked.items():
+            try:
+                declaration.validate_constraints(exclude=["affiliate"])
+            except ValidationError as error:
+                errors[index] = error
+        if errors:
+            raise DeclarationBatchError(errors) from None
+        raise
+    history = MembershipDeclaration.history
+    history.bulk_history_create(new, default_user=user, default_date=now)
+    history.bulk_history_create(changed, update=True, default_user=user, default_date=now)
+    _membership_follow_declarations(
+        [affiliates[d.affiliate_id] for d in new + changed], user=user, year=year, now=now
+    )
+    for row in rows:
+        _copy_membership(affiliates[row.affiliate.pk], row.affiliate)
+    transaction.on_commit(public_cache_bump)
+    return len(new) + len(changed)
+
+
+def _membership_follow_declarations(affiliates: list[Affiliate], *, user, year: int, now) -> None:
+    """Set many affiliates' current figures to their latest declaration, with their history."""
+    latest: dict[int, MembershipDeclaration] = {}
+    for declaration in MembershipDeclaration.objects.filter(affiliate__in=affiliates).order_by(
+        "affiliate_id", "-year"
+    ):
+        latest.setdefault(declaration.affiliate_id, declaration)
+    refreshed = []
+    for affiliate in affiliates:
+        newest = latest[affiliate.pk]
+        figures = (newest.women, newest.men, newest.total, newest.year)
+        if figures != tuple(getattr(affiliate, name) for name in MEMBERSHIP_FIELDS):
+            for name, value in zip(MEMBERSHIP_FIELDS, figures, strict=True):
+                setattr(affiliate, name, value)
+            affiliate.updated_at = now
+            refreshed.append(affiliate)
+    _history_baselines(Affiliate.objects.filter(pk__in=[a.pk for a in refreshed]))
+    Affiliate.objects.bulk_update(refreshed, [*MEMBERSHIP_FIELDS, "updated_at"], batch_size=1000)
+    _history_snapshot(
+        refreshed, user=user, reason=_("Membership declared for %(year)s") % {"year": year}
+    )

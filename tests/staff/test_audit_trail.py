@@ -230,7 +230,8 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
     The importer records history itself (bulk_history_create) and the demo seeder writes demo
     data without history on purpose (README). The searchable copy of sector names is left out
     of the history (the sectors themselves are in it), so the two functions that keep it in step
-    may write it directly; a country's move between regions records its history in bulk. The
+    may write it directly; a country's move between regions and a region's declarations for a
+    year record their history in bulk. The
     COPY insert (affiliates/bulk.py) and simple-history's own bulk helpers are for the importer.
     """
     import ast
@@ -245,6 +246,8 @@ def test_no_code_updates_audited_records_behind_the_history_s_back():
         "affiliates/services.py:affiliate_refresh_sector_names",
         "affiliates/services.py:_refresh_sector_names_of",
         "affiliates/services.py:affiliates_follow_countries",
+        "affiliates/services.py:declarations_record",
+        "affiliates/services.py:_membership_follow_declarations",
     }
     bulk_helpers = {"bulk_insert", "bulk_create_with_history", "bulk_update_with_history"}
     root = Path(__file__).resolve().parents[2]

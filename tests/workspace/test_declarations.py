@@ -181,3 +181,27 @@ def test_this_years_page_keeps_the_chosen_region(client, staff_user, africa):
     response = client.get(reverse("workspace:declarations_current"), {"region": "africa"})
 
     assert response.url == url() + "?region=africa"
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_saving_the_table_takes_the_same_queries_for_3_rows_as_for_30(
+    size, south_asia, coordinator_south_asia, django_assert_num_queries
+):
+    from affiliates.services import DeclarationRow, declarations_record
+
+    rows = [
+        DeclarationRow(affiliate=AffiliateFactory(region=south_asia), women=90, men=n, total=None)
+        for n in range(size)
+    ]
+    DeclarationFactory(affiliate=rows[0].affiliate, year=YEAR)  # one correction among them
+
+    # 1 savepoint, 2 the editable affiliates, locked, 3 the year's declarations, 4-7 the new
+    # ones and the correction (savepoint, insert, update, release), 8-9 their history (new,
+    # corrected), 10 the affiliates' declarations, 11 baselines for those without history,
+    # 12 their new figures, 13-14 their history (rows, then sectors), 15 release: the same
+    # count whatever the number of rows.
+    with django_assert_num_queries(15):
+        written = declarations_record(year=YEAR, rows=rows, recorded_by=coordinator_south_asia)
+
+    assert written == size
+    assert rows[-1].affiliate.members_total == 90 + size - 1
