@@ -10,6 +10,7 @@ from .admin_spreadsheets import AffiliateSpreadsheetMixin
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
 from .selectors import public_cache_bump
 from .services import (
+    MEMBERSHIP_FIELDS,
     affiliate_refresh_membership,
     affiliate_refresh_sector_names,
     declaration_delete,
@@ -199,7 +200,9 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Declarations edited inline: the current figures follow the latest one.
+        # Declarations edited inline: the current figures follow the latest one. A deleted one
+        # has already refreshed the row (declaration_delete): start from what it wrote.
+        form.instance.refresh_from_db(fields=MEMBERSHIP_FIELDS)
         affiliate_refresh_membership(form.instance, by=request.user)
         # Sectors edited here: the directory's search text follows them.
         affiliate_refresh_sector_names(form.instance)

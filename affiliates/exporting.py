@@ -54,41 +54,17 @@ BATCH_SIZE = 2000
 SECTORS_INDEX = EXPORT_COLUMNS.index("sectors")
 
 
-# The values each row is made of, read as tuples (model instances would cost ten times more).
-_VALUES = [
-    "pk",
-    "slug",
-    "name",
-    "acronym",
-    "country",
-    "region__slug",
-    "city",
-    "languages",
-    "founded_year",
-    "is_registered",
-    "registration_number",
-    "organisation_type",
-    "has_piece_rate_workers",
-    "has_self_employed_workers",
-    "pk",  # sectors: filled in from the batch's sectors
-    "parent_network__slug",
-    "description",
-    "website",
-    "public_email",
-    "public_phone",
-    "publish_contact",
-    "publish_contact_given_on",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "contact_phone",
-    "status",
-    "affiliated_on",
-    "members_women",
-    "members_men",
-    "members_total",
-    "members_year",
-]
+# Columns whose value is read from another field; every other column is the field of its name.
+_SOURCES = {
+    "region": "region__slug",
+    "piece_rate_workers": "has_piece_rate_workers",
+    "self_employed_workers": "has_self_employed_workers",
+    "sectors": "pk",  # filled in from the batch's sectors
+    "parent_network": "parent_network__slug",
+}
+# The values each row is made of, read as tuples (model instances would cost ten times more):
+# the primary key, then one value per export column.
+_VALUES = ["pk", *(_SOURCES.get(column, column) for column in EXPORT_COLUMNS)]
 
 
 def _text(value) -> str:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -67,14 +67,21 @@ class Figures:
 def public_figures(queryset=None) -> Figures:
     """Headline figures of the public registry, computed in one query."""
     queryset = Affiliate.objects.public() if queryset is None else queryset
-    row = queryset.aggregate(
-        organisations=Count("pk"),
-        countries=Count("country", distinct=True),
-        women=Coalesce(Sum("members_women"), 0),
-        men=Coalesce(Sum("members_men"), 0),
-        total=Coalesce(Sum("members_total"), 0),
-    )
+    row = queryset.aggregate(countries=Count("country", distinct=True), **membership_sums())
     return Figures(**row)
+
+
+def membership_sums(condition: Q | None = None) -> dict:
+    """The aggregates every figure is made of: organisations, and members women, men, total.
+
+    `condition` counts only the affiliates matching it (one pass, several figures).
+    """
+    return {
+        "organisations": Count("pk", filter=condition),
+        "women": Coalesce(Sum("members_women", filter=condition), 0),
+        "men": Coalesce(Sum("members_men", filter=condition), 0),
+        "total": Coalesce(Sum("members_total", filter=condition), 0),
+    }
 
 
 @dataclass(frozen=True)
@@ -189,16 +196,7 @@ def figures_by(queryset, field: str) -> tuple[Figures, dict]:
     it joined through when its country moves to another): the figures in all are those of
     `public_figures()` on the same queryset.
     """
-    rows = (
-        queryset.order_by()
-        .values_list(field, "country")
-        .annotate(
-            organisations=Count("pk"),
-            women=Coalesce(Sum("members_women"), 0),
-            men=Coalesce(Sum("members_men"), 0),
-            total=Coalesce(Sum("members_total"), 0),
-        )
-    )
+    rows = queryset.order_by().values_list(field, "country").annotate(**membership_sums())
     sums: dict = {}
     countries: dict = {}
     for value, country, *numbers in rows:

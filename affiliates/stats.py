@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from .models import Affiliate, MembershipDeclaration, OrganisationType, Status, StatusChange
-from .selectors import declaration_due_year, figures_by
+from .selectors import declaration_due_year, figures_by, membership_sums
 
 FIGURES = ["regions", "types", "categories", "gender", "years"]
 
@@ -87,15 +87,6 @@ class Chart:
         ]
 
 
-def _sums(queryset: QuerySet) -> dict:
-    return {
-        "organisations": Count("pk"),
-        "women": Coalesce(Sum("members_women"), 0),
-        "men": Coalesce(Sum("members_men"), 0),
-        "total": Coalesce(Sum("members_total"), 0),
-    }
-
-
 def _lines(rows, label_of) -> list[Line]:
     return [
         Line(
@@ -141,12 +132,7 @@ def by_category(queryset: QuerySet) -> Figure:
                 ("piece", Q(has_piece_rate_workers=True)),
                 ("self", Q(has_self_employed_workers=True)),
             )
-            for measure, aggregate in {
-                "organisations": Count("pk", filter=condition),
-                "women": Coalesce(Sum("members_women", filter=condition), 0),
-                "men": Coalesce(Sum("members_men", filter=condition), 0),
-                "total": Coalesce(Sum("members_total", filter=condition), 0),
-            }.items()
+            for measure, aggregate in membership_sums(condition).items()
         }
     )
     lines = [
@@ -171,7 +157,7 @@ def by_category(queryset: QuerySet) -> Figure:
 
 
 def by_gender(queryset: QuerySet) -> Figure:
-    row = queryset.aggregate(**_sums(queryset))
+    row = queryset.aggregate(**membership_sums())
     unspecified = row["total"] - row["women"] - row["men"]
     lines = [
         Line(str(_("Women")), row["organisations"], row["women"], 0, row["women"]),
@@ -235,7 +221,7 @@ def all_figures(queryset: QuerySet | None = None) -> list[Figure]:
 
 
 def by_status() -> list[Line]:
-    rows = Affiliate.objects.order_by().values("status").annotate(**_sums(Affiliate.objects))
+    rows = Affiliate.objects.order_by().values("status").annotate(**membership_sums())
     by_value = {row["status"]: row for row in rows}
     labels = dict(Status.choices)
     return [

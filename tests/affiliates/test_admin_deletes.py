@@ -131,6 +131,20 @@ def test_a_declaration_deleted_inline_on_the_affiliate_brings_back_the_previous_
     assert figures(declared) == (50, 2023)
 
 
+def test_a_declaration_deleted_inline_records_the_new_figures_once(client, staff_user, declared):
+    client.force_login(staff_user)
+    before = declared.history.count()
+
+    client.post(
+        reverse("admin:affiliates_affiliate_change", args=[declared.pk]),
+        affiliate_form(declared, **{"declarations-0-DELETE": "on"}),
+    )
+
+    # The form's save, then the figures following the deletion: no third, empty record.
+    years = [r.members_year for r in declared.history.order_by("history_date")[before:]]
+    assert years == [2024, 2023]
+
+
 @pytest.fixture
 def incense(south_asia):
     sector = SectorFactory(name="Incense sticks", slug="incense")

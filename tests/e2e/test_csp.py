@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_no_page_breaks_the_content_security_policy(
-    live_server, page, south_asia, coordinator_south_asia
+    live_server, page, south_asia, coordinator_south_asia, staff_user
 ):
     affiliate = AffiliateFactory(
         region=south_asia, name="Surat Embroiderers", sectors=[SectorFactory(name="Embroidery")]
@@ -39,7 +39,24 @@ def test_no_page_breaks_the_content_security_policy(
     page.get_by_label("Username").fill("asha")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
-    for path in ["/workspace/", "/workspace/affiliates/", "/workspace/declarations/"]:
+    workspace = [
+        "/workspace/",
+        "/workspace/affiliates/",
+        f"/workspace/affiliates/{affiliate.slug}/",
+        f"/workspace/affiliates/{affiliate.slug}/edit/",
+        "/workspace/declarations/",
+        "/workspace/applications/",
+        "/workspace/affiliates/new/",
+    ]
+    for path in workspace:
+        assert page.goto(live_server.url + path).ok, path
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(staff_user.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    for path in ["/staff/changes/", "/staff/stats/"]:
         assert page.goto(live_server.url + path).ok, path
 
     assert violations == []
