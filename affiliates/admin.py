@@ -3,9 +3,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_actions import LIFECYCLE_ACTIONS
+from .admin_history import RecordHistoryAdmin
 from .admin_spreadsheets import AffiliateSpreadsheetMixin
 from .models import Affiliate, MembershipDeclaration, Sector, StatusChange
 from .selectors import public_cache_bump
@@ -59,7 +59,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Affiliate)
-class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
+class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelAdmin):
     # members_year is the year of the latest declaration; updated_at the last change.
     list_display = [
         "name",
@@ -222,7 +222,7 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MembershipDeclaration)
-class MembershipDeclarationAdmin(SimpleHistoryAdmin):
+class MembershipDeclarationAdmin(RecordHistoryAdmin, admin.ModelAdmin):
     list_display = ["affiliate", "year", "women", "men", "total", "declared_on"]
     list_filter = ["year", "affiliate__region"]
     list_select_related = ["affiliate"]

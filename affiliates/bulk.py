@@ -4,6 +4,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Value
 from django.db.models.expressions import DatabaseDefault
 
+from homenet.history import carry_context
+
 
 def bulk_insert(model, objects: list) -> list:
     """Insert new model instances and give them their primary keys, like bulk_create.
@@ -25,6 +27,7 @@ def bulk_insert(model, objects: list) -> list:
     # Django's cursor translates driver errors for execute(), not for copy(): wrap_database_errors
     # makes a broken rule during COPY an IntegrityError like any other.
     with connection.wrap_database_errors, connection.cursor() as cursor:
+        carry_context(cursor)  # the history triggers name who imported the rows
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [meta.db_table, meta.pk.column, len(objects)],

@@ -1,19 +1,23 @@
-"""What changed, field by field, between the historical versions of audited records.
+"""What changed, field by field, in the history of audited records.
 
 The one implementation behind every page that shows changes: an affiliate's page in the
-workspace and the staff's recent changes across the registry. django-simple-history keeps one
-table per audited model (and one per many-to-many field); a page of records is diffed in a
-bounded number of queries whatever its length: one for the records' predecessors (none when
-the caller has them), one per many-to-many field, and one per kind of object the changed
-references point to, to name them.
+workspace, the staff's recent changes and the admin's history pages. The history itself is
+written by the database (see homenet.history): one event table per audited model, one event per
+row inserted, changed or deleted, each with the acting user and reason in its context.
+
+Events of one record that one action wrote (the same context: a request, a command, a service)
+read as one entry: creating an affiliate and setting its sectors is one "created". A page of
+entries is diffed in a bounded number of queries whatever its length: one for the entries'
+predecessors (none when the caller has them), one for the acting users, and one per kind of
+object that changed references point to, to name them.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +25,8 @@ from django_countries.fields import CountryField
 
 # Bookkeeping that changes with every save, or never, and says nothing by itself.
 NOT_DIFFED = {"id", "updated_at", "name_key"}
+# "baseline": a record's state when its history began (records that had none before).
+KINDS = {"insert": "+", "update": "~", "delete": "-", "baseline": "="}
 
 
 @dataclass(frozen=True)
@@ -30,104 +36,146 @@ class Change:
     new: str
 
 
-def predecessors(model: type[Model], records: Sequence) -> dict[int, object | None]:
-    """Each historical record's predecessor in its object's history, by history_id.
+@dataclass(frozen=True)
+class Action:
+    """What one action did to one record: one event, or several written in the same context."""
 
-    One query for all the records, whatever objects they belong to.
+    model: type[Model]
+    first: Model  # the earliest event of the action
+    last: Model  # the latest: the record as the action left it
+
+    @property
+    def key(self) -> tuple[type[Model], int]:
+        return (self.model, self.last.pgh_id)
+
+    @property
+    def obj_id(self) -> int:
+        return self.last.pgh_obj_id
+
+    @property
+    def when(self) -> dt.datetime:
+        return self.last.pgh_created_at
+
+    @property
+    def kind(self) -> str:
+        """ "+" created, "-" deleted, "~" changed."""
+        if self.last.pgh_label == "delete":
+            return "-"
+        return KINDS.get(self.first.pgh_label, "~")
+
+    @property
+    def user_id(self) -> int | None:
+        return (self.last.pgh_context or {}).get("user")
+
+    @property
+    def reason(self) -> str:
+        return (self.last.pgh_context or {}).get("reason") or ""
+
+
+def events_of(model: type[Model]) -> type[Model]:
+    """The event model that holds `model`'s history."""
+    return model.pgh_event_models["insert"]
+
+
+def group_actions(model: type[Model], events: Iterable[Model]) -> list[Action]:
+    """Events newest first, merged where consecutive events of a record share their context."""
+    actions: list[Action] = []
+    for event in events:
+        if actions:
+            newer = actions[-1]
+            if (
+                newer.obj_id == event.pgh_obj_id
+                and event.pgh_context_id is not None
+                and newer.first.pgh_context_id == event.pgh_context_id
+                and newer.model is model
+            ):
+                actions[-1] = Action(model, first=event, last=newer.last)
+                continue
+        actions.append(Action(model, first=event, last=event))
+    return actions
+
+
+def predecessors(model: type[Model], actions: Sequence[Action]) -> dict[int, Model | None]:
+    """Each action's predecessor (the record before it), by the pgh_id of its last event.
+
+    One query for all the actions, whatever records they belong to.
     """
-    if not records:
+    if not actions:
         return {}
-    history = model.history.model.objects.filter(
-        id__in={r.id for r in records},
-        history_date__lte=max(r.history_date for r in records),
-    ).order_by("id", "history_date", "history_id")
-    by_object: dict[int, list] = {}
-    for row in history:
-        by_object.setdefault(row.id, []).append(row)
+    events = (
+        events_of(model)
+        .objects.filter(
+            pgh_obj_id__in={a.obj_id for a in actions},
+            pgh_id__lt=max(a.first.pgh_id for a in actions),
+        )
+        .order_by("pgh_obj_id", "pgh_id")
+    )
+    by_object: dict[int, list] = defaultdict(list)
+    for event in events:
+        by_object[event.pgh_obj_id].append(event)
     previous = {}
-    for record in records:
+    for action in actions:
         before = None
-        for row in by_object.get(record.id, []):
-            if row.history_id == record.history_id:
+        for event in by_object.get(action.obj_id, []):
+            if event.pgh_id >= action.first.pgh_id:
                 break
-            before = row
-        previous[record.history_id] = before
+            before = event
+        previous[action.last.pgh_id] = before
     return previous
 
 
-def _m2m_values(model: type[Model], records: Sequence) -> dict[Field, dict[int, tuple]]:
-    """For each many-to-many field kept in the history: the related ids of each record."""
-    historical = model.history.model
-    values: dict[Field, dict[int, tuple]] = {}
-    for field in getattr(historical, "_history_m2m_fields", []):
-        rows = apps.get_model(historical._meta.app_label, f"{historical.__name__}_{field.name}")
-        target = f"{field.m2m_reverse_field_name()}_id"
-        by_record: dict[int, list] = defaultdict(list)
-        for history_id, pk in rows.objects.filter(
-            history_id__in={r.history_id for r in records}
-        ).values_list("history_id", target):
-            by_record[history_id].append(pk)
-        values[field] = {key: tuple(sorted(pks)) for key, pks in by_record.items()}
-    return values
+def acting_users(actions: Iterable[Action]) -> dict[int, Model]:
+    """The users the actions name, by id: one query."""
+    ids = {a.user_id for a in actions if a.user_id is not None}
+    return get_user_model()._base_manager.in_bulk(ids) if ids else {}
 
 
 def _is_empty(value) -> bool:
-    return value is None or value == "" or value == ()
+    return value is None or value == ""
+
+
+def _diffed_fields(model: type[Model]) -> list[Field]:
+    kept = {f.attname for f in events_of(model)._meta.concrete_fields}
+    return [
+        f for f in model._meta.concrete_fields if f.name not in NOT_DIFFED and f.attname in kept
+    ]
 
 
 def history_changes(
-    groups: Mapping[type[Model], Sequence],
+    groups: Mapping[type[Model], Sequence[Action]],
     *,
-    previous: Mapping[type[Model], Mapping[int, object | None]] | None = None,
+    previous: Mapping[type[Model], Mapping[int, Model | None]] | None = None,
     initial: bool = True,
 ) -> dict[tuple[type[Model], int], list[Change]]:
-    """The changes each historical record made, keyed by (model, history_id).
+    """The changes each action made, keyed by Action.key.
 
-    `groups` holds each model's records. `previous`, when the caller already has them, gives
-    each record's predecessor (by history_id) and saves the query that finds them. A record
-    with no predecessor lists the values it started with, or nothing if `initial` is False.
+    `groups` holds each model's actions. `previous`, when the caller already has them, gives
+    each action's predecessor (by the pgh_id of its last event) and saves the query that finds
+    them. An action with no predecessor lists the values it started with, or nothing if
+    `initial` is False.
     """
     pending: dict[tuple[type[Model], int], list[tuple[Field, object, object]]] = {}
     referenced: dict[type[Model], set] = defaultdict(set)
-    for model, records in groups.items():
-        if not records:
+    for model, actions in groups.items():
+        if not actions:
             continue
         before = (previous or {}).get(model)
         if before is None:
-            before = predecessors(model, records)
-        compared = [r for r in records if initial or before.get(r.history_id) is not None]
-        priors = [before[r.history_id] for r in compared if before.get(r.history_id)]
-        related = _m2m_values(model, [*compared, *priors])
-        # Fields left out of the history (derived ones) are not on the historical model.
-        kept = {f.attname for f in model.history.model._meta.concrete_fields}
-        fields = [
-            f for f in model._meta.concrete_fields if f.name not in NOT_DIFFED and f.attname in kept
-        ]
-        compared_ids = {r.history_id for r in compared}
-        for record in records:
-            prior = before.get(record.history_id)
+            before = predecessors(model, actions)
+        fields = _diffed_fields(model)
+        for action in actions:
+            prior = before.get(action.last.pgh_id)
             diffs: list[tuple[Field, object, object]] = []
-            pending[(model, record.history_id)] = diffs
-            if record.history_id not in compared_ids:
+            pending[action.key] = diffs
+            if prior is None and not initial:
                 continue
-            pairs = [
-                (f, getattr(prior, f.attname) if prior else None, getattr(record, f.attname))
-                for f in fields
-            ]
-            pairs += [
-                (
-                    f,
-                    values.get(prior.history_id, ()) if prior else (),
-                    values.get(record.history_id, ()),
-                )
-                for f, values in related.items()
-            ]
-            for field, old, new in pairs:
+            for field in fields:
+                old = getattr(prior, field.attname) if prior else None
+                new = getattr(action.last, field.attname)
                 if old == new or (prior is None and _is_empty(new)):
                     continue
                 if field.is_relation:
-                    ids = (*old, *new) if field.many_to_many else (old, new)
-                    referenced[field.related_model].update(pk for pk in ids if pk is not None)
+                    referenced[field.related_model].update(pk for pk in (old, new) if pk)
                 diffs.append((field, old, new))
     names = {
         related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
@@ -145,14 +193,12 @@ def history_changes(
 
 
 def _display(field: Field, value, names: Mapping[type[Model], Mapping]) -> str:
-    if field.many_to_many:
-        known = names.get(field.related_model, {})
-        labels = sorted(known.get(pk) or _("deleted (#%(id)s)") % {"id": pk} for pk in value)
-        return ", ".join(labels) or "–"
     if _is_empty(value):
         return "–"
     if field.is_relation:
-        return names.get(field.related_model, {}).get(value) or f"#{value}"
+        return names.get(field.related_model, {}).get(value) or _("deleted (#%(id)s)") % {
+            "id": value
+        }
     if isinstance(field, CountryField):
         return str(getattr(value, "name", value))
     if field.choices:
@@ -162,3 +208,34 @@ def _display(field: Field, value, names: Mapping[type[Model], Mapping]) -> str:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
+
+
+@dataclass(frozen=True)
+class Entry:
+    when: dt.datetime
+    who: Model | None
+    kind: str
+    reason: str
+    changes: list[Change]
+
+
+def record_history(model: type[Model], obj_id, *, limit: int = 200) -> list[Entry]:
+    """One record's history, newest first, each action with the values it set or changed.
+
+    For the admin's history pages: four queries at most (events, predecessors of the oldest,
+    users, names of references).
+    """
+    events = events_of(model).objects.filter(pgh_obj_id=obj_id).order_by("-pgh_id")[:limit]
+    actions = group_actions(model, events)
+    changes = history_changes({model: actions})
+    users = acting_users(actions)
+    return [
+        Entry(
+            when=a.when,
+            who=users.get(a.user_id),
+            kind=a.kind,
+            reason=a.reason,
+            changes=changes[a.key],
+        )
+        for a in actions
+    ]

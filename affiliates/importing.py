@@ -4,7 +4,7 @@ Rows match an existing affiliate by slug, or else by name and country. Each row 
 the model's own validation (`full_clean`) and the region-for-country rule; the uniqueness rules
 are checked for the whole file at once (against the registry and between rows), which keeps
 10,000 rows within seconds. Nothing is written unless every row is acceptable, and every write
-records its history (rows and sectors, as simple-history would) naming the importing user.
+is recorded in the history (by the database's triggers) naming the importing user.
 """
 
 import csv
@@ -15,7 +15,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -24,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from homenet.history import acting
 from regions.models import Region, RegionCountry
 
 from .bulk import bulk_insert
@@ -643,59 +643,11 @@ def _lock_unchanged(updates: list[_Planned], checked_at: dt.datetime | None) -> 
         raise ChangedMeanwhile(changed)
 
 
-def _history_insert(pks: list[int], history_type: str, user, reason: str, now) -> list[tuple]:
-    """Record the affiliates' rows as they now are in their history: (history_id, id) pairs.
-
-    Writes what simple-history's bulk_history_create() writes (the tracked columns, date, user,
-    reason, type), but copies the rows inside the database with INSERT ... SELECT, which is
-    several times faster than building a historical instance per row in Python.
-    """
-    history_model = Affiliate.history.model
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in history_model.tracked_fields)
-    statement = (
-        f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}, history_date, "
-        "history_user_id, history_change_reason, history_type) "
-        f"SELECT {columns}, %s, %s, %s, %s FROM {quote(Affiliate._meta.db_table)} "
-        "WHERE id IN ({ids}) ORDER BY id RETURNING history_id, id"
-    )
-    user_id = user.pk if user is not None else None
-    now = connection.ops.adapt_datetimefield_value(now)
-    rows: list[tuple] = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(pks, BATCH_SIZE):
-            ids = ", ".join(["%s"] * len(chunk))
-            cursor.execute(statement.format(ids=ids), [now, user_id, reason, history_type, *chunk])
-            rows.extend(cursor.fetchall())
-    return rows
-
-
-def _record_sector_history(historical_rows: list[tuple], through_rows: list) -> None:
-    """simple-history's bulk helpers skip many-to-many state: record it as save() would."""
-    m2m_history = apps.get_model("affiliates", "HistoricalAffiliate_sectors")
-    rows_of: dict[int, list] = {}
-    for row in through_rows:
-        rows_of.setdefault(row.affiliate_id, []).append(row)
-    m2m_history.objects.bulk_create(
-        [
-            m2m_history(
-                history_id=history_id,
-                id=row.id,
-                affiliate_id=row.affiliate_id,
-                sector_id=row.sector_id,
-            )
-            for history_id, affiliate_id in historical_rows
-            for row in rows_of.get(affiliate_id, [])
-        ],
-        batch_size=BATCH_SIZE * 5,
-    )
-
-
 def _bulk_update(affiliates: list[Affiliate], fields: list[str]) -> None:
     """bulk_update(), faster on PostgreSQL: one UPDATE ... FROM unnest(arrays) per batch.
 
     Django's bulk_update writes a CASE WHEN per field whose cost grows with the square of the
-    batch; history is recorded by the caller either way.
+    batch. The history triggers fire for it as for any UPDATE.
     """
     if connection.vendor != "postgresql":
         Affiliate.objects.bulk_update(affiliates, fields, batch_size=UPDATE_BATCH_SIZE)
@@ -721,6 +673,7 @@ def _bulk_update(affiliates: list[Affiliate], fields: list[str]) -> None:
 
 
 def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime | None) -> None:
+    """Write the planned rows; the triggers record each insert and update in the history."""
     through = Affiliate.sectors.through
     creates = [p for p in planned if p.result.action == CREATE]
     updates = [p for p in planned if p.result.action == UPDATE]
@@ -740,7 +693,7 @@ def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime |
         p.affiliate.created_by = user
         p.affiliate.sector_names = names_of(p.sector_ids)
     bulk_insert(Affiliate, new)
-    links = bulk_insert(
+    bulk_insert(
         through,
         [
             through(affiliate_id=p.affiliate.pk, sector_id=sector_id)
@@ -748,8 +701,6 @@ def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime |
             for sector_id in sorted(p.sector_ids or ())
         ],
     )
-    history = _history_insert([a.pk for a in new], "+", user, reason, now)
-    _record_sector_history(history, links)
     bulk_insert(
         StatusChange,
         [
@@ -784,11 +735,6 @@ def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime |
         ],
         batch_size=BATCH_SIZE * 5,
     )
-    history = _history_insert([a.pk for a in changed], "~", user, reason, now)
-    links = []
-    for chunk in _chunks([a.pk for a in changed]):
-        links.extend(through.objects.filter(affiliate_id__in=chunk))
-    _record_sector_history(history, links)
 
 
 def affiliates_import(
@@ -829,7 +775,7 @@ def affiliates_import(
         return report
     reason = _("Import of %(file)s") % {"file": filename[:60]}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(user, reason=reason):
             _write(planned, user, reason, checked_at)
             transaction.on_commit(public_cache_bump)
     except ChangedMeanwhile as changed:

@@ -17,12 +17,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from homenet.history import acting
 from regions.models import Region
 
 from .models import Affiliate, Status, StatusChange, WithdrawalKind
 from .notifications import notify_transition
 from .selectors import public_cache_bump
-from .services import acting_as
 
 REGION = "region"
 STAFF = "staff"
@@ -188,7 +188,8 @@ def affiliate_transition(
         raise TransitionRefused(errors)
     expected_status = expected_status or affiliate.status
 
-    with transaction.atomic():
+    # The history names who took the step, also for commands and jobs outside a request.
+    with transaction.atomic(), acting(actor, reason=transition.action):
         locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
         if locked.status != expected_status:
             raise AlreadyDecided(
@@ -211,8 +212,6 @@ def affiliate_transition(
         if transition.action == "approve":
             locked.affiliated_on = timezone.localdate()
             fields.append("affiliated_on")
-        locked._change_reason = transition.action  # shown in the simple-history trail
-        acting_as(locked, actor)  # who, also for commands and jobs outside a request
         locked.save(update_fields=fields)
         change = StatusChange.objects.create(
             affiliate=locked,

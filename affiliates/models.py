@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
+from homenet.history import tracked
 from regions.models import Region, RegionCountry
 
 # Crockford's base-32 alphabet: no I, L, O or U, so a reference read over the phone is unambiguous.
@@ -138,6 +138,8 @@ class AffiliateQuerySet(models.QuerySet):
         return self.declaring().filter(~models.Exists(declared))
 
 
+# name_key is derived from the name, not a change anybody makes.
+@tracked(exclude=("name_key",))
 class Affiliate(models.Model):
     """A member organisation of home-based workers, from application to affiliation and after."""
 
@@ -190,7 +192,8 @@ class Affiliate(models.Model):
     )
     # The sectors' names, denormalised so that the PostgreSQL search vector (a generated column,
     # which cannot reach a many-to-many table) covers them. Kept in step by services and seeding.
-    sector_names = models.TextField(editable=False, blank=True, default="")
+    # The history records sector changes through it.
+    sector_names = models.TextField(_("sectors"), editable=False, blank=True, default="")
 
     # Current membership: that of the latest declaration (services.declaration_record).
     members_women = models.PositiveIntegerField(_("women members"), default=0)
@@ -241,8 +244,6 @@ class Affiliate(models.Model):
     )
 
     objects = AffiliateQuerySet.as_manager()
-    # Derived fields are not history: name_key and sector_names follow name and sectors.
-    history = HistoricalRecords(excluded_fields=["name_key", "sector_names"], m2m_fields=[sectors])
 
     class Meta:
         ordering = ["name"]
@@ -354,6 +355,7 @@ class Affiliate(models.Model):
         return self.publish_contact
 
 
+@tracked()
 class MembershipDeclaration(models.Model):
     """An affiliate's declared membership for one year."""
 
@@ -382,8 +384,6 @@ class MembershipDeclaration(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["affiliate", "-year"]

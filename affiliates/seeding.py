@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.services import staff_group_ensure
+from homenet.history import acting, carry_context
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 
 from . import demo_data as data
@@ -129,12 +130,11 @@ def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
     """Insert plain rows: COPY on PostgreSQL (several times faster), bulk_create elsewhere."""
     if connection.vendor == "postgresql":
         columns = ", ".join(model._meta.get_field(f).column for f in fields)
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        with connection.cursor() as cursor:
+            carry_context(cursor)  # the history triggers record the rows as demo data
+            with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
     else:
         model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
 
@@ -265,6 +265,12 @@ def _affiliate_specs(count: int, seed: int, regions, today: dt.date) -> list[_Sp
 def seed_demo(
     *, affiliates: int, seed: int, progress: Callable[[str], None] = lambda _: None
 ) -> SeedReport:
+    # Every row has a history from the start, so that a later change reads as just that.
+    with acting(reason="Demo data"):
+        return _seed(affiliates=affiliates, seed=seed, progress=progress)
+
+
+def _seed(*, affiliates: int, seed: int, progress: Callable[[str], None]) -> SeedReport:
     report = SeedReport()
     today = timezone.localdate()
     with transaction.atomic():

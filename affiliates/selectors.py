@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .history import Change, history_changes
+from .history import Change, acting_users, events_of, group_actions, history_changes
 from .models import Affiliate, AffiliateQuerySet, MembershipDeclaration, Status
 
 # A number changed after every committed write that public pages show; cached entries carry
@@ -90,44 +90,56 @@ class HistoryEntry:
     who: object
     kind: str  # "+" created, "~" changed, "-" deleted, "=" the earliest state on record
     changes: list[Change]
+    reason: str = ""
 
 
 def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[HistoryEntry]:
     """Who changed which field of an affiliate, when: newest first, at most `limit` entries.
 
-    Three queries whatever the length of the history (see affiliates.history): the records
-    with their users, their sectors, and the names of what changed references point to.
+    Three queries whatever the length of the history (see affiliates.history): the events, the
+    acting users, and the names of what changed references point to.
     """
-    records = list(
-        affiliate.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+    # An action writes one or two events (its fields, then its sectors): read twice the limit,
+    # and one more for the predecessor of the oldest shown.
+    events = list(
+        events_of(Affiliate)
+        .objects.filter(pgh_obj_id=affiliate.pk)
+        .order_by("-pgh_id")[: 2 * limit + 1]
     )
-    shown = records[:limit]
-    # Each record's predecessor is the next one read (the extra one for the oldest shown).
-    previous = {
-        record.history_id: records[index + 1] if index + 1 < len(records) else None
-        for index, record in enumerate(shown)
-    }
-    changes = history_changes({Affiliate: shown}, previous={Affiliate: previous}, initial=False)
+    actions = group_actions(Affiliate, events[: 2 * limit])[:limit]
+    position = {event.pgh_id: index for index, event in enumerate(events)}
+    previous = {}
+    for action in actions:
+        index = position[action.first.pgh_id] + 1
+        previous[action.last.pgh_id] = events[index] if index < len(events) else None
+    changes = history_changes({Affiliate: actions}, previous={Affiliate: previous}, initial=False)
+    users = acting_users(actions)
     entries = []
-    for record in shown:
-        kind = record.history_type
-        has_previous = previous[record.history_id] is not None
+    for action in actions:
+        kind = action.kind
+        has_previous = previous[action.last.pgh_id] is not None
         if not has_previous and kind == "~":
             kind = "="  # a baseline: the record existed before its history began
-        recorded = changes[(Affiliate, record.history_id)]
-        if has_previous and not recorded:
+        recorded = changes[action.key]
+        if has_previous and not recorded and kind == "~":
             continue  # a save that changed nothing a reader cares about
         entries.append(
             HistoryEntry(
-                when=record.history_date,
-                who=record.history_user if kind != "=" else None,
+                when=action.when,
+                who=users.get(action.user_id) if kind != "=" else None,
                 kind=kind,
                 changes=recorded,
+                reason=action.reason,
             )
         )
     return entries
+
+
+def affiliate_last_changed_by(affiliate: Affiliate):
+    """Who last changed the affiliate, as its history says (None when nobody is named)."""
+    event = events_of(Affiliate).objects.filter(pgh_obj_id=affiliate.pk).order_by("-pgh_id")
+    action = group_actions(Affiliate, event[:1])
+    return acting_users(action).get(action[0].user_id) if action else None
 
 
 def declaration_due_year() -> int:
@@ -149,6 +161,15 @@ def declared_figures(year: int, affiliates) -> dict[int, tuple[int, int, int]]:
 
 
 @dataclass(frozen=True)
+class LatestChange:
+    when: object
+    kind: str  # "+" created, "~" changed, "-" deleted
+    who: object
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Overview:
     by_status: list[tuple[str, str, int]]  # (status, label, count) in workflow order
     waiting: int
@@ -156,7 +177,7 @@ class Overview:
     missing_year: int
     missing_count: int
     missing: list[Affiliate]
-    latest_changes: list
+    latest_changes: list[LatestChange]
 
 
 def workspace_overview(
@@ -174,8 +195,9 @@ def workspace_overview(
     missing_qs = affiliates.missing_declaration(missing_year)
     missing = list(missing_qs.order_by("name")[: missing_shown + 1])
     missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
-    latest = Affiliate.history.select_related("history_user").order_by("-history_date")
-    latest = latest.filter(region_id__in=region_ids)
+    latest = events_of(Affiliate).objects.filter(region_id__in=region_ids).order_by("-pgh_id")
+    actions = group_actions(Affiliate, latest[:30])[:10]
+    users = acting_users(actions)
     return Overview(
         by_status=by_status,
         waiting=counts.get(waiting_status, 0),
@@ -183,7 +205,16 @@ def workspace_overview(
         missing_year=missing_year,
         missing_count=missing_count,
         missing=missing[:missing_shown],
-        latest_changes=list(latest[:10]),
+        latest_changes=[
+            LatestChange(
+                when=a.when,
+                kind=a.kind,
+                who=users.get(a.user_id),
+                name=a.last.name,
+                slug=a.last.slug,
+            )
+            for a in actions
+        ],
     )
 
 

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from homenet.history import acting
 from regions.models import Region
 
 from .models import Affiliate, MembershipDeclaration, Sector, Status, StatusChange
@@ -43,17 +43,6 @@ def unique_slug(name: str) -> str:
 # How many times a new affiliate's insert is tried with the next free slug after another
 # request took the one picked: each retry follows a commit by someone else, so a few suffice.
 SLUG_ATTEMPTS = 5
-
-
-def acting_as(instance, user) -> None:
-    """Name `user` as the author of the history record the next save of `instance` writes.
-
-    Inside a request simple-history's middleware names the signed-in user; commands, jobs and
-    services called outside a request have only this. Nobody (or an anonymous visitor) leaves
-    the middleware's choice alone.
-    """
-    if user is not None and user.is_authenticated:
-        instance._history_user = user
 
 
 def _save_checked(affiliate: Affiliate, *, exclude: Iterable[str] = ()) -> None:
@@ -120,9 +109,9 @@ def affiliate_create(
     if status == Status.AFFILIATED and not affiliate.affiliated_on:
         affiliate.affiliated_on = timezone.localdate()
     affiliate.region = region_for_country(country)
-    acting_as(affiliate, created_by)  # also the author of the sectors' history record
-    _insert_with_free_slug(affiliate)
-    affiliate_set_sectors(affiliate, sectors)
+    with acting(created_by):
+        _insert_with_free_slug(affiliate)
+        affiliate_set_sectors(affiliate, sectors)
     StatusChange.objects.create(
         affiliate=affiliate,
         from_status="",
@@ -137,7 +126,7 @@ def affiliate_set_sectors(affiliate: Affiliate, sectors: Iterable[Sector]) -> Af
     """Set an affiliate's sectors and the denormalised names the search vector is built from.
 
     Every write of an affiliate's sectors goes through here (forms, admin, imports). The history
-    record of the change names whoever the caller set with `acting_as`.
+    records the change as one of `sector_names`, naming whoever the caller's context names.
     """
     affiliate.sectors.set(sectors)
     return affiliate_refresh_sector_names(affiliate)
@@ -158,7 +147,7 @@ def sector_names_text(sectors: Iterable[Sector]) -> str:
 def _refresh_sector_names_of(affiliates) -> list[Affiliate]:
     """Rewrite `sector_names` of many affiliates from their sectors; returns them, sectors loaded.
 
-    `sector_names` is left out of the history (the sectors are in it), hence a bulk write.
+    The history records each affiliate whose sectors changed (by trigger, bulk write or not).
     """
     batch = []
     for affiliate in affiliates.prefetch_related("sectors").iterator(chunk_size=2000):
@@ -167,52 +156,6 @@ def _refresh_sector_names_of(affiliates) -> list[Affiliate]:
     Affiliate.objects.bulk_update(batch, ["sector_names"], batch_size=2000)
     transaction.on_commit(public_cache_bump)
     return batch
-
-
-def _history_snapshot(affiliates: list[Affiliate], *, user=None, reason: str) -> None:
-    """Record affiliates as they now are, sectors included, in one go.
-
-    For changes that reach many affiliates at once without saving each. simple-history's bulk
-    helper leaves out many-to-many state: the sectors are recorded here as a save records them.
-    """
-    if not affiliates:
-        return
-    records = Affiliate.history.bulk_history_create(
-        affiliates,
-        update=True,
-        default_user=user if user is not None and user.is_authenticated else None,
-        default_change_reason=reason,
-        batch_size=2000,
-    )
-    sectors_history = records[0].sectors.model
-    record_of = {record.id: record for record in records}
-    through = Affiliate.sectors.through.objects.filter(affiliate_id__in=list(record_of))
-    sectors_history.objects.bulk_create(
-        (
-            sectors_history(
-                history=record_of[row.affiliate_id],
-                id=row.pk,
-                affiliate_id=row.affiliate_id,
-                sector_id=row.sector_id,
-            )
-            for row in through.iterator(chunk_size=2000)
-        ),
-        batch_size=2000,
-    )
-
-
-def _history_baselines(affiliates) -> None:
-    """Record the state of those `affiliates` that have no history yet, before a change.
-
-    Rows loaded in bulk (demo data, imports) skip django-simple-history; without a baseline the
-    first change's entry could not say what it changed. Dated from the row's last change.
-    """
-    unrecorded = list(
-        affiliates.filter(~Exists(Affiliate.history.filter(id=OuterRef("pk")))).order_by()
-    )
-    for affiliate in unrecorded:
-        affiliate._history_date = affiliate.updated_at  # read by bulk_history_create
-    _history_snapshot(unrecorded, reason="baseline")
 
 
 @transaction.atomic
@@ -229,7 +172,6 @@ def affiliates_follow_countries(*, countries: Iterable[str], changed_by=None) ->
         )
     )
     leaving = Affiliate.objects.select_for_update().filter(country__in=list(region_of))
-    _history_baselines(leaving)
     now = timezone.now()
     moved = []
     for affiliate in leaving:
@@ -237,10 +179,8 @@ def affiliates_follow_countries(*, countries: Iterable[str], changed_by=None) ->
             affiliate.region_id = region_of[str(affiliate.country)]
             affiliate.updated_at = now  # an edit form opened before the move is now out of date
             moved.append(affiliate)
-    Affiliate.objects.bulk_update(moved, ["region", "updated_at"], batch_size=2000)
-    _history_snapshot(
-        moved, user=changed_by, reason=_("The country moved to another regional network")
-    )
+    with acting(changed_by, reason=_("The country moved to another regional network")):
+        Affiliate.objects.bulk_update(moved, ["region", "updated_at"], batch_size=2000)
     if moved:
         transaction.on_commit(public_cache_bump)
     return len(moved)
@@ -259,17 +199,13 @@ def sector_save(sector: Sector) -> Sector:
 def sector_delete(*, sector: Sector, deleted_by=None) -> int:
     """Delete a sector: its affiliates lose it from their sectors, their search text and history.
 
-    Deleting cascades to the affiliates' sector links without a signal, so each affiliate that
-    had it gets a history record of its remaining sectors here. Returns how many affiliates.
+    Deleting cascades to the affiliates' sector links; their `sector_names` follow here, which
+    records the change in each one's history. Returns how many affiliates.
     """
     affected = list(Affiliate.objects.filter(sectors=sector).values_list("pk", flat=True))
-    _history_baselines(Affiliate.objects.filter(pk__in=affected))
-    name = sector.name
-    sector.delete()
-    affiliates = _refresh_sector_names_of(Affiliate.objects.filter(pk__in=affected))
-    _history_snapshot(
-        affiliates, user=deleted_by, reason=_("Sector “%(name)s” deleted") % {"name": name}
-    )
+    with acting(deleted_by, reason=_("Sector “%(name)s” deleted") % {"name": sector.name}):
+        sector.delete()
+        affiliates = _refresh_sector_names_of(Affiliate.objects.filter(pk__in=affected))
     return len(affiliates)
 
 
@@ -292,17 +228,15 @@ def affiliate_refresh_membership(affiliate: Affiliate, *, by=None) -> Affiliate:
         return affiliate
     for name, value in zip(MEMBERSHIP_FIELDS, figures, strict=True):
         setattr(affiliate, name, value)
-    acting_as(affiliate, by)
-    affiliate.save(update_fields=[*MEMBERSHIP_FIELDS, "updated_at"])
+    with acting(by):
+        affiliate.save(update_fields=[*MEMBERSHIP_FIELDS, "updated_at"])
     transaction.on_commit(public_cache_bump)
     return affiliate
 
 
 def _locked_for_membership(affiliate: Affiliate) -> Affiliate:
-    """The affiliate's row, locked, so that its figures follow the declarations written now.
-
-    Read afresh: the history record of the refresh copies the whole row, not just the figures.
-    """
+    """The affiliate's row, locked and read afresh, so that its figures follow the declarations
+    written now."""
     return Affiliate.objects.select_for_update().get(pk=affiliate.pk)
 
 
@@ -342,8 +276,8 @@ def declaration_record(
     if recorded_by is not None and recorded_by.is_authenticated:
         declaration.recorded_by = recorded_by
     declaration.full_clean()
-    acting_as(declaration, recorded_by)
-    declaration.save()
+    with acting(recorded_by):
+        declaration.save()
     affiliate_refresh_membership(locked, by=recorded_by)
     # Membership over the years (/stats/) counts every declaration, not only the latest.
     transaction.on_commit(public_cache_bump)
@@ -358,8 +292,8 @@ def declaration_delete(*, declaration: MembershipDeclaration, deleted_by=None) -
     Returns the affiliate, its figures refreshed.
     """
     locked = _locked_for_membership(declaration.affiliate)
-    acting_as(declaration, deleted_by)
-    declaration.delete()
+    with acting(deleted_by):
+        declaration.delete()
     affiliate_refresh_membership(locked, by=deleted_by)
     transaction.on_commit(public_cache_bump)
     return locked
@@ -424,7 +358,6 @@ def affiliate_update(
     locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
     if seen_updated_at is not None and locked.updated_at != seen_updated_at:
         raise AffiliateEditConflict(locked)
-    _history_baselines(Affiliate.objects.filter(pk=locked.pk))
     for field, value in changes.items():
         setattr(locked, field, value)
     if isinstance(locked.name, str):
@@ -439,12 +372,12 @@ def affiliate_update(
         locked.publish_contact_given_on = timezone.localdate()
     elif not locked.publish_contact:
         locked.publish_contact_given_on = None
-    acting_as(locked, updated_by)  # the change history says who, also outside a request
-    _save_checked(locked)
-    if sectors is not None:
-        sectors = list(sectors)
-        if {s.pk for s in sectors} != set(locked.sectors.values_list("pk", flat=True)):
-            affiliate_set_sectors(locked, sectors)
+    with acting(updated_by):  # the change history says who, also outside a request
+        _save_checked(locked)
+        if sectors is not None:
+            sectors = list(sectors)
+            if {s.pk for s in sectors} != set(locked.sectors.values_list("pk", flat=True)):
+                affiliate_set_sectors(locked, sectors)
     return locked
 
 
@@ -474,7 +407,8 @@ def declarations_record(
 
     Every row is checked against the model's rules, as `declaration_record` checks one; rows
     identical to what is already declared are left alone. Then everything is written in bulk,
-    with its history, so that a region's 2,000 rows take a few queries rather than 20 each.
+    so that a region's 2,000 rows take a few queries rather than 20 each (the history triggers
+    record each row all the same).
     Returns how many declarations were written; raises DeclarationBatchError listing every
     refused row (and writes nothing) otherwise.
     """
@@ -527,8 +461,9 @@ def declarations_record(
     if errors:
         raise DeclarationBatchError(errors)
 
+    reason = _("Membership declared for %(year)s") % {"year": year}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(recorded_by, reason=reason):
             MembershipDeclaration.objects.bulk_create(new, batch_size=1000)
             MembershipDeclaration.objects.bulk_update(
                 changed,
@@ -555,20 +490,16 @@ def declarations_record(
         if errors:
             raise DeclarationBatchError(errors) from None
         raise
-    history = MembershipDeclaration.history
-    history.bulk_history_create(new, default_user=user, default_date=now)
-    history.bulk_history_create(changed, update=True, default_user=user, default_date=now)
-    _membership_follow_declarations(
-        [affiliates[d.affiliate_id] for d in new + changed], user=user, year=year, now=now
-    )
+    with acting(recorded_by, reason=reason):
+        _membership_follow_declarations([affiliates[d.affiliate_id] for d in new + changed], now)
     for row in rows:
         _copy_membership(affiliates[row.affiliate.pk], row.affiliate)
     transaction.on_commit(public_cache_bump)
     return len(new) + len(changed)
 
 
-def _membership_follow_declarations(affiliates: list[Affiliate], *, user, year: int, now) -> None:
-    """Set many affiliates' current figures to their latest declaration, with their history."""
+def _membership_follow_declarations(affiliates: list[Affiliate], now) -> None:
+    """Set many affiliates' current figures to their latest declaration (in bulk)."""
     latest: dict[int, MembershipDeclaration] = {}
     for declaration in MembershipDeclaration.objects.filter(affiliate__in=affiliates).order_by(
         "affiliate_id", "-year"
@@ -583,8 +514,4 @@ def _membership_follow_declarations(affiliates: list[Affiliate], *, user, year: 
                 setattr(affiliate, name, value)
             affiliate.updated_at = now
             refreshed.append(affiliate)
-    _history_baselines(Affiliate.objects.filter(pk__in=[a.pk for a in refreshed]))
     Affiliate.objects.bulk_update(refreshed, [*MEMBERSHIP_FIELDS, "updated_at"], batch_size=1000)
-    _history_snapshot(
-        refreshed, user=user, reason=_("Membership declared for %(year)s") % {"year": year}
-    )

@@ -71,7 +71,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_filters",
-    "simple_history",
+    "pgtrigger",
+    "pghistory",
     "csp",
     "accounts",
     "regions",
@@ -93,7 +94,7 @@ MIDDLEWARE = [
     # Signed-in sessions end after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all.
     "accounts.middleware.SessionExpiryMiddleware",
     # Records who made each change in the history of audited records (see README).
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -216,6 +217,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Seconds the public directory keeps search counts, result pages and figures in the cache.
 # Public pages may lag a change by this long; 0 turns the cache off.
 DIRECTORY_CACHE_SECONDS = env_int("DIRECTORY_CACHE_SECONDS", 60)
+
+# Only requests that may write open a history context (GET never changes a record).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

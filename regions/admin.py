@@ -3,8 +3,8 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from affiliates.admin_history import RecordHistoryAdmin
 from affiliates.selectors import public_cache_bump
 from affiliates.services import affiliates_follow_countries
 
@@ -24,7 +24,7 @@ class CoordinatorAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(RecordHistoryAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "country_count", "coordinator_names", "display_order"]
     list_editable = ["display_order"]
     search_fields = ["name", "short_name"]
@@ -80,7 +80,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CoordinatorAssignment)
-class CoordinatorAssignmentAdmin(SimpleHistoryAdmin):
+class CoordinatorAssignmentAdmin(RecordHistoryAdmin, admin.ModelAdmin):
     list_display = ["user", "region", "assigned_at"]
     list_filter = ["region"]
     list_select_related = ["user", "region"]

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
+
+from homenet.history import tracked
 
 
 class RegionQuerySet(models.QuerySet):
@@ -18,6 +19,7 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(countries__country=country)
 
 
+@tracked()
 class Region(models.Model):
     """A regional network of home-based workers' organisations."""
 
@@ -36,7 +38,6 @@ class Region(models.Model):
     )
 
     objects = RegionQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order", "name"]
@@ -47,6 +48,7 @@ class Region(models.Model):
         return self.name
 
 
+@tracked()
 class RegionCountry(models.Model):
     """A country covered by a region. A country belongs to one region at most."""
 
@@ -54,8 +56,6 @@ class RegionCountry(models.Model):
         Region, on_delete=models.CASCADE, related_name="countries", verbose_name=_("region")
     )
     country = CountryField(_("country"), unique=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country"]
@@ -66,6 +66,7 @@ class RegionCountry(models.Model):
         return str(self.country.name)
 
 
+@tracked()
 class CoordinatorAssignment(models.Model):
     """Makes a user a coordinator of a region: they keep that region's records."""
 
@@ -82,8 +83,6 @@ class CoordinatorAssignment(models.Model):
         verbose_name=_("user"),
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         constraints = [

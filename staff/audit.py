@@ -1,7 +1,7 @@
 """Reads of the audit trail: recent changes across the registry, with field-by-field diffs.
 
-The history lives in django-simple-history's tables, one per audited model. A page of recent
-changes merges the newest rows of each table (a bounded number of queries per page, whatever
+The history lives in pghistory's event tables, one per audited model. A page of recent
+changes merges the newest events of each table (a bounded number of queries per page, whatever
 the page size), then diffs them with affiliates.history, as the workspace's affiliate page does.
 """
 
@@ -11,12 +11,24 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from affiliates.history import Change, history_changes
+from affiliates.history import (
+    Action,
+    Change,
+    acting_users,
+    events_of,
+    group_actions,
+    history_changes,
+)
 from affiliates.models import Affiliate, MembershipDeclaration
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 
 AUDITED = [Affiliate, MembershipDeclaration, Region, RegionCountry, CoordinatorAssignment]
-ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+ACTIONS = {
+    "+": _("created"),
+    "~": _("changed"),
+    "-": _("deleted"),
+    "=": _("recorded as it was when its history began"),
+}
 PAGE_SIZE = 50
 MAX_PAGES = 200
 
@@ -46,31 +58,31 @@ class ChangesPage:
 
 
 def _filtered(model, *, user=None, region=None, since=None, until=None):
-    history = model.history.model.objects.select_related("history_user")
+    events = events_of(model).objects.all()
     if model is MembershipDeclaration:
-        history = history.select_related("affiliate")
+        events = events.select_related("affiliate")
     if model is CoordinatorAssignment:
-        history = history.select_related("user", "region")
+        events = events.select_related("user", "region")
     if model is RegionCountry:
-        history = history.select_related("region")
+        events = events.select_related("region")
     if user is not None:
-        history = history.filter(history_user=user)
+        events = events.filter(pgh_context__user=user.pk)
     if region is not None:
         if model is Affiliate:
-            history = history.filter(region_id=region.pk)
+            events = events.filter(region_id=region.pk)
         elif model is MembershipDeclaration:
-            history = history.filter(
+            events = events.filter(
                 affiliate_id__in=Affiliate.objects.filter(region=region).values("pk")
             )
         elif model is Region:
-            history = history.filter(id=region.pk)
+            events = events.filter(pgh_obj_id=region.pk)
         else:
-            history = history.filter(region_id=region.pk)
+            events = events.filter(region_id=region.pk)
     if since is not None:
-        history = history.filter(history_date__date__gte=since)
+        events = events.filter(pgh_created_at__date__gte=since)
     if until is not None:
-        history = history.filter(history_date__date__lte=until)
-    return history
+        events = events.filter(pgh_created_at__date__lte=until)
+    return events
 
 
 def _label(model, record) -> str:
@@ -87,7 +99,9 @@ def _label(model, record) -> str:
 def _history_url(model, record) -> str:
     opts = model._meta
     try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[record.id])
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_history", args=[record.pgh_obj_id]
+        )
     except NoReverseMatch:  # RegionCountry is edited inline, under its region
         return reverse("admin:regions_region_history", args=[record.region_id])
 
@@ -95,30 +109,28 @@ def _history_url(model, record) -> str:
 def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=None) -> ChangesPage:
     page = max(1, min(page, MAX_PAGES))
     wanted = page * PAGE_SIZE
-    rows = []
+    actions: list[Action] = []
     total = 0
     for model in AUDITED:
-        history = _filtered(model, user=user, region=region, since=since, until=until)
-        total += history.count()
-        newest = history.order_by("-history_date", "-history_id")[:wanted]
-        rows.extend((record.history_date, model, record) for record in newest)
-    rows.sort(key=lambda item: item[0], reverse=True)
-    shown = rows[(page - 1) * PAGE_SIZE : wanted]
-    changes = history_changes(
-        {model: [record for _, m, record in shown if m is model] for model in AUDITED}
-    )
+        events = _filtered(model, user=user, region=region, since=since, until=until)
+        total += events.count()
+        actions.extend(group_actions(model, events.order_by("-pgh_id")[:wanted]))
+    actions.sort(key=lambda action: action.when, reverse=True)
+    shown = actions[(page - 1) * PAGE_SIZE : wanted]
+    changes = history_changes({model: [a for a in shown if a.model is model] for model in AUDITED})
+    users = acting_users(shown)
     entries = [
         Entry(
-            when=record.history_date,
-            who=record.history_user,
-            kind=str(model._meta.verbose_name),
-            label=_label(model, record),
-            action=str(ACTIONS.get(record.history_type, record.history_type)),
-            reason=record.history_change_reason or "",
-            history_url=_history_url(model, record),
-            changes=changes[(model, record.history_id)],
+            when=action.when,
+            who=users.get(action.user_id),
+            kind=str(action.model._meta.verbose_name),
+            label=_label(action.model, action.last),
+            action=str(ACTIONS[action.kind]),
+            reason=action.reason,
+            history_url=_history_url(action.model, action.last),
+            changes=changes[action.key],
         )
-        for _, model, record in shown
+        for action in shown
     ]
     return ChangesPage(
         entries=entries,

@@ -69,7 +69,10 @@ class AffiliateFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def sectors(self, create, sectors, **kwargs):
         if sectors:
-            self.sectors.set(sectors)
+            # As the screens set them: the searchable names follow.
+            from affiliates.services import affiliate_set_sectors
+
+            affiliate_set_sectors(self, sectors)
 
 
 class DeclarationFactory(factory.django.DjangoModelFactory):

@@ -323,17 +323,6 @@ def admin_cases(key: str, route: str) -> list[Case]:
     match = ADMIN_MODEL_VIEW.match(key)
     if match:
         app, model, view = match.groups()
-        if view == "simple_history":
-            return [
-                Case(
-                    staff(200),
-                    path=lambda w: (
-                        f"/admin/{app}/{model}/{(obj := admin_object(w, app, model)).pk}"
-                        f"/history/{obj.history.earliest().history_id}/"
-                    ),
-                    note="one historical version of a record",
-                )
-            ]
         if view in ADMIN_OBJECT_VIEWS:
             return [
                 Case(staff(200), kwargs=lambda w: {"object_id": admin_object(w, app, model).pk})

@@ -22,6 +22,7 @@ from affiliates.csv_output import csv_lines
 from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate
 from affiliates.selectors import (
     affiliate_change_history,
+    affiliate_last_changed_by,
     declared_figures,
     declaring_affiliates,
     workspace_overview,
@@ -123,7 +124,7 @@ def affiliate_edit(request, slug):
                 **form.changes(),
             )
         except AffiliateEditConflict as conflict:
-            who = conflict.current.history.first().history_user if conflict.current else None
+            who = affiliate_last_changed_by(conflict.current)
             form.add_error(
                 None,
                 _(
