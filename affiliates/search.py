@@ -1,8 +1,7 @@
-"""The public directory's search: one place that knows which database is underneath.
+"""The public directory's search.
 
-PostgreSQL: the stored `search_vector` (see migration 0003_directory_search) with prefix
-matching, OR a trigram word-similarity match on the name for typos; best matches first.
-SQLite: case-insensitive containment of every word in the same fields.
+The stored `search_vector` (see migration 0003_directory_search) with prefix matching, OR a
+trigram word-similarity match on the name for typos; best matches first.
 
 Views call `directory_parse`, then `directory_search` and `directory_facets`; nothing else.
 """
@@ -160,7 +159,7 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
         page = 1
     page = max(1, page)
     query = DirectoryQuery(q=q, sort=sort, page=page, notes=tuple(notes), words=words, **values)
-    if words and connection.vendor == "postgresql":
+    if words:
         # One cheap indexed query: do the words, as typed, find anything at all?
         exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
         query = replace(query, fuzzy=cached("fuzzy", words, lambda: not exact.exists()))
@@ -168,7 +167,7 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
 
 
 class Unaccent(Func):
-    """The IMMUTABLE unaccent wrapper the migration creates (PostgreSQL only)."""
+    """The IMMUTABLE unaccent wrapper the migration creates."""
 
     function = "hn_unaccent"
     output_field = TextField()
@@ -234,31 +233,21 @@ def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> 
     """
     if not words:
         return queryset
-    if connection.vendor == "postgresql":
-        tsquery = PrefixQuery(words)
-        name = Unaccent(Lower("name"))
-        if not fuzzy:
-            return queryset.filter(Matches(SearchVector(), tsquery)).annotate(
-                relevance=Rank(SearchVector(), tsquery)
-            )
-        similarity = Value(0.0)
-        for word in words:
-            word_query = PrefixQuery([word])
-            typed = Unaccent(Lower(Value(word)))
-            queryset = queryset.filter(
-                Q(Matches(SearchVector(), word_query)) | Q(WordSimilar(typed, name))
-            )
-            similarity = similarity + WordSimilarity(typed, name)
-        return queryset.annotate(relevance=Rank(SearchVector(), tsquery) + similarity)
-    for word in words:
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(acronym__icontains=word)
-            | Q(city__icontains=word)
-            | Q(sector_names__icontains=word)
-            | Q(description__icontains=word)
+    tsquery = PrefixQuery(words)
+    name = Unaccent(Lower("name"))
+    if not fuzzy:
+        return queryset.filter(Matches(SearchVector(), tsquery)).annotate(
+            relevance=Rank(SearchVector(), tsquery)
         )
-    return queryset
+    similarity = Value(0.0)
+    for word in words:
+        word_query = PrefixQuery([word])
+        typed = Unaccent(Lower(Value(word)))
+        queryset = queryset.filter(
+            Q(Matches(SearchVector(), word_query)) | Q(WordSimilar(typed, name))
+        )
+        similarity = similarity + WordSimilarity(typed, name)
+    return queryset.annotate(relevance=Rank(SearchVector(), tsquery) + similarity)
 
 
 def _filter_q(query: DirectoryQuery, regions, sectors, *, skip: str = "") -> Q:
@@ -292,9 +281,7 @@ def directory_search(query: DirectoryQuery, regions, sectors) -> QuerySet:
     queryset = _searched(query).filter(_filter_q(query, regions, sectors))
     sort = query.effective_sort
     if sort == "relevance":
-        if connection.vendor == "postgresql":
-            return queryset.order_by("-relevance", "name", "pk")
-        return queryset.order_by("name", "pk")
+        return queryset.order_by("-relevance", "name", "pk")
     return queryset.order_by(*SORTS[sort])
 
 
@@ -350,50 +337,31 @@ def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
     keys = list(_FACET_COLUMNS)
     facet_of = {key: key.split("_")[0] if key.startswith("worker") else key for key in keys}
     select_params: list = []
-    branches = []
-    if connection.vendor == "postgresql":
-        counts_sql = []
-        for key in keys:
-            sql, params = others[facet_of[key]]
-            counts_sql.append(f"COUNT(*) FILTER (WHERE {sql})")
-            select_params += params
-        columns = ", ".join(_FACET_COLUMNS[key] for key in keys)
-        sets = ", ".join(f"({_FACET_COLUMNS[key]})" for key in keys)
-        statement = (
-            f"SELECT {columns}, GROUPING({columns}), {', '.join(counts_sql)} "
-            f'FROM "{table}" WHERE {base_sql} GROUP BY GROUPING SETS ({sets})'
-        )
-        all_params = select_params + base_params
-    else:
-        # SQLite has no GROUPING SETS: one branch per facet, in one statement.
-        all_params = []
-        for index, key in enumerate(keys):
-            sql, params = others[facet_of[key]]
-            branches.append(
-                f"SELECT {index}, CAST({_FACET_COLUMNS[key]} AS TEXT), COUNT(*) "
-                f'FROM "{table}" WHERE ({base_sql}) AND ({sql}) '
-                f"GROUP BY {_FACET_COLUMNS[key]}"
-            )
-            all_params += base_params + params
-        statement = " UNION ALL ".join(branches)
+    counts_sql = []
+    for key in keys:
+        sql, params = others[facet_of[key]]
+        counts_sql.append(f"COUNT(*) FILTER (WHERE {sql})")
+        select_params += params
+    columns = ", ".join(_FACET_COLUMNS[key] for key in keys)
+    sets = ", ".join(f"({_FACET_COLUMNS[key]})" for key in keys)
+    statement = (
+        f"SELECT {columns}, GROUPING({columns}), {', '.join(counts_sql)} "
+        f'FROM "{table}" WHERE {base_sql} GROUP BY GROUPING SETS ({sets})'
+    )
+    all_params = select_params + base_params
 
     result: dict[str, dict] = {"region": {}, "country": {}, "type": {}, "worker": {}}
     with connection.cursor() as cursor:
         cursor.execute(statement, all_params)
         rows = cursor.fetchall()
     for row in rows:
-        if connection.vendor == "postgresql":
-            grouping = row[len(keys)]
-            # GROUPING() has a 0 bit for the column this row is grouped by (first = highest).
-            index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
-            value, count = row[index], row[len(keys) + 1 + index]
-        else:
-            index, value, count = row
-            if keys[index].startswith("worker"):
-                value = value in ("1", "True", "true")
+        grouping = row[len(keys)]
+        # GROUPING() has a 0 bit for the column this row is grouped by (first = highest).
+        index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
+        value, count = row[index], row[len(keys) + 1 + index]
         key = keys[index]
         if key.startswith("worker"):
-            if value is True or value == 1:
+            if value is True:
                 result["worker"][key.removeprefix("worker_")] = count
         else:
             result[key][str(value)] = count
