@@ -55,8 +55,10 @@ def main() -> int:
     with connection.cursor() as cursor:
         # Fresh statistics and visibility map, as a live database has them.
         cursor.execute("VACUUM ANALYZE")
-        # The locale decides how the server folds case outside ASCII: worth knowing in results.
-        cursor.execute("SELECT version(), current_setting('lc_ctype')")
+        # The figures name the server; its locale decides what pg_trgm counts as a letter.
+        cursor.execute(
+            "SELECT version(), datctype FROM pg_database WHERE datname = current_database()"
+        )
         version, ctype = cursor.fetchone()
 
     rows = []
