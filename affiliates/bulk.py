@@ -17,7 +17,8 @@ def bulk_insert(model, objects: list) -> list:
     if not objects:
         return objects
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    # Generated columns (the search fields) are the database's to compute: COPY may not name them.
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
     values = [_value_reader(f, connection) for f in fields]
     # Django's cursor translates driver errors for execute(), not for copy(): wrap_database_errors
     # makes a broken rule during COPY an IntegrityError like any other.
