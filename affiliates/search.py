@@ -1,7 +1,9 @@
-"""The public directory's search.
+"""The public directory's search, with django.contrib.postgres.
 
-The stored `search_vector` (see migration 0003_directory_search) with prefix matching, OR a
-trigram word-similarity match on the name for typos; best matches first.
+Every word matches as a prefix in `Affiliate.search_vector` (a generated column, GIN index);
+when the words as typed find nothing, a word may instead be trigram-similar to a word of
+`Affiliate.name_plain` (typos). Both fold case and accents away (see migration 0005). Best
+matches first.
 
 Views call `directory_parse`, then `directory_search` and `directory_facets`; nothing else.
 """
@@ -10,26 +12,25 @@ import math
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import FullResultSet
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    F,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Lower
+from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from regions.models import Region
 
-from .models import Affiliate, OrganisationType, Sector, WorkerCategory
+from .models import (
+    SEARCH_CONFIG,
+    Affiliate,
+    OrganisationType,
+    Sector,
+    WorkerCategory,
+    lower_case,
+    unaccented,
+)
 from .selectors import cached
 
 PAGE_SIZE = 25
@@ -166,62 +167,17 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
     return query
 
 
-class Unaccent(Func):
-    """The IMMUTABLE unaccent wrapper the migration creates."""
+def _prefix_query(words: tuple[str, ...]) -> SearchQuery:
+    """Every word as the start of a word: 'word1':* & 'word2':*.
 
-    function = "hn_unaccent"
-    output_field = TextField()
-
-
-class SearchVector(Func):
-    """The generated column that no model field maps: referenced by its SQL name."""
-
-    template = '"affiliates_affiliate"."search_vector"'
-    output_field = TextField()
-
-
-class WordPrefix(Func):
-    """One word as a prefix tsquery, quoted so that whatever unaccent makes of it is a lexeme."""
-
-    template = (
-        "to_tsquery('simple'::regconfig, quote_literal(hn_unaccent(%(expressions)s)) || ':*')"
+    The words hold only letters, marks and digits; quoting them anyway (quotes and
+    backslashes doubled, as tsquery wants) keeps any word a lexeme, never an operator. The
+    database folds the case as it does for the column (hn_lower); hn_search takes the accents off.
+    """
+    terms = " & ".join(
+        "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*" for word in words
     )
-    output_field = TextField()
-
-
-class PrefixQuery(Func):
-    """Every word as a prefix: 'word1':* & 'word2':*, accent-free."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " && "
-    output_field = TextField()
-
-    def __init__(self, words):
-        super().__init__(*(WordPrefix(Value(word)) for word in words))
-
-
-class Matches(Func):
-    template = "(%(expressions)s)"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-
-
-class Rank(Func):
-    function = "ts_rank"
-    output_field = FloatField()
-
-
-class WordSimilarity(Func):
-    function = "word_similarity"
-    output_field = FloatField()
-
-
-class WordSimilar(Func):
-    """`query <% name`: indexed by the trigram GIN index on hn_unaccent(lower(name))."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " <%% "
-    output_field = BooleanField()
+    return SearchQuery(lower_case(Value(terms)), search_type="raw", config=SEARCH_CONFIG)
 
 
 def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> QuerySet:
@@ -233,21 +189,20 @@ def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> 
     """
     if not words:
         return queryset
-    tsquery = PrefixQuery(words)
-    name = Unaccent(Lower("name"))
+    tsquery = _prefix_query(words)
     if not fuzzy:
-        return queryset.filter(Matches(SearchVector(), tsquery)).annotate(
-            relevance=Rank(SearchVector(), tsquery)
+        return queryset.filter(search_vector=tsquery).annotate(
+            relevance=SearchRank(F("search_vector"), tsquery)
         )
     similarity = Value(0.0)
     for word in words:
-        word_query = PrefixQuery([word])
-        typed = Unaccent(Lower(Value(word)))
+        # The word as name_plain holds the name: lower case, accent-free (trigram index).
+        typed = unaccented(lower_case(Value(word)))
         queryset = queryset.filter(
-            Q(Matches(SearchVector(), word_query)) | Q(WordSimilar(typed, name))
+            Q(search_vector=_prefix_query((word,))) | Q(name_plain__trigram_word_similar=typed)
         )
-        similarity = similarity + WordSimilarity(typed, name)
-    return queryset.annotate(relevance=Rank(SearchVector(), tsquery) + similarity)
+        similarity = similarity + TrigramWordSimilarity(typed, "name_plain")
+    return queryset.annotate(relevance=SearchRank(F("search_vector"), tsquery) + similarity)
 
 
 def _filter_q(query: DirectoryQuery, regions, sectors, *, skip: str = "") -> Q:
