@@ -1,13 +1,12 @@
 """The directory as CSV: public fields only, streamed, safe to open in a spreadsheet.
 
-PostgreSQL writes the CSV itself (COPY ... TO STDOUT); SQLite rows go through Python's csv.
-Either way csv_output's rules apply: formula cells neutralised, a byte-order mark first.
+PostgreSQL writes the CSV itself (COPY ... TO STDOUT) under csv_output's rules: formula cells
+neutralised, a byte-order mark first.
 """
 
 import json
 from collections.abc import Iterator
 
-from django.db import connection
 from django.db.models import Case, CharField, F, Func, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
@@ -52,14 +51,11 @@ def header() -> list[str]:
 
 def directory_csv(queryset: QuerySet, profile_base: str) -> Iterator[str | bytes]:
     """The rows of `queryset` (already public, searched, ordered) as CSV chunks."""
-    if connection.vendor == "postgresql":
-        yield from csv_lines([header()])
-        yield from _postgresql_rows(queryset, profile_base)
-    else:
-        yield from csv_lines(_python_rows(queryset, profile_base, header()))
+    yield from csv_lines([header()])
+    yield from _rows(queryset, profile_base)
 
 
-def _postgresql_rows(queryset: QuerySet, profile_base: str) -> Iterator[bytes]:
+def _rows(queryset: QuerySet, profile_base: str) -> Iterator[bytes]:
     yes, no = _("yes"), _("no")
     text = {name: Neutralised(F(name)) for name in (
         "name", "acronym", "city", "sector_names", "languages", "website"
@@ -98,42 +94,3 @@ def _postgresql_rows(queryset: QuerySet, profile_base: str) -> Iterator[bytes]:
     names = [name for name in columns.query.annotations if name.startswith("c_")]
     sql, params = columns.values_list(*names).query.sql_with_params()
     return copy_csv(sql, params)
-
-
-def _python_rows(queryset: QuerySet, profile_base: str, header: list[str]) -> Iterator[list]:
-    """The header and the cells _postgresql_rows gives, not yet neutralised (csv_lines does)."""
-    yes, no = _("yes"), _("no")
-    types = dict(OrganisationType.choices)
-    rows = queryset.values_list(
-        "name", "acronym", "organisation_type", "country", "region__name", "city",
-        "founded_year", "members_women", "members_men", "members_total", "members_year",
-        "has_piece_rate_workers", "has_self_employed_workers", "sector_names", "languages",
-        "website", "publish_contact", "public_email", "public_phone", "slug",
-    )  # fmt: skip
-    yield header
-    for row in rows.iterator(chunk_size=2000):
-        (name, acronym, org_type, country, region, city, founded, women, men, total, year,
-         piece_rate, self_employed, sector_names, languages, website, consent, email, phone,
-         slug) = row  # fmt: skip
-        yield [
-            name,
-            acronym,
-            types.get(org_type, org_type),
-            country,
-            countries.name(country),
-            region,
-            city,
-            founded or "",
-            women,
-            men,
-            total,
-            year or "",
-            yes if piece_rate else no,
-            yes if self_employed else no,
-            sector_names,
-            languages,
-            website,
-            email if consent else "",
-            phone if consent else "",
-            f"{profile_base}{slug}/",
-        ]

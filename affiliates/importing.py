@@ -42,7 +42,6 @@ ACTION_LABELS = {
     REFUSED: pgettext_lazy("import row", "Refused"),
 }
 BATCH_SIZE = 1000
-UPDATE_BATCH_SIZE = 200  # elsewhere than PostgreSQL: see _bulk_update
 # "+91 22 1234" or "-3" are phone numbers and numbers, not formulas.
 _PLAIN_NUMBER = re.compile(r"^[+-][\d\s().\-/]*$")
 _YES = {"yes", "y", "true", "1", "x"}
@@ -644,14 +643,11 @@ def _lock_unchanged(updates: list[_Planned], checked_at: dt.datetime | None) -> 
 
 
 def _bulk_update(affiliates: list[Affiliate], fields: list[str]) -> None:
-    """bulk_update(), faster on PostgreSQL: one UPDATE ... FROM unnest(arrays) per batch.
+    """bulk_update(), faster: one UPDATE ... FROM unnest(arrays) per batch.
 
     Django's bulk_update writes a CASE WHEN per field whose cost grows with the square of the
     batch. The history triggers fire for it as for any UPDATE.
     """
-    if connection.vendor != "postgresql":
-        Affiliate.objects.bulk_update(affiliates, fields, batch_size=UPDATE_BATCH_SIZE)
-        return
     model_fields = [Affiliate._meta.get_field(name) for name in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in model_fields)

@@ -4,9 +4,11 @@ import unicodedata
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import CombinedSearchVector, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -21,6 +23,9 @@ EARLIEST_DECLARATION_YEAR = 1950
 
 
 _ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")
+# The directory's text search configuration (migration 0005): 'simple', language-neutral,
+# with unaccent before it for words that are not plain ASCII.
+SEARCH_CONFIG = "hn_search"
 
 
 def new_reference() -> str:
@@ -39,6 +44,32 @@ def normalise_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     kept = _ACCENTS_AND_SPACES.sub("", decomposed)
     return unicodedata.normalize("NFC", kept).casefold()
+
+
+def lower_case(expression) -> Func:
+    """lower() by a Unicode collation (hn_lower, migration 0005), whatever the server's locale.
+
+    Under a C locale PostgreSQL's lower() and text search leave Cyrillic or accented capitals
+    as they are: "Другая" would not find "другая".
+    """
+    return Func(expression, function="hn_lower", output_field=models.TextField())
+
+
+def unaccented(expression) -> Func:
+    """unaccent() pinned IMMUTABLE (hn_unaccent, migration 0003), so a column can store it."""
+    return Func(expression, function="hn_unaccent", output_field=models.TextField())
+
+
+def _search_vector() -> CombinedSearchVector:
+    def words(*fields: str, weight: str) -> SearchVector:
+        folded = [lower_case(F(name)) for name in fields]
+        return SearchVector(*folded, weight=weight, config=SEARCH_CONFIG)
+
+    return (
+        words("name", "acronym", weight="A")
+        + words("city", "sector_names", weight="B")
+        + words("description", weight="C")
+    )
 
 
 def document_upload_path(instance, filename: str) -> str:
@@ -138,8 +169,9 @@ class AffiliateQuerySet(models.QuerySet):
         return self.declaring().filter(~models.Exists(declared))
 
 
-# name_key is derived from the name, not a change anybody makes.
-@tracked(exclude=("name_key",))
+# name_key and the search columns are derived from the name and other fields, not changes
+# anybody makes.
+@tracked(exclude=("name_key", "search_vector", "name_plain"))
 class Affiliate(models.Model):
     """A member organisation of home-based workers, from application to affiliation and after."""
 
@@ -194,6 +226,17 @@ class Affiliate(models.Model):
     # which cannot reach a many-to-many table) covers them. Kept in step by services and seeding.
     # The history records sector changes through it.
     sector_names = models.TextField(_("sectors"), editable=False, blank=True, default="")
+    # The directory's search (affiliates/search.py), computed by the database on every write:
+    # words of the name and acronym weigh most, then city and sectors, then the description.
+    search_vector = models.GeneratedField(
+        expression=_search_vector(), output_field=SearchVectorField(), db_persist=True
+    )
+    # The name as typo matching compares it: lower case, without accents (trigram index).
+    name_plain = models.GeneratedField(
+        expression=unaccented(lower_case(F("name"))),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     # Current membership: that of the latest declaration (services.declaration_record).
     members_women = models.PositiveIntegerField(_("women members"), default=0)
@@ -252,6 +295,8 @@ class Affiliate(models.Model):
         indexes = [
             models.Index(fields=["status", "name"], name="affiliate_status_name"),
             models.Index(fields=["region", "status"], name="affiliate_region_status"),
+            GinIndex(fields=["search_vector"], name="affiliate_search_vector"),
+            GinIndex(fields=["name_plain"], opclasses=["gin_trgm_ops"], name="affiliate_name_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,8 +1,9 @@
-"""The public directory's search: one place that knows which database is underneath.
+"""The public directory's search, with django.contrib.postgres.
 
-PostgreSQL: the stored `search_vector` (see migration 0003_directory_search) with prefix
-matching, OR a trigram word-similarity match on the name for typos; best matches first.
-SQLite: case-insensitive containment of every word in the same fields.
+Every word matches as a prefix in `Affiliate.search_vector` (a generated column, GIN index);
+when the words as typed find nothing, a word may instead be trigram-similar to a word of
+`Affiliate.name_plain` (typos). Both fold case and accents away (see migration 0005). Best
+matches first.
 
 Views call `directory_parse`, then `directory_search` and `directory_facets`; nothing else.
 """
@@ -11,26 +12,25 @@ import math
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import FullResultSet
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    F,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Lower
+from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from regions.models import Region
 
-from .models import Affiliate, OrganisationType, Sector, WorkerCategory
+from .models import (
+    SEARCH_CONFIG,
+    Affiliate,
+    OrganisationType,
+    Sector,
+    WorkerCategory,
+    lower_case,
+    unaccented,
+)
 from .selectors import cached
 
 PAGE_SIZE = 25
@@ -160,69 +160,24 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
         page = 1
     page = max(1, page)
     query = DirectoryQuery(q=q, sort=sort, page=page, notes=tuple(notes), words=words, **values)
-    if words and connection.vendor == "postgresql":
+    if words:
         # One cheap indexed query: do the words, as typed, find anything at all?
         exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
         query = replace(query, fuzzy=cached("fuzzy", words, lambda: not exact.exists()))
     return query
 
 
-class Unaccent(Func):
-    """The IMMUTABLE unaccent wrapper the migration creates (PostgreSQL only)."""
+def _prefix_query(words: tuple[str, ...]) -> SearchQuery:
+    """Every word as the start of a word: 'word1':* & 'word2':*.
 
-    function = "hn_unaccent"
-    output_field = TextField()
-
-
-class SearchVector(Func):
-    """The generated column that no model field maps: referenced by its SQL name."""
-
-    template = '"affiliates_affiliate"."search_vector"'
-    output_field = TextField()
-
-
-class WordPrefix(Func):
-    """One word as a prefix tsquery, quoted so that whatever unaccent makes of it is a lexeme."""
-
-    template = (
-        "to_tsquery('simple'::regconfig, quote_literal(hn_unaccent(%(expressions)s)) || ':*')"
+    The words hold only letters, marks and digits; quoting them anyway (quotes and
+    backslashes doubled, as tsquery wants) keeps any word a lexeme, never an operator. The
+    database folds the case as it does for the column (hn_lower); hn_search takes the accents off.
+    """
+    terms = " & ".join(
+        "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*" for word in words
     )
-    output_field = TextField()
-
-
-class PrefixQuery(Func):
-    """Every word as a prefix: 'word1':* & 'word2':*, accent-free."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " && "
-    output_field = TextField()
-
-    def __init__(self, words):
-        super().__init__(*(WordPrefix(Value(word)) for word in words))
-
-
-class Matches(Func):
-    template = "(%(expressions)s)"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-
-
-class Rank(Func):
-    function = "ts_rank"
-    output_field = FloatField()
-
-
-class WordSimilarity(Func):
-    function = "word_similarity"
-    output_field = FloatField()
-
-
-class WordSimilar(Func):
-    """`query <% name`: indexed by the trigram GIN index on hn_unaccent(lower(name))."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " <%% "
-    output_field = BooleanField()
+    return SearchQuery(lower_case(Value(terms)), search_type="raw", config=SEARCH_CONFIG)
 
 
 def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> QuerySet:
@@ -234,31 +189,20 @@ def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> 
     """
     if not words:
         return queryset
-    if connection.vendor == "postgresql":
-        tsquery = PrefixQuery(words)
-        name = Unaccent(Lower("name"))
-        if not fuzzy:
-            return queryset.filter(Matches(SearchVector(), tsquery)).annotate(
-                relevance=Rank(SearchVector(), tsquery)
-            )
-        similarity = Value(0.0)
-        for word in words:
-            word_query = PrefixQuery([word])
-            typed = Unaccent(Lower(Value(word)))
-            queryset = queryset.filter(
-                Q(Matches(SearchVector(), word_query)) | Q(WordSimilar(typed, name))
-            )
-            similarity = similarity + WordSimilarity(typed, name)
-        return queryset.annotate(relevance=Rank(SearchVector(), tsquery) + similarity)
-    for word in words:
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(acronym__icontains=word)
-            | Q(city__icontains=word)
-            | Q(sector_names__icontains=word)
-            | Q(description__icontains=word)
+    tsquery = _prefix_query(words)
+    if not fuzzy:
+        return queryset.filter(search_vector=tsquery).annotate(
+            relevance=SearchRank(F("search_vector"), tsquery)
         )
-    return queryset
+    similarity = Value(0.0)
+    for word in words:
+        # The word as name_plain holds the name: lower case, accent-free (trigram index).
+        typed = unaccented(lower_case(Value(word)))
+        queryset = queryset.filter(
+            Q(search_vector=_prefix_query((word,))) | Q(name_plain__trigram_word_similar=typed)
+        )
+        similarity = similarity + TrigramWordSimilarity(typed, "name_plain")
+    return queryset.annotate(relevance=SearchRank(F("search_vector"), tsquery) + similarity)
 
 
 def _filter_q(query: DirectoryQuery, regions, sectors, *, skip: str = "") -> Q:
@@ -292,9 +236,7 @@ def directory_search(query: DirectoryQuery, regions, sectors) -> QuerySet:
     queryset = _searched(query).filter(_filter_q(query, regions, sectors))
     sort = query.effective_sort
     if sort == "relevance":
-        if connection.vendor == "postgresql":
-            return queryset.order_by("-relevance", "name", "pk")
-        return queryset.order_by("name", "pk")
+        return queryset.order_by("-relevance", "name", "pk")
     return queryset.order_by(*SORTS[sort])
 
 
@@ -350,50 +292,31 @@ def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
     keys = list(_FACET_COLUMNS)
     facet_of = {key: key.split("_")[0] if key.startswith("worker") else key for key in keys}
     select_params: list = []
-    branches = []
-    if connection.vendor == "postgresql":
-        counts_sql = []
-        for key in keys:
-            sql, params = others[facet_of[key]]
-            counts_sql.append(f"COUNT(*) FILTER (WHERE {sql})")
-            select_params += params
-        columns = ", ".join(_FACET_COLUMNS[key] for key in keys)
-        sets = ", ".join(f"({_FACET_COLUMNS[key]})" for key in keys)
-        statement = (
-            f"SELECT {columns}, GROUPING({columns}), {', '.join(counts_sql)} "
-            f'FROM "{table}" WHERE {base_sql} GROUP BY GROUPING SETS ({sets})'
-        )
-        all_params = select_params + base_params
-    else:
-        # SQLite has no GROUPING SETS: one branch per facet, in one statement.
-        all_params = []
-        for index, key in enumerate(keys):
-            sql, params = others[facet_of[key]]
-            branches.append(
-                f"SELECT {index}, CAST({_FACET_COLUMNS[key]} AS TEXT), COUNT(*) "
-                f'FROM "{table}" WHERE ({base_sql}) AND ({sql}) '
-                f"GROUP BY {_FACET_COLUMNS[key]}"
-            )
-            all_params += base_params + params
-        statement = " UNION ALL ".join(branches)
+    counts_sql = []
+    for key in keys:
+        sql, params = others[facet_of[key]]
+        counts_sql.append(f"COUNT(*) FILTER (WHERE {sql})")
+        select_params += params
+    columns = ", ".join(_FACET_COLUMNS[key] for key in keys)
+    sets = ", ".join(f"({_FACET_COLUMNS[key]})" for key in keys)
+    statement = (
+        f"SELECT {columns}, GROUPING({columns}), {', '.join(counts_sql)} "
+        f'FROM "{table}" WHERE {base_sql} GROUP BY GROUPING SETS ({sets})'
+    )
+    all_params = select_params + base_params
 
     result: dict[str, dict] = {"region": {}, "country": {}, "type": {}, "worker": {}}
     with connection.cursor() as cursor:
         cursor.execute(statement, all_params)
         rows = cursor.fetchall()
     for row in rows:
-        if connection.vendor == "postgresql":
-            grouping = row[len(keys)]
-            # GROUPING() has a 0 bit for the column this row is grouped by (first = highest).
-            index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
-            value, count = row[index], row[len(keys) + 1 + index]
-        else:
-            index, value, count = row
-            if keys[index].startswith("worker"):
-                value = value in ("1", "True", "true")
+        grouping = row[len(keys)]
+        # GROUPING() has a 0 bit for the column this row is grouped by (first = highest).
+        index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
+        value, count = row[index], row[len(keys) + 1 + index]
         key = keys[index]
         if key.startswith("worker"):
-            if value is True or value == 1:
+            if value is True:
                 result["worker"][key.removeprefix("worker_")] = count
         else:
             result[key][str(value)] = count

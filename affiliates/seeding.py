@@ -127,16 +127,17 @@ def seed_users(regions: dict[str, Region]) -> list[str]:
 
 
 def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """Insert plain rows: COPY on PostgreSQL (several times faster), bulk_create elsewhere."""
-    if connection.vendor == "postgresql":
-        columns = ", ".join(model._meta.get_field(f).column for f in fields)
-        with connection.cursor() as cursor:
-            carry_context(cursor)  # the history triggers record the rows as demo data
-            with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-    else:
-        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
+    """Insert plain rows with COPY: several times faster than bulk_create.
+
+    Generated columns are left out, values and all: COPY may not name them.
+    """
+    kept = [i for i, name in enumerate(fields) if not model._meta.get_field(name).generated]
+    columns = ", ".join(model._meta.get_field(fields[i]).column for i in kept)
+    with connection.cursor() as cursor:
+        carry_context(cursor)  # the history triggers record the rows as demo data
+        with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[i] for i in kept])
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:

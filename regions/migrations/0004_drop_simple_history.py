@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('regions', '0003_history_events'),
         # The history is copied into the event tables first.
-        ('affiliates', '0006_copy_simple_history'),
+        ('affiliates', '0007_copy_simple_history'),
     ]
 
     operations = [

@@ -17,7 +17,6 @@ def test_a_cell_starting_like_a_formula_gets_a_quote_and_only_once():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL rule runs on PostgreSQL")
 @pytest.mark.parametrize("cell", CELLS)
 def test_the_sql_rule_is_the_python_rule(cell):
     with connection.cursor() as cursor:

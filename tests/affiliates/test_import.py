@@ -430,7 +430,6 @@ def test_an_edit_saved_between_preview_and_confirmation_is_not_overwritten(
     assert (affiliate.city, other.city) == ("Vadodara", "Pune")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole file")
 def test_an_import_locks_the_rows_it_updates(south_asia, staff_user):
     AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
     content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
@@ -490,7 +489,6 @@ def test_a_date_of_affiliation_is_refused_where_it_cannot_be(south_asia, staff_u
     assert "the date is in the future" in errors[2]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_a_rule_broken_during_the_copy_is_an_integrity_error(south_asia):
     from django.db import IntegrityError, transaction
 

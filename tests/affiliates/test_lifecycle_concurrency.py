@@ -11,10 +11,7 @@ from affiliates.lifecycle import AlreadyDecided, affiliate_transition
 from affiliates.models import Affiliate, Status, StatusChange
 from tests.factories import AffiliateFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks to test"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_approvals_at_once_make_one_decision(south_asia, staff_user):

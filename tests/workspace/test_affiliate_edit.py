@@ -159,7 +159,7 @@ def test_the_first_edit_of_a_record_that_had_no_history_still_shows_what_changed
     garments = SectorFactory(name="Garments", slug="garments")
     affiliate = AffiliateFactory(region=south_asia, country="IN", city="Surat", sectors=[garments])
     events_of(Affiliate).objects.filter(pgh_obj_id=affiliate.pk).delete()
-    migration = importlib.import_module("affiliates.migrations.0006_copy_simple_history")
+    migration = importlib.import_module("affiliates.migrations.0007_copy_simple_history")
     with connection.schema_editor() as editor:
         migration.record_baselines(apps, editor)
 

@@ -1,7 +1,6 @@
 """The yearly table: every affiliate of the region in one form, saved all together or not at all."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,10 +183,6 @@ def test_this_years_page_keeps_the_chosen_region(client, staff_user, africa):
     assert response.url == url() + "?region=africa"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite splits bulk writes into batches by its limit on query parameters",
-)
 @pytest.mark.parametrize("size", [3, 30])
 def test_saving_the_table_takes_the_same_queries_for_3_rows_as_for_30(
     size, south_asia, coordinator_south_asia, django_assert_num_queries

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('affiliates', '0006_copy_simple_history'),
+        ('affiliates', '0007_copy_simple_history'),
     ]
 
     operations = [

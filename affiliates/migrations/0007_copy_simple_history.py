@@ -52,7 +52,8 @@ def copy_history(apps, schema_editor):
             f"({', '.join(columns)}, pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, "
             "pgh_context) "
             f"SELECT {', '.join(values)}, h.history_date, "
-            "CASE h.history_type WHEN '+' THEN 'insert' WHEN '-' THEN 'delete' "
+            "CASE WHEN h.history_change_reason = 'baseline' THEN 'baseline' "
+            "WHEN h.history_type = '+' THEN 'insert' WHEN h.history_type = '-' THEN 'delete' "
             "ELSE 'update' END, h.id, gen_random_uuid(), "
             "jsonb_strip_nulls(jsonb_build_object("
             "'user', h.history_user_id, 'reason', h.history_change_reason)) "
@@ -78,7 +79,7 @@ def record_baselines(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("affiliates", "0005_history_events"),
+        ("affiliates", "0006_history_events"),
         ("regions", "0003_history_events"),
     ]
 

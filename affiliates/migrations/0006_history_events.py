@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('affiliates', '0004_statuschange_withdrawal_kind'),
+        ('affiliates', '0005_search_on_contrib_postgres'),
         ('regions', '0003_history_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
