@@ -7,19 +7,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
-# Tests run against this PostgreSQL database (pytest-django creates test_<name> beside it).
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homenet_bench
+# Unless these name a PostgreSQL database, each command runs an embedded PostgreSQL 18 for as
+# long as it lasts (homenet/embedded_db.py): `make run` keeps its data in var/postgres/,
+# `make bench` in var/postgres-bench/, `make test` in a temporary folder. With TEST_DATABASE_URL,
+# pytest-django creates test_<name> beside the database it names.
+DATABASE_URL ?=
+TEST_DATABASE_URL ?=
+BENCH_DATABASE_URL ?=
 PYTEST_ARGS ?=
+EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
-.PHONY: help install run test test-sqlite lint format messages check-deploy bench css clean
+.PHONY: help install run test lint format messages check-deploy bench css clean
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
 	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 help:
 	@echo "make run          install, migrate, load demo data if empty, serve on http://127.0.0.1:8000"
 	@echo "make test         install and run the whole test suite on PostgreSQL"
-	@echo "make test-sqlite  the suite on the embedded SQLite database"
 	@echo "make lint         ruff, formatting and missing migrations"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
 	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
@@ -33,25 +37,25 @@ $(STAMP): requirements/bootstrap.txt requirements/dev.txt
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
 	touch $(STAMP)
 
+# Ctrl-C stops the site, then the embedded server (if this command started it).
 run: install
-	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
-	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(if $(DATABASE_URL),,$(EMBEDDED_DB) run --) bash -c '\
+		$(BIN)/python manage.py migrate --no-input && \
+		$(BIN)/python manage.py seed_demo --if-empty && \
+		exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 test: install
-	bash .ci/ensure-postgres "$(TEST_DATABASE_URL)"
 	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
-	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_ARGS)
-
-test-sqlite: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
-	DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(if $(TEST_DATABASE_URL),DATABASE_URL="$(TEST_DATABASE_URL)",$(EMBEDDED_DB) --temp run --) \
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	@# Missing migrations are a matter of code: no database server needs to run for this check.
+	$(BIN)/python -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
+		manage.py makemigrations --check --dry-run
 	@# Every user-facing string is extracted into the catalogues (tests check it is translated).
 	$(MAKEMESSAGES) >/dev/null
 	git diff -I '^"POT-Creation-Date' --exit-code -- locale || \
@@ -71,12 +75,12 @@ check-deploy: install
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install
-	bash .ci/ensure-postgres "$(BENCH_DATABASE_URL)"
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/run.py
+	$(if $(BENCH_DATABASE_URL),DATABASE_URL="$(BENCH_DATABASE_URL)",\
+		$(EMBEDDED_DB) --data var/postgres-bench run --) $(BIN)/python bench/run.py
 
 # Rebuild the trimmed Bootstrap (and its right-to-left twin) from the npm package's Sass.
 css:
 	bash .ci/build-css
 
 clean:
-	rm -rf $(VENV) var/test.sqlite3
+	rm -rf $(VENV)

@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from homenet import embedded_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -118,23 +120,25 @@ TEMPLATES = [
     },
 ]
 
-# DATABASE_URL: sqlite:///path or postgres://user:password@host:port/name.
-# The default is an embedded SQLite file, so `make run` needs no database server.
-_default_database_url = f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
+# DATABASE_URL: postgres://user:password@host:port/name. Unset, it is the embedded PostgreSQL
+# that `make run` starts (homenet/embedded_db.py, data in var/postgres/); nothing starts here.
+_database_url = env_str("DATABASE_URL") or embedded_db.url()
 try:
     DATABASES = {
         "default": dj_database_url.parse(
-            env_str("DATABASE_URL", _default_database_url) or _default_database_url,
+            _database_url,
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
             conn_health_checks=True,
         )
     }
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Persistent connections buy nothing on a local file.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is a {_database_url.partition(':')[0]}:// URL, but the registry needs "
+        "PostgreSQL (postgres://user:password@host:port/name). Leave DATABASE_URL unset and "
+        "`make run` starts an embedded PostgreSQL."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

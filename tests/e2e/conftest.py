@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server.
 
 `playwright install` cannot download a browser here, so the system Chromium is used. Every test
-in this folder is marked `e2e` (`-m "not e2e"` leaves them out).
+in this folder is marked `e2e` (`pytest -m "not e2e"` leaves them out).
 """
 
 import os
