@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pghistory
+import pgtrigger
 from django.db.backends.utils import CursorWrapper
 
 
@@ -27,6 +28,9 @@ def tracked(*, exclude: tuple[str, ...] = ()):
         pghistory.DeleteEvent(),
         exclude=list(exclude),
         context_field=pghistory.ContextJSONField(),
+        # One INSERT ... SELECT per statement from its transition table, not one per row: a
+        # 10,000-row import or COPY writes its history in one go.
+        level=pgtrigger.Statement,
     )
 
 

@@ -4,8 +4,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from affiliates.history import record_history
 from affiliates.models import Affiliate, MembershipDeclaration, Status
+from affiliates.seeding import seed_demo
+from homenet.history import acting
 from regions.models import Region
+from tests.history import events, reason
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +97,17 @@ def test_if_empty_leaves_a_registry_with_data_alone():
 
     assert Affiliate.objects.count() == 10
     assert "already holds data" in output
+
+
+def test_every_demo_record_has_its_first_event_so_a_later_change_reads_as_just_that():
+    seed_demo(affiliates=20, seed=7)
+    affiliate = Affiliate.objects.filter(status=Status.AFFILIATED).first()
+    declaration = affiliate.declarations.first()
+
+    assert [(e.pgh_label, reason(e)) for e in events(affiliate)] == [("insert", "Demo data")]
+    assert [e.pgh_label for e in events(declaration)] == ["insert"]
+    affiliate.city = "Elsewhere"
+    with acting(reason="Moved"):  # as services write
+        affiliate.save()
+    (change, _created) = record_history(Affiliate, affiliate.pk)
+    assert [c.field for c in change.changes] == ["city or district"]
