@@ -20,6 +20,7 @@ from homenet.history import acting, carry_context
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 
 from . import demo_data as data
+from .bulk import bulk_insert
 from .models import (
     REFERENCE_ALPHABET,
     Affiliate,
@@ -303,7 +304,7 @@ def _seed(*, affiliates: int, seed: int, progress: Callable[[str], None]) -> See
                 candidates = networks_by_country.get(a.country.code)
                 if a.organisation_type != "network" and candidates and spec.parent_draw < 0.2:
                     a.parent_network_id = candidates[int(spec.parent_draw * 5 * len(candidates))]
-            Affiliate.objects.bulk_create([s.affiliate for s in batch])
+            bulk_insert(Affiliate, [s.affiliate for s in batch])  # COPY, as the importer
             for spec in batch:
                 a = spec.affiliate
                 if a.organisation_type == "network":
