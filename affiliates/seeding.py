@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -105,12 +106,14 @@ def seed_reference_data() -> tuple[dict[str, Region], dict[str, Sector]]:
 def seed_users(regions: dict[str, Region]) -> list[str]:
     """One staff user and one coordinator per region, all with the demo password."""
     User = get_user_model()
+    # One hash for the one demo password: hashing is slow on purpose, six times is seconds.
+    password = make_password(data.DEMO_PASSWORD)
     staff, created = User.objects.get_or_create(
         username=data.STAFF_USERNAME,
         defaults={"is_staff": True, "email": "staff@example.org", "first_name": "Demo"},
     )
     if created:
-        staff.set_password(data.DEMO_PASSWORD)
+        staff.password = password
         staff.save()
     staff.groups.add(staff_group_ensure())
     usernames = [staff.username]
@@ -121,7 +124,7 @@ def seed_users(regions: dict[str, Region]) -> list[str]:
             defaults={"email": f"{username}@example.org", "first_name": region.short_name},
         )
         if created:
-            user.set_password(data.DEMO_PASSWORD)
+            user.password = password
             user.save()
         CoordinatorAssignment.objects.get_or_create(user=user, region=region)
         usernames.append(username)

@@ -57,6 +57,7 @@ def test_it_creates_the_demo_users():
     assert users.get(username="staff").is_staff
     assert users.get(username="coordinator-hnsa").coordinated_regions.get().short_name == "HNSA"
     assert users.filter(username__startswith="coordinator-").count() == 5
+    assert all(user.check_password("homenet-demo") for user in users.all())
 
 
 def test_it_is_idempotent():
