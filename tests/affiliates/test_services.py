@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from affiliates import services
 from affiliates.models import Affiliate, OrganisationType, Status, StatusChange
 from affiliates.services import affiliate_create, declaration_record
+from affiliates.services import affiliates as services  # where new affiliates get a slug
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,57 @@
+"""Writes to affiliates. Views, admin, commands and the API all go through these functions.
+
+One module per sub-domain: registering and editing affiliates, their sectors, their yearly
+declarations. Import them from here.
+"""
+
+from .affiliates import (
+    AFFILIATE_EDITABLE_FIELDS,
+    RESERVED_SLUGS,
+    SLUG_ATTEMPTS,
+    AffiliateEditConflict,
+    affiliate_create,
+    affiliate_update,
+    affiliates_follow_countries,
+    region_for_country,
+    unique_slug,
+)
+from .declarations import (
+    MEMBERSHIP_FIELDS,
+    DeclarationBatchError,
+    DeclarationRow,
+    affiliate_refresh_membership,
+    declaration_delete,
+    declaration_record,
+    declarations_record,
+)
+from .sectors import (
+    affiliate_refresh_sector_names,
+    affiliate_set_sectors,
+    sector_delete,
+    sector_names_text,
+    sector_save,
+)
+
+__all__ = [
+    "AFFILIATE_EDITABLE_FIELDS",
+    "MEMBERSHIP_FIELDS",
+    "RESERVED_SLUGS",
+    "SLUG_ATTEMPTS",
+    "AffiliateEditConflict",
+    "DeclarationBatchError",
+    "DeclarationRow",
+    "affiliate_create",
+    "affiliate_refresh_membership",
+    "affiliate_refresh_sector_names",
+    "affiliate_set_sectors",
+    "affiliate_update",
+    "affiliates_follow_countries",
+    "declaration_delete",
+    "declaration_record",
+    "declarations_record",
+    "region_for_country",
+    "sector_delete",
+    "sector_names_text",
+    "sector_save",
+    "unique_slug",
+]

@@ -1,0 +1,239 @@
+"""Yearly membership declarations and the current figures affiliates carry from them."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homenet.history import acting
+
+from ..models import Affiliate, MembershipDeclaration
+from ..selectors import public_cache_bump
+
+# The figures an affiliate carries from its latest declaration.
+MEMBERSHIP_FIELDS = ("members_women", "members_men", "members_total", "members_year")
+
+
+def affiliate_refresh_membership(affiliate: Affiliate, *, by=None) -> Affiliate:
+    """Make the affiliate's current figures those of its latest declaration.
+
+    `by` is named in the history when the figures change; a refresh that changes nothing
+    writes nothing.
+    """
+    latest = affiliate.declarations.order_by("-year").first()
+    if latest is None:
+        figures = (0, 0, 0, None)
+    else:
+        figures = (latest.women, latest.men, latest.total, latest.year)
+    if figures == tuple(getattr(affiliate, name) for name in MEMBERSHIP_FIELDS):
+        return affiliate
+    for name, value in zip(MEMBERSHIP_FIELDS, figures, strict=True):
+        setattr(affiliate, name, value)
+    with acting(by):
+        affiliate.save(update_fields=[*MEMBERSHIP_FIELDS, "updated_at"])
+    transaction.on_commit(public_cache_bump)
+    return affiliate
+
+
+def _locked_for_membership(affiliate: Affiliate) -> Affiliate:
+    """The affiliate's row, locked and read afresh, so that its figures follow the declarations
+    written now."""
+    return Affiliate.objects.select_for_update().get(pk=affiliate.pk)
+
+
+def _copy_membership(source: Affiliate, target: Affiliate) -> None:
+    for name in (*MEMBERSHIP_FIELDS, "updated_at"):
+        setattr(target, name, getattr(source, name))
+
+
+@transaction.atomic
+def declaration_record(
+    *,
+    affiliate: Affiliate,
+    year: int,
+    women: int,
+    men: int,
+    total: int | None = None,
+    declared_on=None,
+    source: str = "",
+    notes: str = "",
+    recorded_by=None,
+) -> MembershipDeclaration:
+    """Record (or correct) an affiliate's membership for a year and update its current figures.
+
+    The affiliate row is locked so that two declarations recorded at once leave the current
+    figures matching the latest year.
+    """
+    locked = _locked_for_membership(affiliate)
+    declaration = MembershipDeclaration.objects.filter(affiliate=locked, year=year).first()
+    if declaration is None:
+        declaration = MembershipDeclaration(affiliate=locked, year=year)
+    declaration.women = women
+    declaration.men = men
+    declaration.total = women + men if total is None else total
+    declaration.declared_on = declared_on or timezone.localdate()
+    declaration.source = source
+    declaration.notes = notes
+    if recorded_by is not None and recorded_by.is_authenticated:
+        declaration.recorded_by = recorded_by
+    declaration.full_clean()
+    with acting(recorded_by):
+        declaration.save()
+    affiliate_refresh_membership(locked, by=recorded_by)
+    # Membership over the years (/stats/) counts every declaration, not only the latest.
+    transaction.on_commit(public_cache_bump)
+    _copy_membership(locked, affiliate)
+    return declaration
+
+
+@transaction.atomic
+def declaration_delete(*, declaration: MembershipDeclaration, deleted_by=None) -> Affiliate:
+    """Delete a declaration; the affiliate's figures fall back to its latest remaining one.
+
+    Returns the affiliate, its figures refreshed.
+    """
+    locked = _locked_for_membership(declaration.affiliate)
+    with acting(deleted_by):
+        declaration.delete()
+    affiliate_refresh_membership(locked, by=deleted_by)
+    transaction.on_commit(public_cache_bump)
+    return locked
+
+
+@dataclass(frozen=True)
+class DeclarationRow:
+    """One affiliate's figures for a year, as typed in the table or read from a CSV file."""
+
+    affiliate: Affiliate
+    women: int
+    men: int
+    total: int | None = None
+
+
+class DeclarationBatchError(Exception):
+    """Some rows of a batch were refused; `errors` maps the row's index to its ValidationError."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        super().__init__(f"{len(errors)} rows refused")
+        self.errors = errors
+
+
+@transaction.atomic
+def declarations_record(
+    *, year: int, rows: Sequence[DeclarationRow], recorded_by, source: str = ""
+) -> int:
+    """Record many affiliates' declarations for a year: all of them, or none.
+
+    Every row is checked against the model's rules, as `declaration_record` checks one; rows
+    identical to what is already declared are left alone. Then everything is written in bulk,
+    so that a region's 2,000 rows take a few queries rather than 20 each (the history triggers
+    record each row all the same).
+    Returns how many declarations were written; raises DeclarationBatchError listing every
+    refused row (and writes nothing) otherwise.
+    """
+    ids = [row.affiliate.pk for row in rows]
+    # Locked, like declaration_record: the figures set below follow exactly the rows written.
+    affiliates = (
+        Affiliate.objects.editable_by(recorded_by).select_for_update(of=("self",)).in_bulk(ids)
+    )
+    existing = {
+        d.affiliate_id: d
+        for d in MembershipDeclaration.objects.filter(year=year, affiliate_id__in=ids)
+    }
+    user = recorded_by if recorded_by is not None and recorded_by.is_authenticated else None
+    today, now = timezone.localdate(), timezone.now()
+    errors: dict[int, ValidationError] = {}
+    new, changed, seen = [], [], set()
+    checked: dict[int, MembershipDeclaration] = {}
+    for index, row in enumerate(rows):
+        affiliate = affiliates.get(row.affiliate.pk)
+        if affiliate is None:
+            errors[index] = ValidationError(_("You cannot record declarations for this affiliate."))
+            continue
+        if affiliate.pk in seen:
+            errors[index] = ValidationError(_("This affiliate is on an earlier row already."))
+            continue
+        seen.add(affiliate.pk)
+        total = row.women + row.men if row.total is None else row.total
+        declaration = existing.get(affiliate.pk)
+        if declaration is not None and (declaration.women, declaration.men, declaration.total) == (
+            row.women,
+            row.men,
+            total,
+        ):
+            continue
+        if declaration is None:
+            declaration = MembershipDeclaration(affiliate=affiliate, year=year)
+        declaration.women, declaration.men, declaration.total = row.women, row.men, total
+        declaration.declared_on, declaration.source, declaration.notes = today, source, ""
+        declaration.updated_at = now  # bulk_update leaves auto_now alone
+        if user is not None:
+            declaration.recorded_by = user
+        try:
+            # The model's field rules and clean(), with no query; its constraints below.
+            declaration.full_clean(exclude=["affiliate", "recorded_by"], validate_constraints=False)
+        except ValidationError as error:
+            errors[index] = error
+            continue
+        (changed if declaration.pk else new).append(declaration)
+        checked[index] = declaration
+    if errors:
+        raise DeclarationBatchError(errors)
+
+    reason = _("Membership declared for %(year)s") % {"year": year}
+    try:
+        with transaction.atomic(), acting(recorded_by, reason=reason):
+            MembershipDeclaration.objects.bulk_create(new, batch_size=1000)
+            MembershipDeclaration.objects.bulk_update(
+                changed,
+                [
+                    "women",
+                    "men",
+                    "total",
+                    "declared_on",
+                    "source",
+                    "notes",
+                    "recorded_by",
+                    "updated_at",
+                ],
+                batch_size=1000,
+            )
+    except IntegrityError:
+        # The database refused a row (a total below women plus men...): say which, with the
+        # model's own messages. Checking every row this way up front costs queries per row.
+        for index, declaration in checked.items():
+            try:
+                declaration.validate_constraints(exclude=["affiliate"])
+            except ValidationError as error:
+                errors[index] = error
+        if errors:
+            raise DeclarationBatchError(errors) from None
+        raise
+    with acting(recorded_by, reason=reason):
+        _membership_follow_declarations([affiliates[d.affiliate_id] for d in new + changed], now)
+    for row in rows:
+        _copy_membership(affiliates[row.affiliate.pk], row.affiliate)
+    transaction.on_commit(public_cache_bump)
+    return len(new) + len(changed)
+
+
+def _membership_follow_declarations(affiliates: list[Affiliate], now) -> None:
+    """Set many affiliates' current figures to their latest declaration (in bulk)."""
+    latest: dict[int, MembershipDeclaration] = {}
+    for declaration in MembershipDeclaration.objects.filter(affiliate__in=affiliates).order_by(
+        "affiliate_id", "-year"
+    ):
+        latest.setdefault(declaration.affiliate_id, declaration)
+    refreshed = []
+    for affiliate in affiliates:
+        newest = latest[affiliate.pk]
+        figures = (newest.women, newest.men, newest.total, newest.year)
+        if figures != tuple(getattr(affiliate, name) for name in MEMBERSHIP_FIELDS):
+            for name, value in zip(MEMBERSHIP_FIELDS, figures, strict=True):
+                setattr(affiliate, name, value)
+            affiliate.updated_at = now
+            refreshed.append(affiliate)
+    Affiliate.objects.bulk_update(refreshed, [*MEMBERSHIP_FIELDS, "updated_at"], batch_size=1000)
