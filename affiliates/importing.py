@@ -7,41 +7,37 @@ are checked for the whole file at once (against the registry and between rows), 
 is recorded in the history (by the database's triggers) naming the importing user.
 """
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
 from homenet.history import acting
 from regions.models import Region, RegionCountry
 
-from .bulk import bulk_insert
 from .csv_output import FORMULA_STARTS, NEUTRALISER
-from .exporting import COLUMNS, INFORMATIONAL_COLUMNS, SECTOR_SEPARATOR
-from .models import Affiliate, Sector, Status, StatusChange, normalise_name
+from .exporting import SECTOR_SEPARATOR
+from .import_files import FileRefused, read_table
+from .import_report import (
+    CREATE,
+    REFUSED,
+    UNCHANGED,
+    UPDATE,
+    ImportReport,
+    RowResult,
+)
+from .import_writing import ChangedMeanwhile, chunks, write_rows
+from .models import Affiliate, Sector, Status, normalise_name
 from .selectors import public_cache_bump
-from .services import RESERVED_SLUGS, region_for_country, sector_names_text
+from .services import RESERVED_SLUGS, region_for_country
 
-REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
-CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
-ACTION_LABELS = {
-    CREATE: pgettext_lazy("import row", "Create"),
-    UPDATE: pgettext_lazy("import row", "Update"),
-    UNCHANGED: pgettext_lazy("import row", "Unchanged"),
-    REFUSED: pgettext_lazy("import row", "Refused"),
-}
-BATCH_SIZE = 1000
 # "+91 22 1234" or "-3" are phone numbers and numbers, not formulas.
 _PLAIN_NUMBER = re.compile(r"^[+-][\d\s().\-/]*$")
 _YES = {"yes", "y", "true", "1", "x"}
@@ -87,213 +83,6 @@ _COLUMN_OF_FIELD = {attr: column for column, attr in _BOOL_COLUMNS.items()} | {
     "parent_network": "parent_network",
     "has_piece_rate_workers": "piece_rate_workers",
 }
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read: nothing in it is looked at row by row."""
-
-
-class ChangedMeanwhile(Exception):
-    """Affiliates the import would update were saved by someone else after they were read."""
-
-    def __init__(self, count: int):
-        super().__init__(count)
-        self.count = count
-
-
-@dataclass
-class RowResult:
-    number: int  # the line or sheet row, the header being 1
-    action: str
-    name: str
-    slug: str = ""
-    errors: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-
-    @property
-    def action_label(self) -> str:
-        """The action in the reader's language (`action` is a code, for CSS and tests)."""
-        return str(ACTION_LABELS[self.action])
-
-
-@dataclass
-class ImportReport:
-    filename: str
-    dry_run: bool
-    rows: list[RowResult] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    written: bool = False
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {action: self.count(action) for action in (CREATE, UPDATE, UNCHANGED, REFUSED)}
-
-    @property
-    def refused(self) -> bool:
-        return bool(self.file_errors) or self.count(REFUSED) > 0
-
-    @property
-    def changes_nothing(self) -> bool:
-        return not self.refused and self.count(CREATE) == 0 and self.count(UPDATE) == 0
-
-    def summary(self) -> str:
-        if self.file_errors:
-            return _("File refused: %(errors)s") % {"errors": " ".join(self.file_errors)}
-        counts = self.counts
-        if counts[REFUSED]:
-            return _(
-                "Nothing imported: %(refused)d of %(rows)d rows are refused. "
-                "Fix them and try again."
-            ) % {"refused": counts[REFUSED], "rows": len(self.rows)}
-        if self.changes_nothing:
-            return _("Nothing to change: all %(rows)d rows match the registry.") % {
-                "rows": len(self.rows)
-            }
-        values = {"create": counts[CREATE], "update": counts[UPDATE], "same": counts[UNCHANGED]}
-        if self.written:
-            return _("Imported: %(create)d created, %(update)d updated, %(same)d unchanged.") % (
-                values
-            )
-        return (
-            _("Dry run: %(create)d would be created, %(update)d updated, %(same)d unchanged.")
-            % values
-        )
-
-
-# Reading ---------------------------------------------------------------------------------------
-
-
-def _is_xlsx(content: bytes, filename: str) -> bool:
-    if filename.lower().endswith(".xlsx"):
-        return True
-    if filename.lower().endswith(".csv"):
-        return False
-    return content[:4] == b"PK\x03\x04"
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    # Counting line ends is a cheap upper bound on the rows, known before parsing.
-    if content.count(b"\n") > settings.IMPORT_MAX_ROWS + 1:
-        raise FileRefused(
-            _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
-        )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileRefused(
-            _(
-                "The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and "
-                "import it again."
-            )
-            % {"position": error.start + 1}
-        ) from error
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets in many languages save CSV with semicolons.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as error:
-        raise FileRefused(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as error:
-        raise FileRefused(_("The file is not a valid XLSX workbook.")) from error
-    # A small zip can expand to gigabytes: refuse it from the sizes its directory declares
-    # (zipfile never inflates a member beyond its declared size).
-    expanded = sum(member.file_size for member in members)
-    if expanded > settings.IMPORT_MAX_EXPANDED_BYTES or len(members) > 1000:
-        raise FileRefused(
-            _("The workbook expands to %(size)d MB, more than the %(max)d MB allowed.")
-            % {
-                "size": expanded // 2**20,
-                "max": settings.IMPORT_MAX_EXPANDED_BYTES // 2**20,
-            }
-        )
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        if (sheet.max_row or 0) > settings.IMPORT_MAX_ROWS + 1:
-            raise FileRefused(
-                _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
-            )
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > settings.IMPORT_MAX_ROWS + 1:
-                raise FileRefused(
-                    _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
-                )
-        workbook.close()
-        return rows
-    except FileRefused:
-        raise
-    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise FileRefused(_("The XLSX workbook cannot be read.")) from error
-
-
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header and the non-empty rows (with their row numbers) of a CSV or XLSX file."""
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise FileRefused(
-            _("The file is larger than %(max)d MB.") % {"max": settings.IMPORT_MAX_BYTES // 2**20}
-        )
-    table = _read_xlsx(content) if _is_xlsx(content, filename) else _read_csv(content)
-    if not table:
-        raise FileRefused(_("The file is empty."))
-    header = [cell.strip().lower() for cell in table[0]]
-    while header and header[-1] == "":
-        header.pop()
-    known = set(COLUMNS) | set(INFORMATIONAL_COLUMNS)
-    problems = []
-    unknown = [column for column in header if column not in known]
-    if unknown:
-        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    repeated = sorted({column for column in header if header.count(column) > 1})
-    if repeated:
-        problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
-    if problems:
-        problems.append(
-            _("The first row must name the columns: %(columns)s.") % {"columns": ", ".join(COLUMNS)}
-        )
-        raise FileRefused(" ".join(problems))
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        padded = cells + [""] * (len(header) - len(cells))
-        rows.append((number, dict(zip(header, padded, strict=False))))
-    if not rows:
-        raise FileRefused(_("The file has a header but no rows."))
-    return header, rows
-
-
-# Checking --------------------------------------------------------------------------------------
 
 
 def _constraint_message(name: str) -> str:
@@ -347,11 +136,11 @@ class _Context:
         self.by_slug: dict[str, Affiliate] = {}
         self.by_key: dict[tuple[str, str], Affiliate] = {}
         matching = Affiliate.objects.none()
-        for chunk in _chunks(sorted(slugs)):
+        for chunk in chunks(sorted(slugs)):
             matching = matching | Affiliate.objects.filter(slug__in=chunk)
         # By country, so that the (country, name_key) unique index serves the lookup.
         for country, keys in keys_by_country.items():
-            for chunk in _chunks(sorted(keys)):
+            for chunk in chunks(sorted(keys)):
                 matching = matching | Affiliate.objects.filter(country=country, name_key__in=chunk)
         for affiliate in matching.prefetch_related("sectors"):
             self.by_slug[affiliate.slug] = affiliate
@@ -363,7 +152,7 @@ class _Context:
         )
         self.taken_slugs = set(self.by_slug)
         bases = {slugify(cells.get("name", ""))[:200] for _, cells in rows}
-        for chunk in _chunks(sorted(bases)):
+        for chunk in chunks(sorted(bases)):
             self.taken_slugs.update(
                 Affiliate.objects.filter(slug__in=chunk).values_list("slug", flat=True)
             )
@@ -381,11 +170,6 @@ class _Context:
             candidate = f"{base}-{counter}"
         self.taken_slugs.add(candidate)
         return candidate
-
-
-def _chunks(values: list, size: int = 5000):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _snapshot(affiliate: Affiliate) -> dict:
@@ -614,125 +398,6 @@ def _check_registry_uniqueness(planned: list[_Planned], context: _Context) -> No
 # Writing ---------------------------------------------------------------------------------------
 
 
-def _lock_unchanged(updates: list[_Planned], checked_at: dt.datetime | None) -> None:
-    """Lock the rows the import updates; refuse if any was saved since the file was checked.
-
-    The update writes whole rows from the copies read when the file was checked: a
-    coordinator's edit saved in between would be overwritten without a word. Each row's
-    `updated_at` must still be the one read then (and not after `checked_at`, the preview's
-    time, when the file was previewed in an earlier request). Locked in id order, the
-    order every bulk update here takes, so two imports cannot deadlock.
-    """
-    read_at = {p.affiliate.pk: p.affiliate.updated_at for p in updates}
-    changed = 0
-    seen = 0
-    for chunk in _chunks(sorted(read_at)):
-        locked = (
-            Affiliate.objects.select_for_update()
-            .filter(pk__in=chunk)
-            .order_by("pk")
-            .values_list("pk", "updated_at")
-        )
-        for pk, updated_at in locked:
-            seen += 1
-            if updated_at != read_at[pk] or (checked_at is not None and updated_at > checked_at):
-                changed += 1
-    changed += len(read_at) - seen  # deleted in the meantime
-    if changed:
-        raise ChangedMeanwhile(changed)
-
-
-def _bulk_update(affiliates: list[Affiliate], fields: list[str]) -> None:
-    """bulk_update(), faster: one UPDATE ... FROM unnest(arrays) per batch.
-
-    Django's bulk_update writes a CASE WHEN per field whose cost grows with the square of the
-    batch. The history triggers fire for it as for any UPDATE.
-    """
-    model_fields = [Affiliate._meta.get_field(name) for name in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in model_fields)
-    assignments = ", ".join(
-        f"{connection.ops.quote_name(f.column)} = v.{connection.ops.quote_name(f.column)}"
-        for f in model_fields
-    )
-    statement = (
-        f"UPDATE {Affiliate._meta.db_table} AS a SET {assignments} "
-        f"FROM unnest(%s::integer[], {arrays}) AS v(id, {columns}) WHERE a.id = v.id"
-    )
-    with connection.cursor() as cursor:
-        for chunk in _chunks(affiliates, BATCH_SIZE):
-            params = [[a.pk for a in chunk]] + [
-                [f.get_db_prep_save(getattr(a, f.attname), connection) for a in chunk]
-                for f in model_fields
-            ]
-            cursor.execute(statement, params)
-
-
-def _write(planned: list[_Planned], user, reason: str, checked_at: dt.datetime | None) -> None:
-    """Write the planned rows; the triggers record each insert and update in the history."""
-    through = Affiliate.sectors.through
-    creates = [p for p in planned if p.result.action == CREATE]
-    updates = [p for p in planned if p.result.action == UPDATE]
-    _lock_unchanged(updates, checked_at)
-    now = timezone.now()
-    user = user if user is not None and user.is_authenticated else None
-
-    sectors = Sector.objects.in_bulk()
-
-    def names_of(sector_ids) -> str:
-        # The searchable copy of the sectors' names (see affiliate_set_sectors).
-        return sector_names_text(sectors[pk] for pk in sector_ids or ())
-
-    new = [p.affiliate for p in creates]
-    for p in creates:
-        p.affiliate.name_key = normalise_name(p.affiliate.name)
-        p.affiliate.created_by = user
-        p.affiliate.sector_names = names_of(p.sector_ids)
-    bulk_insert(Affiliate, new)
-    bulk_insert(
-        through,
-        [
-            through(affiliate_id=p.affiliate.pk, sector_id=sector_id)
-            for p in creates
-            for sector_id in sorted(p.sector_ids or ())
-        ],
-    )
-    bulk_insert(
-        StatusChange,
-        [
-            StatusChange(
-                affiliate=a, from_status="", to_status=a.status, actor=user, comment=reason
-            )
-            for a in new
-        ],
-    )
-
-    changed = [p.affiliate for p in updates]
-    fields = sorted(
-        {c for p in updates for c in p.result.changes if c != "sectors"} | {"updated_at"}
-    )
-    for affiliate in changed:
-        affiliate.name_key = normalise_name(affiliate.name)
-        affiliate.updated_at = now
-    if "name" in fields:
-        fields.append("name_key")
-    moved = [p for p in updates if p.sectors_changed]
-    for p in moved:
-        p.affiliate.sector_names = names_of(p.sector_ids)
-    if moved:
-        fields.append("sector_names")
-    _bulk_update(changed, fields)
-    through.objects.filter(affiliate_id__in=[p.affiliate.pk for p in moved]).delete()
-    through.objects.bulk_create(
-        [
-            through(affiliate_id=p.affiliate.pk, sector_id=sector_id)
-            for p in moved
-            for sector_id in sorted(p.sector_ids)
-        ],
-        batch_size=BATCH_SIZE * 5,
-    )
-
-
 def affiliates_import(
     *,
     content: bytes,
@@ -772,7 +437,13 @@ def affiliates_import(
     reason = _("Import of %(file)s") % {"file": filename[:60]}
     try:
         with transaction.atomic(), acting(user, reason=reason):
-            _write(planned, user, reason, checked_at)
+            write_rows(
+                [p for p in planned if p.result.action == CREATE],
+                [p for p in planned if p.result.action == UPDATE],
+                user,
+                reason,
+                checked_at,
+            )
             transaction.on_commit(public_cache_bump)
     except ChangedMeanwhile as changed:
         report.file_errors.append(

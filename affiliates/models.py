@@ -5,16 +5,18 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import CombinedSearchVector, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from homenet.history import tracked
 from regions.models import Region, RegionCountry
+
+from .search_columns import lower_case, search_vector, unaccented
 
 # Crockford's base-32 alphabet: no I, L, O or U, so a reference read over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -23,9 +25,6 @@ EARLIEST_DECLARATION_YEAR = 1950
 
 
 _ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")
-# The directory's text search configuration (migration 0005): 'simple', language-neutral,
-# with unaccent before it for words that are not plain ASCII.
-SEARCH_CONFIG = "hn_search"
 
 
 def new_reference() -> str:
@@ -44,32 +43,6 @@ def normalise_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     kept = _ACCENTS_AND_SPACES.sub("", decomposed)
     return unicodedata.normalize("NFC", kept).casefold()
-
-
-def lower_case(expression) -> Func:
-    """lower() by a Unicode collation (hn_lower, migration 0005), whatever the server's locale.
-
-    Under a C locale PostgreSQL's lower() and text search leave Cyrillic or accented capitals
-    as they are: "Другая" would not find "другая".
-    """
-    return Func(expression, function="hn_lower", output_field=models.TextField())
-
-
-def unaccented(expression) -> Func:
-    """unaccent() pinned IMMUTABLE (hn_unaccent, migration 0003), so a column can store it."""
-    return Func(expression, function="hn_unaccent", output_field=models.TextField())
-
-
-def _search_vector() -> CombinedSearchVector:
-    def words(*fields: str, weight: str) -> SearchVector:
-        folded = [lower_case(F(name)) for name in fields]
-        return SearchVector(*folded, weight=weight, config=SEARCH_CONFIG)
-
-    return (
-        words("name", "acronym", weight="A")
-        + words("city", "sector_names", weight="B")
-        + words("description", weight="C")
-    )
 
 
 def document_upload_path(instance, filename: str) -> str:
@@ -229,7 +202,7 @@ class Affiliate(models.Model):
     # The directory's search (affiliates/search.py), computed by the database on every write:
     # words of the name and acronym weigh most, then city and sectors, then the description.
     search_vector = models.GeneratedField(
-        expression=_search_vector(), output_field=SearchVectorField(), db_persist=True
+        expression=search_vector(), output_field=SearchVectorField(), db_persist=True
     )
     # The name as typo matching compares it: lower case, without accents (trigram index).
     name_plain = models.GeneratedField(

@@ -22,15 +22,8 @@ from django_countries import countries
 
 from regions.models import Region
 
-from .models import (
-    SEARCH_CONFIG,
-    Affiliate,
-    OrganisationType,
-    Sector,
-    WorkerCategory,
-    lower_case,
-    unaccented,
-)
+from .models import Affiliate, OrganisationType, Sector, WorkerCategory
+from .search_columns import SEARCH_CONFIG, lower_case, unaccented
 from .selectors import cached
 
 PAGE_SIZE = 25
