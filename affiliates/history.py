@@ -18,13 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import CountryField
 
 # Bookkeeping that changes with every save, or never, and says nothing by itself.
-NOT_DIFFED = {"id", "updated_at", "name_key"}
+NOT_DIFFED = {"id", "updated_at"}
 # "baseline": a record's state when its history began (records that had none before).
 KINDS = {"insert": "+", "update": "~", "delete": "-", "baseline": "="}
 
@@ -87,7 +88,6 @@ def group_actions(model: type[Model], events: Iterable[Model]) -> list[Action]:
                 newer.obj_id == event.pgh_obj_id
                 and event.pgh_context_id is not None
                 and newer.first.pgh_context_id == event.pgh_context_id
-                and newer.model is model
             ):
                 actions[-1] = Action(model, first=event, last=newer.last)
                 continue
@@ -95,32 +95,60 @@ def group_actions(model: type[Model], events: Iterable[Model]) -> list[Action]:
     return actions
 
 
+def read_actions(model: type[Model], events, count: int) -> tuple[list[Action], list, bool]:
+    """The actions among the newest `count` events of `events` (a queryset), newest first.
+
+    Returns the actions, the events read (one more than `count` when there are more) and
+    whether there are more. An action whose events run past the cut is left out whole, so that
+    no page shows half of one.
+    """
+    rows = list(events.order_by("-pgh_id")[: count + 1])
+    more = len(rows) > count
+    actions = group_actions(model, rows[:count])
+    if more and actions:
+        oldest, beyond = actions[-1].first, rows[count]
+        if (beyond.pgh_obj_id, beyond.pgh_context_id) == (oldest.pgh_obj_id, oldest.pgh_context_id):
+            actions.pop()
+    return actions, rows, more
+
+
+def object_actions(
+    model: type[Model], obj_id, limit: int
+) -> tuple[list[Action], dict[int, Model | None]]:
+    """One record's newest actions (at most `limit`) and each one's predecessor: one query.
+
+    An action writes one event or a few (its fields, then its sectors): twice the limit of
+    events is read, and one more, for the predecessor of the oldest shown.
+    """
+    actions, rows, _more = read_actions(
+        model, events_of(model).objects.filter(pgh_obj_id=obj_id), 2 * limit
+    )
+    actions = actions[:limit]
+    position = {event.pgh_id: index for index, event in enumerate(rows)}
+    previous = {}
+    for action in actions:
+        index = position[action.first.pgh_id] + 1
+        previous[action.last.pgh_id] = rows[index] if index < len(rows) else None
+    return actions, previous
+
+
 def predecessors(model: type[Model], actions: Sequence[Action]) -> dict[int, Model | None]:
     """Each action's predecessor (the record before it), by the pgh_id of its last event.
 
-    One query for all the actions, whatever records they belong to.
+    One query for all the actions, whatever records they belong to: for each, the newest event
+    of its record before its first one (an index scan per action, not the whole history).
     """
     if not actions:
         return {}
-    events = (
-        events_of(model)
-        .objects.filter(
-            pgh_obj_id__in={a.obj_id for a in actions},
-            pgh_id__lt=max(a.first.pgh_id for a in actions),
-        )
-        .order_by("pgh_obj_id", "pgh_id")
+    table = connection.ops.quote_name(events_of(model)._meta.db_table)
+    found = events_of(model).objects.raw(
+        f"SELECT e.*, a.before AS pgh_before FROM unnest(%s::bigint[], %s::bigint[]) "
+        f"AS a(obj, before) CROSS JOIN LATERAL (SELECT * FROM {table} WHERE pgh_obj_id = a.obj "
+        "AND pgh_id < a.before ORDER BY pgh_id DESC LIMIT 1) e",
+        [[a.obj_id for a in actions], [a.first.pgh_id for a in actions]],
     )
-    by_object: dict[int, list] = defaultdict(list)
-    for event in events:
-        by_object[event.pgh_obj_id].append(event)
-    previous = {}
-    for action in actions:
-        before = None
-        for event in by_object.get(action.obj_id, []):
-            if event.pgh_id >= action.first.pgh_id:
-                break
-            before = event
-        previous[action.last.pgh_id] = before
+    before = {(event.pgh_obj_id, event.pgh_before): event for event in found}
+    previous = {a.last.pgh_id: before.get((a.obj_id, a.first.pgh_id)) for a in actions}
     return previous
 
 
@@ -222,12 +250,11 @@ class Entry:
 def record_history(model: type[Model], obj_id, *, limit: int = 200) -> list[Entry]:
     """One record's history, newest first, each action with the values it set or changed.
 
-    For the admin's history pages: four queries at most (events, predecessors of the oldest,
-    users, names of references).
+    For the admin's history pages: three queries and one per kind of reference named (events,
+    users, names).
     """
-    events = events_of(model).objects.filter(pgh_obj_id=obj_id).order_by("-pgh_id")[:limit]
-    actions = group_actions(model, events)
-    changes = history_changes({model: actions})
+    actions, previous = object_actions(model, obj_id, limit)
+    changes = history_changes({model: actions}, previous={model: previous})
     users = acting_users(actions)
     return [
         Entry(

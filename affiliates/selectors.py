@@ -10,7 +10,15 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .history import Change, acting_users, events_of, group_actions, history_changes
+from .history import (
+    Action,
+    Change,
+    acting_users,
+    events_of,
+    history_changes,
+    object_actions,
+    read_actions,
+)
 from .models import Affiliate, AffiliateQuerySet, MembershipDeclaration, Status
 
 # A number changed after every committed write that public pages show; cached entries carry
@@ -90,28 +98,15 @@ class HistoryEntry:
     who: object
     kind: str  # "+" created, "~" changed, "-" deleted, "=" the earliest state on record
     changes: list[Change]
-    reason: str = ""
 
 
 def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[HistoryEntry]:
     """Who changed which field of an affiliate, when: newest first, at most `limit` entries.
 
-    Three queries whatever the length of the history (see affiliates.history): the events, the
-    acting users, and the names of what changed references point to.
+    A fixed number of queries whatever the length of the history (see affiliates.history): the
+    events, the acting users, and the names of what changed references point to.
     """
-    # An action writes one or two events (its fields, then its sectors): read twice the limit,
-    # and one more for the predecessor of the oldest shown.
-    events = list(
-        events_of(Affiliate)
-        .objects.filter(pgh_obj_id=affiliate.pk)
-        .order_by("-pgh_id")[: 2 * limit + 1]
-    )
-    actions = group_actions(Affiliate, events[: 2 * limit])[:limit]
-    position = {event.pgh_id: index for index, event in enumerate(events)}
-    previous = {}
-    for action in actions:
-        index = position[action.first.pgh_id] + 1
-        previous[action.last.pgh_id] = events[index] if index < len(events) else None
+    actions, previous = object_actions(Affiliate, affiliate.pk, limit)
     changes = history_changes({Affiliate: actions}, previous={Affiliate: previous}, initial=False)
     users = acting_users(actions)
     entries = []
@@ -129,7 +124,6 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
                 who=users.get(action.user_id) if kind != "=" else None,
                 kind=kind,
                 changes=recorded,
-                reason=action.reason,
             )
         )
     return entries
@@ -137,9 +131,9 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
 
 def affiliate_last_changed_by(affiliate: Affiliate):
     """Who last changed the affiliate, as its history says (None when nobody is named)."""
-    event = events_of(Affiliate).objects.filter(pgh_obj_id=affiliate.pk).order_by("-pgh_id")
-    action = group_actions(Affiliate, event[:1])
-    return acting_users(action).get(action[0].user_id) if action else None
+    event = events_of(Affiliate).objects.filter(pgh_obj_id=affiliate.pk).order_by("-pgh_id")[:1]
+    actions = [Action(Affiliate, first=e, last=e) for e in event]
+    return acting_users(actions).get(actions[0].user_id) if actions else None
 
 
 def declaration_due_year() -> int:
@@ -195,8 +189,8 @@ def workspace_overview(
     missing_qs = affiliates.missing_declaration(missing_year)
     missing = list(missing_qs.order_by("name")[: missing_shown + 1])
     missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
-    latest = events_of(Affiliate).objects.filter(region_id__in=region_ids).order_by("-pgh_id")
-    actions = group_actions(Affiliate, latest[:30])[:10]
+    latest = events_of(Affiliate).objects.filter(region_id__in=region_ids)
+    actions = read_actions(Affiliate, latest, 30)[0][:10]
     users = acting_users(actions)
     return Overview(
         by_status=by_status,

@@ -12,7 +12,9 @@ from contextlib import contextmanager
 
 import pghistory
 import pgtrigger
+from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from pghistory import runtime as pghistory_runtime
 
 
 def tracked(*, exclude: tuple[str, ...] = ()):
@@ -38,14 +40,30 @@ def tracked(*, exclude: tuple[str, ...] = ()):
 def acting(user=None, *, reason: str = "") -> Iterator[None]:
     """Name who acts (when signed in) and why, for every change written inside the block.
 
-    Inside a request this refines the middleware's context; elsewhere it opens one. The reason
-    is always set, so that a reason given by an earlier step of the request does not linger.
+    Inside a request (or another block) this refines the open context for the block only: what
+    was named before is named again afterwards, so a reason never leaks to a later step. The
+    outermost block also clears the settings it left on the transaction (they outlive it).
     """
     metadata: dict = {"reason": str(reason)}
     if user is not None and user.is_authenticated:
         metadata["user"] = user.pk
-    with pghistory.context(**metadata):
-        yield
+    # pghistory merges nested metadata into the open context and never restores it.
+    outer = getattr(pghistory_runtime._tracker, "value", None)
+    saved = dict(outer.metadata) if outer is not None else None
+    try:
+        with pghistory.context(**metadata):
+            yield
+    finally:
+        if outer is not None and saved is not None:
+            outer.metadata.clear()
+            outer.metadata.update(saved)
+    # Only after a block that ended normally: a failed one leaves a transaction to roll back.
+    if outer is None and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pghistory.context_id', '', true), "
+                "set_config('pghistory.context_metadata', '', true)"
+            )
 
 
 def carry_context(cursor: CursorWrapper) -> None:
@@ -53,6 +71,7 @@ def carry_context(cursor: CursorWrapper) -> None:
 
     pghistory passes its context as settings prefixed to each statement Django executes; COPY
     is not executed through Django's wrappers. An empty DO block is: the settings it carries
-    last until the transaction ends, so the COPY's triggers read them.
+    last until the transaction ends, so the COPY's triggers read them: inside a transaction.
     """
+    assert connection.in_atomic_block, "carry_context() needs a transaction around the COPY"
     cursor.execute("DO $$ BEGIN END $$")

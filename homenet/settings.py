@@ -122,7 +122,11 @@ TEMPLATES = [
 
 # DATABASE_URL: postgres://user:password@host:port/name. Unset, it is the embedded PostgreSQL
 # that `make run` starts (homenet/embedded_db.py, data in var/postgres/); nothing starts here.
-_database_url = env_str("DATABASE_URL") or embedded_db.url()
+_database_url = env_str("DATABASE_URL")
+if not _database_url:
+    if not DEBUG:
+        raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off")
+    _database_url = embedded_db.url()
 try:
     DATABASES = {
         "default": dj_database_url.parse(

@@ -6,8 +6,11 @@ the page size), then diffs them with affiliates.history, as the workspace's affi
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +19,8 @@ from affiliates.history import (
     Change,
     acting_users,
     events_of,
-    group_actions,
     history_changes,
+    read_actions,
 )
 from affiliates.models import Affiliate, MembershipDeclaration
 from regions.models import CoordinatorAssignment, Region, RegionCountry
@@ -59,12 +62,6 @@ class ChangesPage:
 
 def _filtered(model, *, user=None, region=None, since=None, until=None):
     events = events_of(model).objects.all()
-    if model is MembershipDeclaration:
-        events = events.select_related("affiliate")
-    if model is CoordinatorAssignment:
-        events = events.select_related("user", "region")
-    if model is RegionCountry:
-        events = events.select_related("region")
     if user is not None:
         events = events.filter(pgh_context__user=user.pk)
     if region is not None:
@@ -85,14 +82,41 @@ def _filtered(model, *, user=None, region=None, since=None, until=None):
     return events
 
 
-def _label(model, record) -> str:
+def _named(shown: list[Action]) -> dict[type[Model], dict[int, str]]:
+    """Names of the records the shown events point to, by model: one query per kind.
+
+    Looked up, not joined: the event of a declaration, a country or an assignment outlives
+    the affiliate, region or user it named.
+    """
+    wanted: dict[type[Model], set[int]] = defaultdict(set)
+    for action in shown:
+        for attname, related in RELATED.get(action.model, ()):
+            wanted[related].add(getattr(action.last, attname))
+    return {
+        related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
+        for related, ids in wanted.items()
+    }
+
+
+# The references each audited model's label shows: (attribute, model).
+RELATED: dict[type[Model], list[tuple[str, type[Model]]]] = {
+    MembershipDeclaration: [("affiliate_id", Affiliate)],
+    RegionCountry: [("region_id", Region)],
+    CoordinatorAssignment: [("user_id", get_user_model()), ("region_id", Region)],
+}
+
+
+def _label(model, record, names: dict[type[Model], dict[int, str]]) -> str:
+    def name(attname: str, related: type[Model]) -> str:
+        pk = getattr(record, attname)
+        return names.get(related, {}).get(pk) or f"#{pk}"
+
     if model is MembershipDeclaration:
-        name = record.affiliate.name if record.affiliate else f"#{record.affiliate_id}"
-        return f"{name} {record.year}"
+        return f"{name('affiliate_id', Affiliate)} {record.year}"
     if model is RegionCountry:
-        return f"{record.country.name} – {record.region}"
+        return f"{record.country.name} – {name('region_id', Region)}"
     if model is CoordinatorAssignment:
-        return f"{record.user} – {record.region}"
+        return f"{name('user_id', get_user_model())} – {name('region_id', Region)}"
     return str(record.name)
 
 
@@ -110,21 +134,25 @@ def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=N
     page = max(1, min(page, MAX_PAGES))
     wanted = page * PAGE_SIZE
     actions: list[Action] = []
-    total = 0
+    total, more = 0, False
     for model in AUDITED:
         events = _filtered(model, user=user, region=region, since=since, until=until)
         total += events.count()
-        actions.extend(group_actions(model, events.order_by("-pgh_id")[:wanted]))
+        # An action writes one event or a few: twice as many events as actions wanted.
+        read, _rows, cut = read_actions(model, events, 2 * wanted)
+        actions.extend(read)
+        more = more or cut
     actions.sort(key=lambda action: action.when, reverse=True)
     shown = actions[(page - 1) * PAGE_SIZE : wanted]
     changes = history_changes({model: [a for a in shown if a.model is model] for model in AUDITED})
     users = acting_users(shown)
+    names = _named(shown)
     entries = [
         Entry(
             when=action.when,
             who=users.get(action.user_id),
             kind=str(action.model._meta.verbose_name),
-            label=_label(action.model, action.last),
+            label=_label(action.model, action.last, names),
             action=str(ACTIONS[action.kind]),
             reason=action.reason,
             history_url=_history_url(action.model, action.last),
@@ -136,5 +164,5 @@ def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=N
         entries=entries,
         number=page,
         total=total,
-        has_next=total > wanted and page < MAX_PAGES,
+        has_next=(len(actions) > wanted or more) and page < MAX_PAGES,
     )

@@ -6,8 +6,9 @@ separate table per historical row: they become the event's `sector_names`, as th
 triggers record them from now on. Reversing leaves the events (the old tables stay until the
 next migrations drop them).
 
-Records that have no history at all (loaded in bulk, which simple-history missed) get a
-"baseline" event of their current state, so that their first change reads as just that.
+Records that have no history (loaded in bulk, which simple-history missed), or whose latest
+event differs from the row, get a "baseline" event of their current state, so that their next
+change reads as just that.
 """
 
 from django.db import migrations
@@ -21,10 +22,12 @@ AUDITED = [
     ("regions", "CoordinatorAssignment"),
 ]
 
+# A sector deleted since reads as such, as the history pages name a missing reference.
 SECTOR_NAMES = """COALESCE((
-    SELECT string_agg(s.name, ', ' ORDER BY s.name COLLATE "C")
+    SELECT string_agg(COALESCE(s.name, 'deleted (#' || hs.sector_id || ')'), ', '
+                      ORDER BY COALESCE(s.name, 'deleted (#' || hs.sector_id || ')') COLLATE "C")
     FROM affiliates_historicalaffiliate_sectors hs
-    JOIN affiliates_sector s ON s.id = hs.sector_id
+    LEFT JOIN affiliates_sector s ON s.id = hs.sector_id
     WHERE hs.history_id = h.history_id
 ), '')"""
 
@@ -36,7 +39,9 @@ def copy_history(apps, schema_editor):
         historical = apps.get_model(app_label, f"Historical{name}")._meta.db_table
         events = apps.get_model(app_label, f"{name}Event")._meta
         with connection.cursor() as cursor:
-            kept = {c.name for c in connection.introspection.get_table_description(cursor, historical)}
+            kept = {
+                c.name for c in connection.introspection.get_table_description(cursor, historical)
+            }
         columns, values = [], []
         for field in events.concrete_fields:
             if field.column.startswith("pgh_"):
@@ -66,14 +71,21 @@ def record_baselines(apps, schema_editor):
     for app_label, name in AUDITED:
         table = apps.get_model(app_label, name)._meta.db_table
         events = apps.get_model(app_label, f"{name}Event")._meta
-        columns = [quote(f.column) for f in events.concrete_fields if not f.column.startswith("pgh_")]
+        columns = [
+            quote(f.column) for f in events.concrete_fields if not f.column.startswith("pgh_")
+        ]
         schema_editor.execute(
             f"INSERT INTO {quote(events.db_table)} ({', '.join(columns)}, pgh_created_at, "
             "pgh_label, pgh_obj_id, pgh_context_id, pgh_context) "
             f"SELECT {', '.join(f'r.{c}' for c in columns)}, now(), 'baseline', r.id, "
             """gen_random_uuid(), '{"reason": "baseline"}'::jsonb """
-            f"FROM {quote(table)} r WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {quote(events.db_table)} e WHERE e.pgh_obj_id = r.id) ORDER BY r.id"
+            # No history, or a latest event that differs from the row (a sector order written
+            # otherwise, a bulk write simple-history missed): the next change must diff
+            # against the row as it is.
+            f"FROM {quote(table)} r WHERE ROW({', '.join(f'r.{c}' for c in columns)}) "
+            f"IS DISTINCT FROM (SELECT ROW({', '.join(f'e.{c}' for c in columns)}) "
+            f"FROM {quote(events.db_table)} e WHERE e.pgh_obj_id = r.id "
+            "ORDER BY e.pgh_id DESC LIMIT 1) ORDER BY r.id"
         )
 
 

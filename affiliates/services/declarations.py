@@ -184,35 +184,36 @@ def declarations_record(
         raise DeclarationBatchError(errors)
 
     reason = _("Membership declared for %(year)s") % {"year": year}
-    try:
-        with transaction.atomic(), acting(recorded_by, reason=reason):
-            MembershipDeclaration.objects.bulk_create(new, batch_size=1000)
-            MembershipDeclaration.objects.bulk_update(
-                changed,
-                [
-                    "women",
-                    "men",
-                    "total",
-                    "declared_on",
-                    "source",
-                    "notes",
-                    "recorded_by",
-                    "updated_at",
-                ],
-                batch_size=1000,
-            )
-    except IntegrityError:
-        # The database refused a row (a total below women plus men...): say which, with the
-        # model's own messages. Checking every row this way up front costs queries per row.
-        for index, declaration in checked.items():
-            try:
-                declaration.validate_constraints(exclude=["affiliate"])
-            except ValidationError as error:
-                errors[index] = error
-        if errors:
-            raise DeclarationBatchError(errors) from None
-        raise
+    # One action in the history: the declarations and the figures that follow them.
     with acting(recorded_by, reason=reason):
+        try:
+            with transaction.atomic():
+                MembershipDeclaration.objects.bulk_create(new, batch_size=1000)
+                MembershipDeclaration.objects.bulk_update(
+                    changed,
+                    [
+                        "women",
+                        "men",
+                        "total",
+                        "declared_on",
+                        "source",
+                        "notes",
+                        "recorded_by",
+                        "updated_at",
+                    ],
+                    batch_size=1000,
+                )
+        except IntegrityError:
+            # The database refused a row (a total below women plus men...): say which, with the
+            # model's own messages. Checking every row this way up front costs queries per row.
+            for index, declaration in checked.items():
+                try:
+                    declaration.validate_constraints(exclude=["affiliate"])
+                except ValidationError as error:
+                    errors[index] = error
+            if errors:
+                raise DeclarationBatchError(errors) from None
+            raise
         _membership_follow_declarations([affiliates[d.affiliate_id] for d in new + changed], now)
     for row in rows:
         _copy_membership(affiliates[row.affiliate.pk], row.affiliate)

@@ -310,3 +310,43 @@ def test_a_deleted_sector_still_reads_in_the_history(staff_user, south_asia):
         ("sectors", "Garments, Incense", "Garments")
     ]
     assert affiliate_change_history(affiliate)[0].changes == entry.changes
+
+
+def test_a_reason_given_for_one_step_does_not_stick_to_the_next(client, staff_user, south_asia):
+    """Saving a region runs the countries' follow-up (with its reason) before the assignments."""
+    coordinator = UserFactory(username="ravi")
+    client.force_login(staff_user)
+
+    client.post(
+        reverse("admin:regions_region_change", args=[south_asia.pk]),
+        {
+            "name": south_asia.name,
+            "short_name": south_asia.short_name,
+            "slug": south_asia.slug,
+            "description": "",
+            "website": "",
+            "display_order": 0,
+            "countries-TOTAL_FORMS": 0,
+            "countries-INITIAL_FORMS": 0,
+            "coordinator_assignments-TOTAL_FORMS": 1,
+            "coordinator_assignments-INITIAL_FORMS": 0,
+            "coordinator_assignments-0-user": coordinator.pk,
+        },
+    )
+
+    (assigned,) = events_of_model(CoordinatorAssignment, pgh_label="insert")
+    assert (user_id(assigned), reason(assigned)) == (staff_user.pk, "")
+
+
+def test_changes_of_records_whose_affiliate_is_gone_still_show(south_asia, staff_user):
+    affiliate = AffiliateFactory(region=south_asia, name="Closed Co")
+    declaration = declaration_record(affiliate=affiliate, year=2024, women=3, men=1)
+    declaration_delete(declaration=declaration, deleted_by=staff_user)
+    pk = affiliate.pk
+    affiliate.delete()
+
+    labels = [(e.label, e.action) for e in recent_changes().entries]
+
+    # The declaration's events still show, named by the id of the affiliate that is gone.
+    assert labels.count((f"#{pk} 2024", "created")) == 1
+    assert labels.count((f"#{pk} 2024", "deleted")) == 1
