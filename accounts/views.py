@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from .middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
+from accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 
 
 class LoginView(auth_views.LoginView):

@@ -4,7 +4,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Value
 from django.db.models.expressions import DatabaseDefault
 
-from homenet.history import carry_context
+from core.history import carry_context
 
 
 def bulk_insert(model, objects: list) -> list:

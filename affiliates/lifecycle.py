@@ -17,12 +17,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from homenet.history import acting
+from affiliates.models import Affiliate, Status, StatusChange, WithdrawalKind
+from affiliates.notifications import notify_transition
+from core.history import acting
+from core.public_cache import public_cache_bump
 from regions.models import Region
-
-from .models import Affiliate, Status, StatusChange, WithdrawalKind
-from .notifications import notify_transition
-from .selectors import public_cache_bump
 
 REGION = "region"
 STAFF = "staff"

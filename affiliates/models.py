@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from homenet.history import tracked
+from affiliates.search_columns import lower_case, search_vector, unaccented
+from core.history import tracked
 from regions.models import Region, RegionCountry
-
-from .search_columns import lower_case, search_vector, unaccented
 
 # Crockford's base-32 alphabet: no I, L, O or U, so a reference read over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .models import Affiliate, StatusChange
+from affiliates.models import Affiliate, StatusChange
 
 logger = logging.getLogger(__name__)
 

@@ -20,11 +20,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from affiliates.models import Affiliate, OrganisationType, Sector, WorkerCategory
+from affiliates.search_columns import SEARCH_CONFIG, lower_case, unaccented
+from core.public_cache import cached
 from regions.models import Region
-
-from .models import Affiliate, OrganisationType, Sector, WorkerCategory
-from .search_columns import SEARCH_CONFIG, lower_case, unaccented
-from .selectors import cached
 
 PAGE_SIZE = 25
 # Pages past this are not listed (ORDER BY ... OFFSET costs grow with the offset): the last

@@ -13,10 +13,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from affiliates.models import (
+    Affiliate,
+    MembershipDeclaration,
+    OrganisationType,
+    Status,
+    StatusChange,
+)
+from affiliates.selectors import declaration_due_year, figures_by, membership_sums
 from regions.models import Region
-
-from .models import Affiliate, MembershipDeclaration, OrganisationType, Status, StatusChange
-from .selectors import declaration_due_year, figures_by, membership_sums
 
 FIGURES = ["regions", "types", "categories", "gender", "years"]
 

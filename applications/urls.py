@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, review
+from applications.views import public, review
 
 app_name = "applications"
 

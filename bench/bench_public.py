@@ -14,8 +14,8 @@ from django.test import Client, override_settings
 from django.urls import clear_url_caches, include, path
 
 from affiliates import search
-from affiliates.demo_data import STAFF_USERNAME
 from affiliates.models import Affiliate, Sector
+from demo.demo_data import STAFF_USERNAME
 
 WARMUP = 3
 REPEAT = 40

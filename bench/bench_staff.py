@@ -37,7 +37,7 @@ def _rounds() -> str:
 
 
 def _import_file(city: str) -> bytes:
-    from affiliates.csv_output import csv_lines
+    from core.csv_writing import csv_lines
     from regions.models import RegionCountry
 
     countries = list(RegionCountry.objects.values_list("country", flat=True))
@@ -51,8 +51,8 @@ def _import_file(city: str) -> bytes:
 def _clean_up() -> None:
     import pgtrigger
 
-    from affiliates.history import events_of
     from affiliates.models import Affiliate
+    from audit.history import events_of
 
     imported = Affiliate.objects.filter(name__startswith=PREFIX)
     pks = list(imported.values_list("pk", flat=True))
@@ -63,7 +63,7 @@ def _clean_up() -> None:
 
 
 def _timed_import(content: bytes, user) -> tuple[float, object]:
-    from affiliates.importing import affiliates_import
+    from spreadsheets.importing import affiliates_import
 
     started = time.perf_counter()
     report = affiliates_import(content=content, filename="bench.csv", user=user)
@@ -73,8 +73,8 @@ def _timed_import(content: bytes, user) -> tuple[float, object]:
 def run() -> list[dict]:
     from django.contrib.auth import get_user_model
 
-    from affiliates.exporting import export_csv_chunks
     from affiliates.models import Affiliate
+    from spreadsheets.export import export_csv_chunks
 
     user = get_user_model().objects.filter(is_staff=True).order_by("pk").first()
     rows = []

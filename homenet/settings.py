@@ -76,9 +76,16 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "csp",
+    # The registry's apps, each layer importing only the ones above it in this list
+    # (tests/test_layers.py): the base, the domain, tools, then the screens.
+    "core",
     "accounts",
     "regions",
     "affiliates",
+    "audit",
+    "spreadsheets",
+    "demo",
+    "public",
     "applications",
     "workspace",
     "staff",

@@ -10,12 +10,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
-    path("regions/", include("regions.urls")),
-    path("stats/", include("affiliates.stats_urls")),
     path("staff/", include("staff.urls")),
     # /apply/... for applicants, /workspace/applications/... and /workspace/affiliates/new/ for
     # reviewers: before the workspace, whose /workspace/affiliates/<slug>/ would catch "new".
     path("", include("applications.urls")),
     path("workspace/", include("workspace.urls")),
-    path("", include("affiliates.urls")),
+    path("", include("public.urls")),
 ]

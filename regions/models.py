@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from homenet.history import tracked
+from core.history import tracked
 
 
 class RegionQuerySet(models.QuerySet):

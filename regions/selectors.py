@@ -2,7 +2,7 @@
 
 from django_countries import countries
 
-from .models import Region, RegionCountry
+from regions.models import Region, RegionCountry
 
 
 def country_choices_for(user) -> list[tuple[str, str]]:

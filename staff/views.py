@@ -10,9 +10,8 @@ from django.utils import timezone
 from affiliates import stats
 from affiliates.models import Affiliate
 from affiliates.selectors import public_figures
-
-from .audit import recent_changes
-from .forms import ChangesFilterForm, StatusFilterForm
+from audit.changes import recent_changes
+from staff.forms import ChangesFilterForm, StatusFilterForm
 
 MISSING_SHOWN = 50
 

@@ -1,6 +1,6 @@
 """Reading the history the database records (pghistory events), for assertions."""
 
-from affiliates.history import events_of
+from audit.history import events_of
 
 
 def events(obj, **filters) -> list:

@@ -12,21 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from affiliates.csv_files import (
-    CSVRejected,
-    affiliates_private_rows,
-    declarations_csv_parse,
-    declarations_template_rows,
-)
-from affiliates.csv_output import csv_lines
 from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate
-from affiliates.selectors import (
-    affiliate_change_history,
-    affiliate_last_changed_by,
-    declared_figures,
-    declaring_affiliates,
-    workspace_overview,
-)
+from affiliates.selectors import declared_figures, declaring_affiliates
 from affiliates.services import (
     AffiliateEditConflict,
     DeclarationBatchError,
@@ -34,15 +21,23 @@ from affiliates.services import (
     affiliate_update,
     declarations_record,
 )
+from audit.selectors import affiliate_change_history, affiliate_last_changed_by
+from core.csv_writing import csv_lines
 from regions.models import Region
-
-from .filters import WorkspaceAffiliateFilter
-from .forms import (
+from spreadsheets.declarations import (
+    CSVRejected,
+    affiliates_private_rows,
+    declarations_csv_parse,
+    declarations_template_rows,
+)
+from workspace.filters import WorkspaceAffiliateFilter
+from workspace.forms import (
     DECLARATION_TABLE_MAX_ROWS,
     AffiliateEditForm,
     DeclarationFormSet,
     DeclarationUploadForm,
 )
+from workspace.selectors import workspace_overview
 
 PAGE_SIZE = 50
 

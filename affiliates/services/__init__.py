@@ -4,7 +4,7 @@ One module per sub-domain: registering and editing affiliates, their sectors, th
 declarations. Import them from here.
 """
 
-from .affiliates import (
+from affiliates.services.affiliates import (
     AFFILIATE_EDITABLE_FIELDS,
     RESERVED_SLUGS,
     SLUG_ATTEMPTS,
@@ -15,7 +15,7 @@ from .affiliates import (
     region_for_country,
     unique_slug,
 )
-from .declarations import (
+from affiliates.services.declarations import (
     MEMBERSHIP_FIELDS,
     DeclarationBatchError,
     DeclarationRow,
@@ -24,7 +24,7 @@ from .declarations import (
     declaration_record,
     declarations_record,
 )
-from .sectors import (
+from affiliates.services.sectors import (
     affiliate_refresh_sector_names,
     affiliate_set_sectors,
     sector_delete,

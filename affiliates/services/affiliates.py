@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from homenet.history import acting
+from affiliates.models import Affiliate, Sector, Status, StatusChange
+from affiliates.services.sectors import affiliate_set_sectors
+from core.history import acting
+from core.public_cache import public_cache_bump
 from regions.models import Region
-
-from ..models import Affiliate, Sector, Status, StatusChange
-from ..selectors import public_cache_bump
-from .sectors import affiliate_set_sectors
 
 
 def region_for_country(country) -> Region:

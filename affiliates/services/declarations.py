@@ -8,10 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homenet.history import acting
-
-from ..models import Affiliate, MembershipDeclaration
-from ..selectors import public_cache_bump
+from affiliates.models import Affiliate, MembershipDeclaration
+from core.history import acting
+from core.public_cache import public_cache_bump
 
 # The figures an affiliate carries from its latest declaration.
 MEMBERSHIP_FIELDS = ("members_women", "members_men", "members_total", "members_year")

@@ -5,10 +5,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from homenet.history import acting
-
-from ..models import Affiliate, Sector
-from ..selectors import public_cache_bump
+from affiliates.models import Affiliate, Sector
+from core.history import acting
+from core.public_cache import public_cache_bump
 
 
 def affiliate_set_sectors(affiliate: Affiliate, sectors: Iterable[Sector]) -> Affiliate:

@@ -9,10 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from affiliates.models import Affiliate
-
-from .. import ratelimit
-from ..forms import ApplicationForm, StatusLookupForm
-from ..services import application_submit
+from applications.forms import ApplicationForm, StatusLookupForm
+from applications.services import application_submit
+from core import ratelimit
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "applied_reference"

@@ -11,10 +11,9 @@ from django.views.decorators.http import require_POST
 
 from affiliates.lifecycle import affiliate_transition, available_transitions
 from affiliates.models import Affiliate, Status
+from applications.forms import DecisionForm, QueueFilterForm, RegistrationForm
+from applications.services import application_submit
 from regions.models import Region
-
-from ..forms import DecisionForm, QueueFilterForm, RegistrationForm
-from ..services import application_submit
 
 OPEN_STATUSES = [Status.APPLIED, Status.RECOMMENDED]
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from affiliates.models import Affiliate, Status
-from staff.models import ImportUpload
+from spreadsheets.models import ImportUpload
 from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory, UserFactory
 from tests.history import events, user_id
 

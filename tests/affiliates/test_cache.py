@@ -4,16 +4,16 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from affiliates.importing import affiliates_import
 from affiliates.lifecycle import affiliate_transition
 from affiliates.models import Affiliate, Status
-from affiliates.selectors import GENERATION_KEY, cached, public_cache_bump
 from affiliates.services import (
     affiliate_set_sectors,
     affiliate_update,
     declaration_record,
     sector_save,
 )
+from core.public_cache import GENERATION_KEY, cached, public_cache_bump
+from spreadsheets.importing import affiliates_import
 from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

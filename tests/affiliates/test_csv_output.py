@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from affiliates.csv_output import BOM, csv_lines, neutralise, neutralised_sql
+from core.csv_writing import BOM, csv_lines, neutralise, neutralised_sql
 
 CELLS = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "'=quoted", "plain", "", "a=b"]
 

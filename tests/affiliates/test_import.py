@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from affiliates import importing
-from affiliates.csv_output import csv_lines
-from affiliates.exporting import COLUMNS, export_rows
-from affiliates.history import record_history
-from affiliates.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from affiliates.models import Affiliate, Status, StatusChange
 from affiliates.services import affiliate_update
-from staff.models import ImportUpload
+from audit.history import record_history
+from core.csv_writing import csv_lines
+from spreadsheets import importing
+from spreadsheets.export import COLUMNS, export_rows
+from spreadsheets.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
+from spreadsheets.models import ImportUpload
 from tests.factories import AffiliateFactory, SectorFactory
 from tests.history import events, latest, reason, user_id
 
@@ -512,7 +512,7 @@ def test_a_rule_broken_during_the_copy_is_an_integrity_error(south_asia):
 def test_an_edit_saved_while_the_preview_runs_is_not_overwritten(
     client, south_asia, staff_user, coordinator_south_asia, monkeypatch
 ):
-    from affiliates import admin_spreadsheets
+    from spreadsheets import admin_views as admin_spreadsheets
 
     affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
     content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")

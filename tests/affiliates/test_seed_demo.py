@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from affiliates.history import record_history
 from affiliates.models import Affiliate, MembershipDeclaration, Status
-from affiliates.seeding import seed_demo
-from homenet.history import acting
+from audit.history import record_history
+from core.history import acting
+from demo.seeding import seed_demo
 from regions.models import Region
 from tests.history import events, reason
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from affiliates.history import record_history
 from affiliates.models import Affiliate
+from audit.history import record_history
 from regions.models import RegionCountry
 from tests.factories import AffiliateFactory, SectorFactory
 

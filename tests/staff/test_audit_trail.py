@@ -6,9 +6,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from affiliates.bulk import bulk_insert
-from affiliates.history import record_history
 from affiliates.models import Affiliate, MembershipDeclaration, OrganisationType, Status
-from affiliates.selectors import affiliate_change_history
 from affiliates.services import (
     affiliate_create,
     affiliate_update,
@@ -16,9 +14,11 @@ from affiliates.services import (
     declaration_record,
     sector_delete,
 )
-from homenet.history import acting
+from audit.changes import recent_changes
+from audit.history import record_history
+from audit.selectors import affiliate_change_history
+from core.history import acting
 from regions.models import CoordinatorAssignment, RegionCountry
-from staff.audit import recent_changes
 from tests.factories import AffiliateFactory, SectorFactory, UserFactory
 from tests.history import events, events_of_model, latest, reason, user_id
 
@@ -205,7 +205,7 @@ def test_the_changes_page_is_paginated_in_a_bounded_number_of_queries(
         AffiliateFactory(region=south_asia, name=f"Org {n}")
     client.force_login(staff_user)
 
-    # session, user, 5 x (count + newest events), then for the diffs (affiliates.history) per
+    # session, user, 5 x (count + newest events), then for the diffs (audit.history) per
     # model shown the predecessors, the acting users, one query per kind of object named
     # (regions here), then the form's user and region choices, the session's save: 19 today,
     # whatever the page size.

@@ -6,8 +6,8 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from affiliates.selectors import affiliate_change_history
 from affiliates.services import AFFILIATE_EDITABLE_FIELDS, affiliate_update
+from audit.selectors import affiliate_change_history
 from tests.factories import SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,8 +152,8 @@ def test_the_first_edit_of_a_record_that_had_no_history_still_shows_what_changed
     """Records loaded in bulk before the database kept history get a baseline on migrating."""
     from django.apps import apps
 
-    from affiliates.history import events_of
     from affiliates.models import Affiliate
+    from audit.history import events_of
     from tests.factories import AffiliateFactory
 
     garments = SectorFactory(name="Garments", slug="garments")

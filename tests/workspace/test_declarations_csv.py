@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from affiliates.csv_files import DECLARATIONS_MAX_BYTES
 from affiliates.models import MembershipDeclaration
 from affiliates.services import DeclarationBatchError, DeclarationRow, declarations_record
+from spreadsheets.declarations import DECLARATIONS_MAX_BYTES
 from tests.factories import AffiliateFactory, DeclarationFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_binary_junk_is_refused(signed_in, pair):
 def test_ten_megabytes_of_junk_are_refused_before_parsing(signed_in, pair, monkeypatch):
     parsed = []
     monkeypatch.setattr(
-        "affiliates.csv_files._declaration_rows", lambda *args: parsed.append(args) or []
+        "spreadsheets.declarations._declaration_rows", lambda *args: parsed.append(args) or []
     )
 
     response = upload(signed_in, b"a" * (10 * 1024 * 1024))

@@ -1,0 +1,52 @@
+"""The public pages' cache: entries stay valid until the next committed write.
+
+Only the services write records that public pages show, and they alone call
+`public_cache_bump()` (after commit); pages read through `cached()`.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+# A number changed after every committed write that public pages show; cached entries carry
+# the number they were computed under, so a write makes them all stale at once.
+GENERATION_KEY = "public:generation"
+
+
+def public_cache_bump() -> None:
+    """Make every cached public read stale. Call it after commit (transaction.on_commit)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Missing (never set, evicted): a fresh number that no entry still in the cache carries.
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def cached(kind: str, key, compute):
+    """`compute()`, kept in the cache for DIRECTORY_CACHE_SECONDS (0: not cached).
+
+    For public pages' counts and ids over the whole registry, which cost a pass over many
+    rows. What carries translated labels (the statistics) has the language in its key.
+    An entry serves only while no write has bumped the generation (public_cache_bump) since
+    it was computed, so a change shows on the next request, not after the timeout.
+    """
+    seconds = settings.DIRECTORY_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    # v2: entries carry their generation; the version keeps older entries from being read.
+    cache_key = f"public:v2:{kind}:{digest}"
+    found = cache.get_many([GENERATION_KEY, cache_key])  # one round trip for both
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = cache.get_or_set(GENERATION_KEY, time.time_ns, None)
+    entry = found.get(cache_key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    # The generation was read before computing: a write committed meanwhile bumps it, so this
+    # entry, perhaps computed from the old rows, is never served.
+    value = compute()
+    cache.set(cache_key, (generation, value), seconds)
+    return value

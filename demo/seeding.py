@@ -1,0 +1,376 @@
+"""Builds the demo registry: regions, sectors, demo users and N fictional affiliates.
+
+Deterministic for a seed (on a given day: figures run up to the current year), idempotent (rows
+that exist are kept, missing ones added), and fast: rows go in with bulk inserts.
+"""
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.services import staff_group_ensure
+from affiliates.bulk import bulk_insert
+from affiliates.models import (
+    REFERENCE_ALPHABET,
+    Affiliate,
+    MembershipDeclaration,
+    Sector,
+    StatusChange,
+    normalise_name,
+)
+from core.history import acting, carry_context
+from demo import demo_data as data
+from regions.models import CoordinatorAssignment, Region, RegionCountry
+
+BATCH_SIZE = 2000
+DEMO_REASON = "Demo data"
+FIRST_NAMES = [
+    "Asha",
+    "Rukhsana",
+    "Nirmala",
+    "Somchai",
+    "Dewi",
+    "Maria",
+    "Rosa",
+    "Ana",
+    "Fatou",
+    "Grace",
+    "Amina",
+    "Olena",
+    "Aigul",
+    "Elena",
+    "Lucía",
+    "Thandi",
+]
+LAST_NAMES = [
+    "Patel",
+    "Begum",
+    "Shrestha",
+    "Srisuk",
+    "Lestari",
+    "Quispe",
+    "Gómez",
+    "da Silva",
+    "Diop",
+    "Wanjiku",
+    "Okafor",
+    "Kovalenko",
+    "Toktogulova",
+    "Petrova",
+    "Mokoena",
+]
+
+
+@dataclass
+class SeedReport:
+    regions: int = 0
+    sectors: int = 0
+    affiliates_created: int = 0
+    affiliates_kept: int = 0
+    users: list[str] = field(default_factory=list)
+
+
+def seed_reference_data() -> tuple[dict[str, Region], dict[str, Sector]]:
+    regions = {}
+    for order, spec in enumerate(data.REGIONS):
+        region, _ = Region.objects.update_or_create(
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "short_name": spec["short_name"],
+                "website": spec["website"],
+                "description": spec["description"],
+                "display_order": order,
+            },
+        )
+        for country in spec["countries"]:
+            RegionCountry.objects.update_or_create(country=country, defaults={"region": region})
+        regions[spec["slug"]] = region
+    sectors = {}
+    for order, (slug, name) in enumerate(data.SECTORS):
+        sectors[slug], _ = Sector.objects.update_or_create(
+            slug=slug, defaults={"name": name, "display_order": order}
+        )
+    return regions, sectors
+
+
+def seed_users(regions: dict[str, Region]) -> list[str]:
+    """One staff user and one coordinator per region, all with the demo password."""
+    User = get_user_model()
+    # One hash for the one demo password: hashing is slow on purpose, six times is seconds.
+    password = make_password(data.DEMO_PASSWORD)
+    staff, created = User.objects.get_or_create(
+        username=data.STAFF_USERNAME,
+        defaults={"is_staff": True, "email": "staff@example.org", "first_name": "Demo"},
+    )
+    if created:
+        staff.password = password
+        staff.save()
+    staff.groups.add(staff_group_ensure())
+    usernames = [staff.username]
+    for region in regions.values():
+        username = f"coordinator-{region.short_name.lower()}"
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"email": f"{username}@example.org", "first_name": region.short_name},
+        )
+        if created:
+            user.password = password
+            user.save()
+        CoordinatorAssignment.objects.get_or_create(user=user, region=region)
+        usernames.append(username)
+    return usernames
+
+
+def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
+    """Insert plain rows with COPY: several times faster than bulk_create.
+
+    Generated columns are left out, values and all: COPY may not name them.
+    """
+    kept = [i for i, name in enumerate(fields) if not model._meta.get_field(name).generated]
+    columns = ", ".join(model._meta.get_field(fields[i]).column for i in kept)
+    with connection.cursor() as cursor:
+        carry_context(cursor)  # the history triggers record the rows as demo data
+        with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[i] for i in kept])
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+@dataclass
+class _Spec:
+    affiliate: Affiliate
+    sector_slugs: list[str]
+    declarations: list[tuple[int, int, int, int]]
+    steps: list[tuple[str, dt.datetime]]
+    parent_draw: float
+
+
+def _affiliate_specs(count: int, seed: int, regions, today: dt.date) -> list[_Spec]:
+    rng = random.Random(seed)
+    region_weights = {spec["slug"]: spec["weight"] for spec in data.REGIONS}
+    region_specs = {spec["slug"]: spec for spec in data.REGIONS}
+    sector_names = dict(data.SECTORS)
+    name_number: Counter[tuple[str, str]] = Counter()
+    slug_number: Counter[str] = Counter()
+    used_slugs: set[str] = set()
+    specs = []
+    for _ in range(count):
+        region_slug = _weighted(rng, region_weights)
+        region_spec = region_specs[region_slug]
+        country = rng.choice(region_spec["countries"])
+        city = rng.choice(data.CITIES[country])
+        org_type = _weighted(rng, region_spec["types"])
+        sector_slugs = sorted(set(rng.sample(data.REGION_SECTORS[region_slug], rng.randint(1, 3))))
+        trade = sector_names[sector_slugs[0]]
+        if country in data.NATIVE_NAMES and rng.random() < 0.25:
+            pattern = rng.choice(data.NATIVE_NAMES[country])
+        else:
+            patterns = data.NAMES_BY_COUNTRY_LANGUAGE.get(country, data.NAMES_EN)
+            pattern = rng.choice(patterns[org_type])
+        # Numbered like "... Cooperative 2" when the name is taken in that country.
+        base_name = pattern.format(city=city, trade=trade)
+        name_number[(country, base_name)] += 1
+        number = name_number[(country, base_name)]
+        name = base_name if number == 1 else f"{base_name} {number}"
+        base_slug = slugify(name) or f"organisation-{country.lower()}"
+        slug = base_slug
+        while slug in used_slugs:
+            slug_number[base_slug] += 1
+            slug = f"{base_slug}-{slug_number[base_slug] + 1}"
+        used_slugs.add(slug)
+
+        status = _weighted(rng, data.STATUS_WEIGHTS)
+        founded = rng.randint(1972, today.year - 1) if rng.random() < 0.85 else None
+        scale = {"union": 6, "network": 25, "producer_company": 3}.get(org_type, 1)
+        total = max(5, int(rng.lognormvariate(4.3, 1.1) * scale))
+        women = round(total * rng.uniform(0.72, 1.0))
+        men = total - women
+        unspecified = round(total * 0.05) if rng.random() < 0.1 else 0
+        categories = rng.choices(["piece_rate", "self_employed", "both"], weights=[40, 35, 25])[0]
+        consent = rng.random() < 0.55
+        registered = rng.random() < 0.6
+
+        # Declarations: one to four years up to last year (or this year), growing over time.
+        last_year = today.year if rng.random() < 0.3 else today.year - 1
+        years = rng.randint(1, 4)
+        declarations = []
+        w, m, u = women, men, unspecified
+        for year in range(last_year, last_year - years, -1):
+            declarations.append((year, w, m, w + m + u))
+            shrink = rng.uniform(0.8, 1.0)
+            w, m, u = int(w * shrink), int(m * shrink), int(u * shrink)
+        latest = declarations[0]
+
+        started = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=rng.randint(60, 3650)), dt.time(9))
+        )
+        steps, moment = [], started
+        for step in data.STATUS_PATHS[status]:
+            steps.append((step, moment))
+            moment = min(moment + dt.timedelta(days=rng.randint(10, 120)), timezone.now())
+        affiliated_on = next((at.date() for s, at in steps if s == "affiliated"), None)
+        reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+        person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        domain = slug[:40].strip("-")
+
+        affiliate = Affiliate(
+            reference=f"HN-{reference[:4]}-{reference[4:]}",
+            name=name,
+            name_key=normalise_name(name),
+            acronym="".join(word[0] for word in name.split() if word[:1].isupper())[:8],
+            slug=slug,
+            country=country,
+            region=regions[region_slug],
+            city=city,
+            languages=data.LANGUAGES.get(country, ""),
+            founded_year=founded,
+            is_registered=registered,
+            registration_number=f"REG-{rng.randint(1000, 99999)}" if registered else "",
+            organisation_type=org_type,
+            has_piece_rate_workers=categories in ("piece_rate", "both"),
+            has_self_employed_workers=categories in ("self_employed", "both"),
+            members_women=latest[1],
+            members_men=latest[2],
+            members_total=latest[3],
+            members_year=latest[0],
+            sector_names=", ".join(sorted(sector_names[slug] for slug in sector_slugs)),
+            description=(
+                f"{name} organises home-based workers in {city} ({trade.lower()}). "
+                "This is a fictional organisation, made up as demo data."
+            ),
+            website=f"https://{domain}.example.org" if rng.random() < 0.4 else "",
+            public_email=f"info@{domain}.example.org",
+            public_phone=f"+00 555 {rng.randint(100000, 999999)}",
+            publish_contact=consent,
+            publish_contact_given_on=started.date() if consent else None,
+            contact_name=person,
+            contact_role=rng.choice(["President", "Secretary", "Organiser", "Coordinator"]),
+            contact_email=f"{slugify(person)}@{domain}.example.org",
+            contact_phone=f"+00 555 {rng.randint(100000, 999999)}",
+            status=status,
+            status_changed_at=steps[-1][1],
+            affiliated_on=affiliated_on,
+        )
+        specs.append(_Spec(affiliate, sector_slugs, declarations, steps, rng.random()))
+    return specs
+
+
+def seed_demo(
+    *, affiliates: int, seed: int, progress: Callable[[str], None] = lambda _: None
+) -> SeedReport:
+    # Every row has a history from the start, so that a later change reads as just that. The
+    # triggers work per statement: a batch of 2,000 rows writes its events in one go.
+    with acting(reason=DEMO_REASON):
+        return _seed(affiliates=affiliates, seed=seed, progress=progress)
+
+
+def _seed(*, affiliates: int, seed: int, progress: Callable[[str], None]) -> SeedReport:
+    report = SeedReport()
+    today = timezone.localdate()
+    with transaction.atomic():
+        regions, sectors = seed_reference_data()
+        report.users = seed_users(regions)
+    report.regions, report.sectors = len(regions), len(sectors)
+
+    specs = _affiliate_specs(affiliates, seed, regions, today)
+    existing_slugs = set(Affiliate.objects.values_list("slug", flat=True))
+    existing_keys = set(Affiliate.objects.values_list("country", "name_key"))
+    new_specs = [
+        s
+        for s in specs
+        if s.affiliate.slug not in existing_slugs
+        and (s.affiliate.country.code, s.affiliate.name_key) not in existing_keys
+    ]
+    report.affiliates_kept = len(specs) - len(new_specs)
+    # National networks first, so that member organisations can point at them.
+    new_specs.sort(key=lambda s: s.affiliate.organisation_type != "network")
+    networks_by_country: dict[str, list[int]] = {}
+
+    for start in range(0, len(new_specs), BATCH_SIZE):
+        batch = new_specs[start : start + BATCH_SIZE]
+        with transaction.atomic():
+            for spec in batch:
+                a = spec.affiliate
+                candidates = networks_by_country.get(a.country.code)
+                if a.organisation_type != "network" and candidates and spec.parent_draw < 0.2:
+                    a.parent_network_id = candidates[int(spec.parent_draw * 5 * len(candidates))]
+            bulk_insert(Affiliate, [s.affiliate for s in batch])  # COPY, as the importer
+            for spec in batch:
+                a = spec.affiliate
+                if a.organisation_type == "network":
+                    networks_by_country.setdefault(a.country.code, []).append(a.pk)
+            _insert_rows(
+                Affiliate.sectors.through,
+                ["affiliate_id", "sector_id"],
+                [(s.affiliate.pk, sectors[slug].pk) for s in batch for slug in s.sector_slugs],
+            )
+            now = timezone.now()
+            _insert_rows(
+                MembershipDeclaration,
+                [
+                    "affiliate_id",
+                    "year",
+                    "women",
+                    "men",
+                    "total",
+                    "declared_on",
+                    "source",
+                    "notes",
+                    "created_at",
+                    "updated_at",
+                ],
+                [
+                    (
+                        s.affiliate.pk,
+                        year,
+                        women,
+                        men,
+                        total,
+                        dt.date(year + 1, 3, 1) if year < today.year else today,
+                        "Demo data",
+                        "",
+                        now,
+                        now,
+                    )
+                    for s in batch
+                    for year, women, men, total in s.declarations
+                ],
+            )
+            _insert_rows(
+                StatusChange,
+                [
+                    "affiliate_id",
+                    "from_status",
+                    "to_status",
+                    "comment",
+                    "comment_is_public",
+                    "created_at",
+                ],
+                [
+                    (
+                        s.affiliate.pk,
+                        s.steps[i - 1][0] if i else "",
+                        step,
+                        "" if step == "applied" else "Demo decision",
+                        step != "applied",
+                        at,
+                    )
+                    for s in batch
+                    for i, (step, at) in enumerate(s.steps)
+                ],
+            )
+        report.affiliates_created += len(batch)
+        progress(f"Affiliates: {report.affiliates_created:,} of {len(new_specs):,} added")
+    return report

@@ -1,0 +1,59 @@
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from affiliates.models import Affiliate, OrganisationType
+from affiliates.selectors import (
+    public_countries,
+    public_figures,
+    public_figures_by_region,
+    public_figures_by_type,
+)
+from core.public_cache import cached
+from regions.models import Region
+
+AFFILIATES_SHOWN = 25
+
+
+@require_GET
+def region_list(request):
+    regions = list(Region.objects.all())
+    _network, by_region = cached("figures", (), public_figures_by_region)
+    for region in regions:
+        region.figures = by_region.get(region.pk)
+    return render(request, "public/regions/list.html", {"regions": regions})
+
+
+@require_GET
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    public = Affiliate.objects.public().in_region(region)
+    figures, per_country, by_type, affiliates = cached(
+        "region",
+        region.pk,
+        lambda: (
+            public_figures(public),
+            public_countries(public),
+            public_figures_by_type(public),
+            list(public.order_by("name", "pk").values("name", "slug", "city")[:AFFILIATES_SHOWN]),
+        ),
+    )
+    countries = [
+        (covered.country, per_country.get(covered.country.code, 0))
+        for covered in region.countries.all()
+    ]
+    types = dict(OrganisationType.choices)
+    by_type = [
+        {**row, "label": types.get(row["organisation_type"], row["organisation_type"])}
+        for row in by_type
+    ]
+    return render(
+        request,
+        "public/regions/detail.html",
+        {
+            "region": region,
+            "figures": figures,
+            "countries": sorted(countries, key=lambda item: item[0].name),
+            "by_type": by_type,
+            "affiliates": affiliates,
+        },
+    )

@@ -1,0 +1,228 @@
+"""CSV in and out of the workspace: the declarations upload and template, the private export.
+
+Parsing and validation live here, not in views, so every entry point refuses the same files
+with the same messages. The rows given here are written with csv_output.csv_lines.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate
+from affiliates.services import DeclarationRow
+
+DECLARATIONS_HEADER = ["reference", "name", "year", "women", "men", "total"]
+# Far above a region's file (about 60 bytes a row): anything bigger is not a declarations file.
+DECLARATIONS_MAX_BYTES = 1024 * 1024
+
+
+class CSVRejected(Exception):
+    """The file as a whole is refused; `errors` lists every problem found, row by row."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def declarations_template_rows(
+    affiliates: Iterable[Affiliate], *, year: int, declared: dict
+) -> Iterator[list]:
+    """The upload template: the header, then one row per affiliate, pre-filled where declared."""
+    yield DECLARATIONS_HEADER
+    for affiliate in affiliates:
+        figures = declared.get(affiliate.pk)
+        women, men, total = figures if figures else ("", "", "")
+        yield [affiliate.reference, affiliate.name, year, women, men, total]
+
+
+def _count(value: str, column: str, line: int, errors: list[str]) -> int | None:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        errors.append(
+            _("Row %(line)s: %(column)s must be a whole number, not “%(value)s”.")
+            % {"line": line, "column": column, "value": value[:40]}
+        )
+        return None
+    if number < 0:
+        errors.append(
+            _("Row %(line)s: %(column)s cannot be negative.") % {"line": line, "column": column}
+        )
+        return None
+    return number
+
+
+def declarations_csv_parse(
+    upload, *, year: int, find_affiliates: Callable[[set[str]], dict[str, Affiliate]]
+) -> list[DeclarationRow]:
+    """Read an uploaded declarations file for `year`, or raise CSVRejected with every error.
+
+    `find_affiliates(references)` returns, by reference, those of the affiliates named in the
+    file that the uploader may declare for: any other reference is "unknown", whether it exists
+    elsewhere or not. Rows with women, men and total all empty are left out (nothing yet).
+    """
+    # Size first, before reading a byte of it.
+    if upload.size > DECLARATIONS_MAX_BYTES:
+        raise CSVRejected(
+            [
+                _("The file is too large (%(size)s kB); a declarations file is under %(max)s kB.")
+                % {"size": upload.size // 1024, "max": DECLARATIONS_MAX_BYTES // 1024}
+            ]
+        )
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CSVRejected(
+            [_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")]
+        ) from None
+    if "\x00" in text:
+        raise CSVRejected([_("This is not a CSV file.")])
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        header = [cell.strip().lower() for cell in header] if header else []
+        if header != DECLARATIONS_HEADER:
+            raise CSVRejected(
+                [
+                    _("The first row must be the header “%(expected)s”.")
+                    % {"expected": ",".join(DECLARATIONS_HEADER)}
+                ]
+            )
+        lines = [(reader.line_num, cells) for cells in reader]
+    except csv.Error as error:
+        raise CSVRejected(
+            [_("This is not a readable CSV file (%(error)s).") % {"error": error}]
+        ) from None
+    references = {cells[0].strip().upper() for _line, cells in lines if cells}
+    return _declaration_rows(lines, year, find_affiliates(references))
+
+
+def _declaration_rows(lines, year: int, affiliates_by_reference) -> list[DeclarationRow]:
+    errors: list[str] = []
+    rows: list[DeclarationRow] = []
+    seen: dict[str, int] = {}
+    this_year = timezone.now().year
+    for line, cells in lines:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(DECLARATIONS_HEADER):
+            errors.append(
+                _("Row %(line)s: expected %(expected)s columns, found %(found)s.")
+                % {"line": line, "expected": len(DECLARATIONS_HEADER), "found": len(cells)}
+            )
+            continue
+        reference, _name, row_year, women, men, total = (cell.strip() for cell in cells)
+        affiliate = affiliates_by_reference.get(reference.upper())
+        if affiliate is None:
+            errors.append(
+                _("Row %(line)s: unknown affiliate “%(reference)s” (not one of your region's).")
+                % {"line": line, "reference": reference[:40]}
+            )
+            continue
+        if reference.upper() in seen:
+            errors.append(
+                _("Row %(line)s: %(name)s is already on row %(first)s.")
+                % {"line": line, "name": affiliate.name, "first": seen[reference.upper()]}
+            )
+            continue
+        seen[reference.upper()] = line
+        if not (women or men or total):
+            continue
+        try:
+            declared_year = int(row_year)
+        except ValueError:
+            declared_year = None
+        if declared_year is None or declared_year < EARLIEST_DECLARATION_YEAR:
+            errors.append(
+                _("Row %(line)s: “%(value)s” is not a year.")
+                % {"line": line, "value": row_year[:10]}
+            )
+            continue
+        if declared_year > this_year:
+            errors.append(
+                _("Row %(line)s: %(year)s is in the future.") % {"line": line, "year": row_year}
+            )
+            continue
+        if declared_year != year:
+            errors.append(
+                _("Row %(line)s: the row is for %(row_year)s, this page records %(year)s.")
+                % {"line": line, "row_year": declared_year, "year": year}
+            )
+            continue
+        counts = [
+            _count(value, column, line, errors)
+            for value, column in ((women, _("women")), (men, _("men")))
+        ]
+        total_count = _count(total, _("total"), line, errors) if total else None
+        if None in counts or (total and total_count is None):
+            continue
+        if total_count is not None and total_count < counts[0] + counts[1]:
+            errors.append(
+                _("Row %(line)s: the total (%(total)s) is less than women plus men (%(sum)s).")
+                % {"line": line, "total": total_count, "sum": counts[0] + counts[1]}
+            )
+            continue
+        rows.append(DeclarationRow(affiliate, counts[0], counts[1], total_count))
+    if errors:
+        raise CSVRejected(errors)
+    return rows
+
+
+PRIVATE_EXPORT_HEADER = [
+    "reference",
+    "name",
+    "acronym",
+    "status",
+    "region",
+    "country",
+    "city",
+    "organisation_type",
+    "members_women",
+    "members_men",
+    "members_total",
+    "members_year",
+    "website",
+    "public_email",
+    "public_phone",
+    "publish_contact",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+    "updated_at",
+]
+
+
+def affiliates_private_rows(affiliates) -> Iterator[list]:
+    """The coordinators' export, private contacts included; read in chunks, never all at once."""
+    yield PRIVATE_EXPORT_HEADER
+    for a in affiliates.select_related("region").iterator(chunk_size=2000):
+        yield [
+            a.reference,
+            a.name,
+            a.acronym,
+            a.status,
+            a.region.short_name,
+            a.country.code,
+            a.city,
+            a.organisation_type,
+            a.members_women,
+            a.members_men,
+            a.members_total,
+            a.members_year or "",
+            a.website,
+            a.public_email,
+            a.public_phone,
+            "yes" if a.publish_contact else "no",
+            a.contact_name,
+            a.contact_role,
+            a.contact_email,
+            a.contact_phone,
+            a.updated_at.isoformat(),
+        ]

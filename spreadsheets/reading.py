@@ -1,0 +1,148 @@
+"""Reading an import file: CSV (UTF-8, comma or semicolon) or XLSX, into rows of text cells.
+
+Limits are checked before a file is parsed (size, rows, an XLSX's expanded size); a file that
+cannot be read at all is refused whole with FileRefused.
+"""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from spreadsheets.export import COLUMNS, INFORMATIONAL_COLUMNS
+
+REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read: nothing in it is looked at row by row."""
+
+
+def _is_xlsx(content: bytes, filename: str) -> bool:
+    if filename.lower().endswith(".xlsx"):
+        return True
+    if filename.lower().endswith(".csv"):
+        return False
+    return content[:4] == b"PK\x03\x04"
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    # Counting line ends is a cheap upper bound on the rows, known before parsing.
+    if content.count(b"\n") > settings.IMPORT_MAX_ROWS + 1:
+        raise FileRefused(
+            _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRefused(
+            _(
+                "The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and "
+                "import it again."
+            )
+            % {"position": error.start + 1}
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many languages save CSV with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        raise FileRefused(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise FileRefused(_("The file is not a valid XLSX workbook.")) from error
+    # A small zip can expand to gigabytes: refuse it from the sizes its directory declares
+    # (zipfile never inflates a member beyond its declared size).
+    expanded = sum(member.file_size for member in members)
+    if expanded > settings.IMPORT_MAX_EXPANDED_BYTES or len(members) > 1000:
+        raise FileRefused(
+            _("The workbook expands to %(size)d MB, more than the %(max)d MB allowed.")
+            % {
+                "size": expanded // 2**20,
+                "max": settings.IMPORT_MAX_EXPANDED_BYTES // 2**20,
+            }
+        )
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        if (sheet.max_row or 0) > settings.IMPORT_MAX_ROWS + 1:
+            raise FileRefused(
+                _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
+            )
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(value) for value in values])
+            if len(rows) > settings.IMPORT_MAX_ROWS + 1:
+                raise FileRefused(
+                    _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
+                )
+        workbook.close()
+        return rows
+    except FileRefused:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
+        raise FileRefused(_("The XLSX workbook cannot be read.")) from error
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header and the non-empty rows (with their row numbers) of a CSV or XLSX file."""
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise FileRefused(
+            _("The file is larger than %(max)d MB.") % {"max": settings.IMPORT_MAX_BYTES // 2**20}
+        )
+    table = _read_xlsx(content) if _is_xlsx(content, filename) else _read_csv(content)
+    if not table:
+        raise FileRefused(_("The file is empty."))
+    header = [cell.strip().lower() for cell in table[0]]
+    while header and header[-1] == "":
+        header.pop()
+    known = set(COLUMNS) | set(INFORMATIONAL_COLUMNS)
+    problems = []
+    unknown = [column for column in header if column not in known]
+    if unknown:
+        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
+    if problems:
+        problems.append(
+            _("The first row must name the columns: %(columns)s.") % {"columns": ", ".join(COLUMNS)}
+        )
+        raise FileRefused(" ".join(problems))
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        padded = cells + [""] * (len(header) - len(cells))
+        rows.append((number, dict(zip(header, padded, strict=False))))
+    if not rows:
+        raise FileRefused(_("The file has a header but no rows."))
+    return header, rows

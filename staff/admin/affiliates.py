@@ -1,0 +1,259 @@
+from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from affiliates.models import Affiliate, MembershipDeclaration, Sector, StatusChange
+from affiliates.services import (
+    MEMBERSHIP_FIELDS,
+    affiliate_refresh_membership,
+    affiliate_refresh_sector_names,
+    declaration_delete,
+    sector_delete,
+    sector_save,
+)
+from audit.admin import RecordHistoryAdmin
+from core.public_cache import public_cache_bump
+from spreadsheets.admin_views import AffiliateSpreadsheetMixin
+from staff.admin.actions import LIFECYCLE_ACTIONS
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "display_order"]
+    list_editable = ["display_order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        # A renamed sector must be renamed in the search text of its affiliates too.
+        sector_save(obj)
+
+    # A deleted sector must leave its affiliates' search text (and show in their history).
+    def delete_model(self, request, obj):
+        sector_delete(sector=obj, deleted_by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for sector in queryset:
+            sector_delete(sector=sector, deleted_by=request.user)
+
+
+class DeclarationInline(admin.TabularInline):
+    model = MembershipDeclaration
+    extra = 0
+    fields = ["year", "women", "men", "total", "declared_on", "source", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "comment", "comment_is_public"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Affiliate)
+class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelAdmin):
+    # members_year is the year of the latest declaration; updated_at the last change.
+    list_display = [
+        "name",
+        "acronym",
+        "country",
+        "region",
+        "organisation_type",
+        "status",
+        "members_total",
+        "members_year",
+        "updated_at",
+    ]
+    list_filter = ["status", "region", "organisation_type", "members_year", "country"]
+    list_select_related = ["region"]
+    search_fields = ["name", "acronym", "city", "reference", "slug"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["parent_network"]
+    filter_horizontal = ["sectors"]
+    readonly_fields = [
+        "reference",
+        "members_women",
+        "members_men",
+        "members_total",
+        "members_year",
+        "status_changed_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
+    inlines = [DeclarationInline, StatusChangeInline]
+    fieldsets = [
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "reference",
+                    "name",
+                    "acronym",
+                    "slug",
+                    "country",
+                    "region",
+                    "city",
+                    "languages",
+                    "founded_year",
+                    "is_registered",
+                    "registration_number",
+                ]
+            },
+        ),
+        (
+            _("Kind"),
+            {
+                "fields": [
+                    "organisation_type",
+                    "has_piece_rate_workers",
+                    "has_self_employed_workers",
+                    "sectors",
+                    "parent_network",
+                ]
+            },
+        ),
+        (
+            _("Membership (from the latest declaration)"),
+            {"fields": ["members_women", "members_men", "members_total", "members_year"]},
+        ),
+        (
+            _("Public profile"),
+            {
+                "fields": [
+                    "description",
+                    "website",
+                    "public_email",
+                    "public_phone",
+                    "publish_contact",
+                    "publish_contact_given_on",
+                ]
+            },
+        ),
+        (
+            _("Private contact"),
+            {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone"]},
+        ),
+        (
+            _("Affiliation"),
+            {
+                "fields": [
+                    "status",
+                    "status_changed_at",
+                    "affiliated_on",
+                    "supporting_document",
+                    "language",
+                ]
+            },
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at", "created_by"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A status changes only through the lifecycle's decisions (the actions above the list),
+        # which check the step, record it and tell the people concerned. A record added here
+        # starts as an application, like every other.
+        return [
+            *super().get_readonly_fields(request, obj),
+            "supporting_document",
+            "status",
+            "affiliated_on",
+        ]
+
+    @admin.display(description=_("supporting document"))
+    def supporting_document(self, obj):
+        # Served through the access-checked view: uploads have no public URL.
+        if not obj.document:
+            return _("None sent")
+        url = reverse("applications:document", args=[obj.reference])
+        return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(public_cache_bump)  # counts and figures on public pages
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(public_cache_bump)
+
+    def view_on_site(self, obj):
+        # The public profile (public pages): only affiliated organisations have one.
+        return f"/affiliates/{obj.slug}/" if obj.is_public else None
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The first step of its lifecycle, as affiliate_create records it.
+            StatusChange.objects.create(
+                affiliate=obj, from_status="", to_status=obj.status, actor=request.user
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Declarations edited inline: the current figures follow the latest one. A deleted one
+        # has already refreshed the row (declaration_delete): start from what it wrote.
+        form.instance.refresh_from_db(fields=MEMBERSHIP_FIELDS)
+        affiliate_refresh_membership(form.instance, by=request.user)
+        # Sectors edited here: the directory's search text follows them.
+        affiliate_refresh_sector_names(form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, MembershipDeclaration) and instance.recorded_by_id is None:
+                instance.recorded_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            if isinstance(obj, MembershipDeclaration):
+                declaration_delete(declaration=obj, deleted_by=request.user)
+            else:
+                obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(MembershipDeclaration)
+class MembershipDeclarationAdmin(RecordHistoryAdmin, admin.ModelAdmin):
+    list_display = ["affiliate", "year", "women", "men", "total", "declared_on"]
+    list_filter = ["year", "affiliate__region"]
+    list_select_related = ["affiliate"]
+    search_fields = ["affiliate__name", "affiliate__acronym"]
+    autocomplete_fields = ["affiliate"]
+    readonly_fields = ["recorded_by", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            # Figures recorded for one organisation are not moved to another: delete them and
+            # record them where they belong, so both organisations' figures follow.
+            readonly = [*readonly, "affiliate"]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        affiliate_refresh_membership(obj.affiliate, by=request.user)
+
+    # Deleting, one or a selection: the affiliates' figures follow their remaining declarations.
+    def delete_model(self, request, obj):
+        declaration_delete(declaration=obj, deleted_by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for declaration in queryset.select_related("affiliate"):
+            declaration_delete(declaration=declaration, deleted_by=request.user)
+
+
+# The lifecycle's decisions (affiliates/admin_actions.py): appended, so the list's own actions
+# can be set in the class above.
+AffiliateAdmin.actions = [*(AffiliateAdmin.actions or []), *LIFECYCLE_ACTIONS]

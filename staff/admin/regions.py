@@ -1,0 +1,87 @@
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from affiliates.services import affiliates_follow_countries
+from audit.admin import RecordHistoryAdmin
+from core.public_cache import public_cache_bump
+from regions.models import CoordinatorAssignment, Region, RegionCountry
+
+
+class RegionCountryInline(admin.TabularInline):
+    model = RegionCountry
+    extra = 1
+
+
+class CoordinatorAssignmentInline(admin.TabularInline):
+    model = CoordinatorAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["assigned_at"]
+
+
+@admin.register(Region)
+class RegionAdmin(RecordHistoryAdmin, admin.ModelAdmin):
+    list_display = ["name", "short_name", "country_count", "coordinator_names", "display_order"]
+    list_editable = ["display_order"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    inlines = [RegionCountryInline, CoordinatorAssignmentInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Public pages show regions with their names and countries: recompute them.
+        transaction.on_commit(public_cache_bump)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(public_cache_bump)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is RegionCountry:
+            added = [country.country.code for country in formset.new_objects]
+            added += [country.country.code for country, _fields in formset.changed_objects]
+            moved = affiliates_follow_countries(countries=added, changed_by=request.user)
+            if moved:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d affiliate moved with its country to this region.",
+                        "%(count)d affiliates moved with their country to this region.",
+                        moved,
+                    )
+                    % {"count": moved},
+                )
+
+    def get_queryset(self, request):
+        assignments = CoordinatorAssignment.objects.select_related("user").order_by(
+            "user__username"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(country_count=Count("countries"))
+            .prefetch_related(Prefetch("coordinator_assignments", queryset=assignments))
+        )
+
+    @admin.display(description=_("countries"), ordering="country_count")
+    def country_count(self, region):
+        return region.country_count
+
+    @admin.display(description=_("coordinators"))
+    def coordinator_names(self, region):
+        return ", ".join(
+            a.user.get_full_name() or a.user.username for a in region.coordinator_assignments.all()
+        )
+
+
+@admin.register(CoordinatorAssignment)
+class CoordinatorAssignmentAdmin(RecordHistoryAdmin, admin.ModelAdmin):
+    list_display = ["user", "region", "assigned_at"]
+    list_filter = ["region"]
+    list_select_related = ["user", "region"]
+    search_fields = ["user__username", "user__email", "region__name"]
+    autocomplete_fields = ["user", "region"]

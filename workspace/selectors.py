@@ -1,0 +1,67 @@
+"""What the coordinators' workspace reads: its overview."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from affiliates.models import Affiliate, AffiliateQuerySet, Status
+from affiliates.selectors import declaration_due_year
+from audit.history import acting_users, events_of, read_actions
+
+
+@dataclass(frozen=True)
+class LatestChange:
+    when: object
+    kind: str  # "+" created, "~" changed, "-" deleted
+    who: object
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    by_status: list[tuple[str, str, int]]  # (status, label, count) in workflow order
+    waiting: int
+    waiting_status: str
+    missing_year: int
+    missing_count: int
+    missing: list[Affiliate]
+    latest_changes: list[LatestChange]
+
+
+def workspace_overview(
+    user, affiliates: AffiliateQuerySet, *, region_ids: list[int], missing_shown: int = 10
+) -> Overview:
+    """What a coordinator (or staff) needs first: counts, work waiting, gaps, recent changes.
+
+    `affiliates` is already scoped to the user (visible_to) and the chosen region(s).
+    """
+    counts = dict(affiliates.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    # Staff decide on what regions recommend; coordinators review fresh applications.
+    waiting_status = Status.RECOMMENDED if user.is_staff else Status.APPLIED
+    missing_year = declaration_due_year()
+    missing_qs = affiliates.missing_declaration(missing_year)
+    missing = list(missing_qs.order_by("name")[: missing_shown + 1])
+    missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
+    latest = events_of(Affiliate).objects.filter(region_id__in=region_ids)
+    actions = read_actions(Affiliate, latest, 30)[0][:10]
+    users = acting_users(actions)
+    return Overview(
+        by_status=by_status,
+        waiting=counts.get(waiting_status, 0),
+        waiting_status=waiting_status,
+        missing_year=missing_year,
+        missing_count=missing_count,
+        missing=missing[:missing_shown],
+        latest_changes=[
+            LatestChange(
+                when=a.when,
+                kind=a.kind,
+                who=users.get(a.user_id),
+                name=a.last.name,
+                slug=a.last.slug,
+            )
+            for a in actions
+        ],
+    )
