@@ -5,6 +5,18 @@ STAFF_GROUP_NAME = "International staff"
 STAFF_APPS = ["auth", "accounts", "regions", "affiliates"]
 
 
+def staff_membership_sync(user) -> None:
+    """International staff (`is_staff`) are in the staff group, and nobody else is.
+
+    `is_staff` is the role (affiliates.access); the group carries its permissions in the
+    admin. Every place that sets `is_staff` calls this, so the two never disagree.
+    """
+    if user.is_staff:
+        user.groups.add(staff_group_ensure())
+    else:
+        user.groups.remove(*Group.objects.filter(name=STAFF_GROUP_NAME))
+
+
 @transaction.atomic
 def staff_group_ensure() -> Group:
     """The group that gives international staff every permission on the registry's records."""

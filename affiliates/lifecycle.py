@@ -4,8 +4,8 @@ Every screen, admin action, command and API goes through `affiliate_transition`,
 (which step from which status, who may take it, what must accompany it) live here only.
 
 Roles: a *region* step may be taken by a coordinator of the affiliate's region, and by staff
-standing in for a region (through `Region.objects.coordinated_by`); a *staff* step only by
-international staff.
+standing in for a region; a *staff* step only by international staff (affiliates.access says
+who holds which role).
 """
 
 from dataclasses import dataclass
@@ -17,14 +17,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from affiliates.access import REGION, STAFF, roles_over
 from affiliates.models import Affiliate, Status, StatusChange, WithdrawalKind
 from affiliates.notifications import notify_transition
 from core.history import acting
 from core.public_cache import public_cache_bump
-from regions.models import Region
-
-REGION = "region"
-STAFF = "staff"
 
 
 @dataclass(frozen=True)
@@ -118,24 +115,14 @@ class AlreadyDecided(TransitionRefused):
     """Somebody else changed the status between the moment the page was read and now."""
 
 
-def roles_of(user, affiliate: Affiliate) -> set[str]:
-    """The roles this person holds over this affiliate: REGION, STAFF, both or neither."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return set()
-    roles = {STAFF} if user.is_staff else set()
-    if Region.objects.coordinated_by(user).filter(pk=affiliate.region_id).exists():
-        roles.add(REGION)
-    return roles
-
-
 def may_take(user, transition: Transition, affiliate: Affiliate) -> bool:
     """Whether this person's role allows this step on this affiliate (whatever its status)."""
-    return transition.role in roles_of(user, affiliate)
+    return transition.role in roles_over(user, affiliate)
 
 
 def available_transitions(user, affiliate: Affiliate) -> list[Transition]:
     """The steps this person may take now: what the decision buttons offer."""
-    roles = roles_of(user, affiliate)
+    roles = roles_over(user, affiliate)
     return [t for t in TRANSITIONS.values() if affiliate.status in t.sources and t.role in roles]
 
 

@@ -102,7 +102,7 @@ DECLARING_STATUSES = (Status.AFFILIATED, Status.SUSPENDED)
 
 
 class AffiliateQuerySet(models.QuerySet):
-    """The access rules for affiliates. Every page, export, admin screen and API uses these."""
+    """Reads of affiliates by what they are; who may read which is affiliates.access."""
 
     def public(self) -> "AffiliateQuerySet":
         """What anybody may see: affiliated organisations only."""
@@ -110,22 +110,6 @@ class AffiliateQuerySet(models.QuerySet):
 
     def in_region(self, region: Region) -> "AffiliateQuerySet":
         return self.filter(region=region)
-
-    def visible_to(self, user) -> "AffiliateQuerySet":
-        """Full records, private contacts included, that this user may read.
-
-        Staff: every record. A coordinator: every record of the regions they coordinate, in
-        any status. Anybody else: none (the public sees `public()` through public pages).
-        """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_staff:
-            return self.all()
-        return self.filter(region__coordinator_assignments__user=user)
-
-    def editable_by(self, user) -> "AffiliateQuerySet":
-        """Records this user may change: the same scope as `visible_to`."""
-        return self.visible_to(user)
 
     def declaring(self) -> "AffiliateQuerySet":
         """Members, who declare their membership every year: affiliated or suspended."""

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from affiliates.access import affiliates_visible_to
 from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
 
 
@@ -45,7 +46,7 @@ def declaration_due_year() -> int:
 
 def declaring_affiliates(user, region) -> AffiliateQuerySet:
     """The region's members that declare their membership, as this user may see them."""
-    return Affiliate.objects.visible_to(user).in_region(region).declaring().order_by("name", "pk")
+    return affiliates_visible_to(user).in_region(region).declaring().order_by("name", "pk")
 
 
 def declared_figures(year: int, affiliates) -> dict[int, tuple[int, int, int]]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from affiliates.access import country_choices_for, regions_coordinated_by
 from affiliates.lifecycle import TRANSITIONS
 from affiliates.models import (
     EARLIEST_FOUNDED_YEAR,
@@ -19,7 +20,6 @@ from affiliates.models import (
     normalise_name,
 )
 from regions.models import Region
-from regions.selectors import country_choices_for
 
 PDF_MAGIC = b"%PDF-"
 
@@ -322,4 +322,4 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.coordinated_by(user)
+        self.fields["region"].queryset = regions_coordinated_by(user)

@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from affiliates.access import may_register_in
 from affiliates.models import Affiliate, Status
 from affiliates.notifications import notify_application_received
 from affiliates.services import affiliate_create, declaration_record
-from regions.models import Region
 
 
 @transaction.atomic
@@ -31,7 +31,7 @@ def application_submit(
     """
     status = Status.APPLIED
     if registered_by is not None:
-        if not Region.objects.coordinated_by(registered_by).covering(country).exists():
+        if not may_register_in(registered_by, country):
             raise ValidationError(
                 {
                     "country": _(

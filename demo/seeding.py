@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.services import staff_group_ensure
+from accounts.services import staff_membership_sync
 from affiliates.bulk import bulk_insert
 from affiliates.models import (
     REFERENCE_ALPHABET,
@@ -114,7 +114,7 @@ def seed_users(regions: dict[str, Region]) -> list[str]:
     if created:
         staff.password = password
         staff.save()
-    staff.groups.add(staff_group_ensure())
+    staff_membership_sync(staff)
     usernames = [staff.username]
     for region in regions.values():
         username = f"coordinator-{region.short_name.lower()}"

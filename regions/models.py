@@ -7,14 +7,6 @@ from core.history import tracked
 
 
 class RegionQuerySet(models.QuerySet):
-    def coordinated_by(self, user) -> "RegionQuerySet":
-        """Regions whose records this user keeps: all for staff, assigned ones for coordinators."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_staff:
-            return self.all()
-        return self.filter(coordinator_assignments__user=user)
-
     def covering(self, country) -> "RegionQuerySet":
         return self.filter(countries__country=country)
 

@@ -1,8 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from affiliates.access import people_with_a_role
 from affiliates.models import Status
 from regions.models import Region
 
@@ -18,10 +17,7 @@ class _Bootstrap:
 class ChangesFilterForm(_Bootstrap, forms.Form):
     user = forms.ModelChoiceField(
         label=_("Who"),
-        queryset=get_user_model()
-        .objects.filter(Q(is_staff=True) | Q(coordinator_assignments__isnull=False))
-        .distinct()
-        .order_by("username"),
+        queryset=people_with_a_role().order_by("username"),
         required=False,
         empty_label=_("Anybody"),
     )

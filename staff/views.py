@@ -1,32 +1,16 @@
 """Pages for international staff: recent changes across the registry, and the dashboard."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
 from affiliates import stats
+from affiliates.access import staff_required
 from affiliates.models import Affiliate
 from affiliates.selectors import public_figures
 from audit.changes import recent_changes
 from staff.forms import ChangesFilterForm, StatusFilterForm
 
 MISSING_SHOWN = 50
-
-
-def staff_required(view):
-    """Anonymous visitors go to the login page; signed-in people who are not staff get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @staff_required

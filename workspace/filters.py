@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from affiliates.access import regions_coordinated_by
 from affiliates.models import Affiliate, OrganisationType, Status
 from regions.models import Region
 
@@ -24,7 +25,7 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["region"].queryset = Region.objects.coordinated_by(user)
+        self.filters["region"].queryset = regions_coordinated_by(user)
 
     def search(self, queryset, name, value):
         value = value.strip()

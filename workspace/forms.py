@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from affiliates.access import affiliates_visible_to, country_choices_for
 from affiliates.models import Affiliate, OrganisationType
 from affiliates.services import AFFILIATE_EDITABLE_FIELDS
-from regions.selectors import country_choices_for
 
 
 class AffiliateEditForm(forms.Form):
@@ -36,7 +36,7 @@ class AffiliateEditForm(forms.Form):
         # Only countries of regions this user coordinates: an affiliate cannot be moved away.
         self.fields["country"].choices = country_choices_for(user)
         self.fields["parent_network"].queryset = (
-            Affiliate.objects.visible_to(user)
+            affiliates_visible_to(user)
             .filter(organisation_type=OrganisationType.NETWORK)
             .exclude(pk=affiliate.pk)
             | Affiliate.objects.filter(pk=affiliate.parent_network_id)

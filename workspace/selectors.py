@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from affiliates.access import is_staff_member
 from affiliates.models import Affiliate, AffiliateQuerySet, Status
 from affiliates.selectors import declaration_due_year
 from audit.history import acting_users, events_of, read_actions
@@ -39,7 +40,7 @@ def workspace_overview(
     counts = dict(affiliates.order_by().values_list("status").annotate(n=Count("pk")))
     by_status = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     # Staff decide on what regions recommend; coordinators review fresh applications.
-    waiting_status = Status.RECOMMENDED if user.is_staff else Status.APPLIED
+    waiting_status = Status.RECOMMENDED if is_staff_member(user) else Status.APPLIED
     missing_year = declaration_due_year()
     missing_qs = affiliates.missing_declaration(missing_year)
     missing = list(missing_qs.order_by("name")[: missing_shown + 1])

@@ -1,17 +1,22 @@
-"""The coordinators' workspace. Every read goes through Affiliate.objects.visible_to(user) and
+"""The coordinators' workspace. Every read goes through affiliates_visible_to(user) and
 every write through editable_by(user) and a service: another region's record is a 404."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from affiliates.access import (
+    affiliate_for,
+    affiliates_visible_to,
+    regions_coordinated_by,
+    signed_in_required,
+)
 from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate
 from affiliates.selectors import declared_figures, declaring_affiliates
 from affiliates.services import (
@@ -44,23 +49,17 @@ PAGE_SIZE = 50
 
 def _regions(request) -> tuple[list[Region], Region | None]:
     """The user's regions, and the one chosen with ?region=<slug> (None: all of them)."""
-    regions = list(Region.objects.coordinated_by(request.user))
+    regions = list(regions_coordinated_by(request.user))
     slug = request.GET.get("region")
     chosen = next((r for r in regions if r.slug == slug), None) if slug else None
     return regions, chosen
 
 
-def _affiliate_for(request, slug: str, *, edit: bool = False) -> Affiliate:
-    """The affiliate if this user may see (or edit) it; 404 otherwise, never a hint."""
-    scope = Affiliate.objects.editable_by if edit else Affiliate.objects.visible_to
-    return get_object_or_404(scope(request.user).select_related("region"), slug=slug)
-
-
-@login_required
+@signed_in_required
 def dashboard(request):
     regions, chosen = _regions(request)
     shown = [chosen] if chosen else regions
-    affiliates = Affiliate.objects.visible_to(request.user).filter(region__in=shown)
+    affiliates = affiliates_visible_to(request.user).filter(region__in=shown)
     overview = workspace_overview(
         request.user, affiliates, region_ids=[region.pk for region in shown]
     )
@@ -71,9 +70,9 @@ def dashboard(request):
     )
 
 
-@login_required
+@signed_in_required
 def affiliate_list(request):
-    base = Affiliate.objects.visible_to(request.user).select_related("region")
+    base = affiliates_visible_to(request.user).select_related("region")
     filterset = WorkspaceAffiliateFilter(request.GET, queryset=base, user=request.user)
     page = Paginator(filterset.qs.order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -87,9 +86,9 @@ def affiliate_list(request):
     )
 
 
-@login_required
+@signed_in_required
 def affiliate_detail(request, slug):
-    affiliate = _affiliate_for(request, slug)
+    affiliate = affiliate_for(request.user, slug=slug)
     return render(
         request,
         "workspace/affiliate_detail.html",
@@ -103,10 +102,10 @@ def affiliate_detail(request, slug):
     )
 
 
-@login_required
+@signed_in_required
 @require_http_methods(["GET", "POST"])
 def affiliate_edit(request, slug):
-    affiliate = _affiliate_for(request, slug, edit=True)
+    affiliate = affiliate_for(request.user, edit=True, slug=slug)
     form = AffiliateEditForm(request.POST or None, affiliate=affiliate, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -156,9 +155,9 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-@login_required
+@signed_in_required
 def export_csv(request):
-    base = Affiliate.objects.visible_to(request.user)
+    base = affiliates_visible_to(request.user)
     filterset = WorkspaceAffiliateFilter(request.GET, queryset=base, user=request.user)
     response = StreamingHttpResponse(
         csv_lines(affiliates_private_rows(filterset.qs.order_by("name", "pk"))),
@@ -181,14 +180,14 @@ def _declaration_region(request, year: int):
     return regions, chosen or (regions[0] if regions else None)
 
 
-@login_required
+@signed_in_required
 def declarations_current(request):
     url = reverse("workspace:declarations", args=[timezone.now().year])
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
 
 
-@login_required
+@signed_in_required
 @require_http_methods(["GET", "POST"])
 def declarations(request, year):
     regions, region = _declaration_region(request, year)
@@ -298,7 +297,7 @@ def _declarations_saved(request, year, region, written):
     return redirect(url)
 
 
-@login_required
+@signed_in_required
 def declarations_template(request, year):
     region = _declaration_region(request, year)[1]
     affiliates = declaring_affiliates(request.user, region) if region else Affiliate.objects.none()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from affiliates.access import affiliates_editable_by, regions_coordinated_by
 from affiliates.models import Affiliate, Sector, Status, StatusChange
 from affiliates.services.sectors import affiliate_set_sectors
 from core.history import acting
@@ -175,7 +176,7 @@ def affiliate_update(
     unknown = set(changes) - set(AFFILIATE_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"affiliate_update cannot change {', '.join(sorted(unknown))}")
-    if not Affiliate.objects.editable_by(updated_by).filter(pk=affiliate.pk).exists():
+    if not affiliates_editable_by(updated_by).filter(pk=affiliate.pk).exists():
         raise PermissionDenied
     locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
     if seen_updated_at is not None and locked.updated_at != seen_updated_at:
@@ -186,7 +187,7 @@ def affiliate_update(
         locked.name = locked.name.strip()
     if "country" in changes:
         locked.region = region_for_country(locked.country)
-        if not Region.objects.coordinated_by(updated_by).filter(pk=locked.region_id).exists():
+        if not regions_coordinated_by(updated_by).filter(pk=locked.region_id).exists():
             raise ValidationError(
                 {"country": _("This country belongs to a region you do not coordinate.")}
             )

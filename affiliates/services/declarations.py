@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from affiliates.access import affiliates_editable_by
 from affiliates.models import Affiliate, MembershipDeclaration
 from core.history import acting
 from core.public_cache import public_cache_bump
@@ -135,9 +136,7 @@ def declarations_record(
     """
     ids = [row.affiliate.pk for row in rows]
     # Locked, like declaration_record: the figures set below follow exactly the rows written.
-    affiliates = (
-        Affiliate.objects.editable_by(recorded_by).select_for_update(of=("self",)).in_bulk(ids)
-    )
+    affiliates = affiliates_editable_by(recorded_by).select_for_update(of=("self",)).in_bulk(ids)
     existing = {
         d.affiliate_id: d
         for d in MembershipDeclaration.objects.filter(year=year, affiliate_id__in=ids)

@@ -1,42 +1,31 @@
 """Reviewers' screens: the queue, one application with its decisions, its document, registration."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
+from affiliates.access import (
+    affiliate_for,
+    affiliates_visible_to,
+    reviewer_required,
+    signed_in_required,
+)
 from affiliates.lifecycle import affiliate_transition, available_transitions
 from affiliates.models import Affiliate, Status
 from applications.forms import DecisionForm, QueueFilterForm, RegistrationForm
 from applications.services import application_submit
-from regions.models import Region
 
 OPEN_STATUSES = [Status.APPLIED, Status.RECOMMENDED]
 
 
-def _require_reviewer(user) -> None:
-    """Coordinators and staff review; another signed-in person has no business here."""
-    if not Region.objects.coordinated_by(user).exists():
-        raise PermissionDenied
-
-
-def _get_affiliate_for_user(user, reference: str) -> Affiliate:
-    """The one access-checked way to fetch an application: outside one's scope is a 404."""
-    return get_object_or_404(
-        Affiliate.objects.visible_to(user).select_related("region", "parent_network"),
-        reference=reference,
-    )
-
-
-@login_required
+@reviewer_required
 def queue(request):
-    _require_reviewer(request.user)
     form = QueueFilterForm(request.GET or None, user=request.user)
-    applications = Affiliate.objects.visible_to(request.user).select_related("region")
+    applications = affiliates_visible_to(request.user).select_related("region")
     status, region = QueueFilterForm.OPEN, None
     if form.is_bound and form.is_valid():
         status = form.cleaned_data["status"] or QueueFilterForm.OPEN
@@ -85,15 +74,15 @@ def _detail(request, affiliate: Affiliate, failed: DecisionForm | None = None, s
     )
 
 
-@login_required
+@signed_in_required
 def detail(request, reference):
-    return _detail(request, _get_affiliate_for_user(request.user, reference))
+    return _detail(request, affiliate_for(request.user, reference=reference))
 
 
-@login_required
+@signed_in_required
 @require_POST
 def decide(request, reference):
-    affiliate = _get_affiliate_for_user(request.user, reference)
+    affiliate = affiliate_for(request.user, reference=reference)
     # Each decision's form is prefixed by its action (unique ids on the page); an unprefixed
     # "action" says which one was sent.
     action = request.POST.get("action", "")
@@ -130,10 +119,10 @@ def decide(request, reference):
     return redirect("applications:detail", reference=reference)
 
 
-@login_required
+@signed_in_required
 def document(request, reference):
     """The supporting document, only to those who may see the application; never a media URL."""
-    affiliate = _get_affiliate_for_user(request.user, reference)
+    affiliate = affiliate_for(request.user, reference=reference)
     if not affiliate.document:
         raise Http404
     response = FileResponse(
@@ -146,10 +135,9 @@ def document(request, reference):
     return response
 
 
-@login_required
+@reviewer_required
 def register(request):
     """A coordinator registers an organisation they know: recorded as recommended."""
-    _require_reviewer(request.user)
     form = RegistrationForm(user=request.user)
     if request.method == "POST":
         form = RegistrationForm(request.POST, request.FILES, user=request.user)

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import staff_membership_sync
 from regions.models import CoordinatorAssignment
 
 
@@ -18,3 +19,8 @@ class CoordinatorAssignmentInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [CoordinatorAssignmentInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the form's groups are saved: "staff status" alone decides the staff group.
+        staff_membership_sync(form.instance)

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from affiliates.access import affiliates_editable_by, affiliates_visible_to
 from affiliates.models import Affiliate, Status
 from tests.factories import AffiliateFactory
 
@@ -27,18 +28,18 @@ def test_the_public_sees_only_affiliated_organisations(records):
 
 
 def test_an_anonymous_visitor_sees_no_full_record(records):
-    assert names(Affiliate.objects.visible_to(AnonymousUser()), records) == set()
-    assert names(Affiliate.objects.editable_by(AnonymousUser()), records) == set()
+    assert names(affiliates_visible_to(AnonymousUser()), records) == set()
+    assert names(affiliates_editable_by(AnonymousUser()), records) == set()
 
 
 def test_a_coordinator_sees_and_edits_only_their_region(
     records, coordinator_south_asia, coordinator_africa
 ):
-    assert names(Affiliate.objects.visible_to(coordinator_south_asia), records) == {
+    assert names(affiliates_visible_to(coordinator_south_asia), records) == {
         "in_affiliated",
         "in_applied",
     }
-    assert names(Affiliate.objects.editable_by(coordinator_africa), records) == {
+    assert names(affiliates_editable_by(coordinator_africa), records) == {
         "ke_affiliated",
         "ke_suspended",
     }
@@ -47,11 +48,11 @@ def test_a_coordinator_sees_and_edits_only_their_region(
 def test_a_deactivated_coordinator_sees_nothing(records, coordinator_south_asia):
     coordinator_south_asia.is_active = False
 
-    assert names(Affiliate.objects.visible_to(coordinator_south_asia), records) == set()
+    assert names(affiliates_visible_to(coordinator_south_asia), records) == set()
 
 
 def test_staff_see_everything(records, staff_user):
-    assert names(Affiliate.objects.visible_to(staff_user), records) == set(records)
+    assert names(affiliates_visible_to(staff_user), records) == set(records)
 
 
 def test_a_coordinator_of_two_regions_sees_both(records, south_asia, africa):
@@ -59,4 +60,4 @@ def test_a_coordinator_of_two_regions_sees_both(records, south_asia, africa):
 
     both = UserFactory(username="both", coordinates=[south_asia, africa])
 
-    assert names(Affiliate.objects.visible_to(both), records) == set(records)
+    assert names(affiliates_visible_to(both), records) == set(records)

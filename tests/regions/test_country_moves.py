@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from affiliates.access import affiliates_visible_to
 from affiliates.models import Affiliate
 from audit.history import record_history
 from regions.models import RegionCountry
@@ -53,8 +54,8 @@ def test_adding_a_country_to_a_region_moves_its_affiliates_there(
     nepali.refresh_from_db()
     indian.refresh_from_db()
     assert nepali.region == africa and indian.region == south_asia
-    assert nepali in Affiliate.objects.visible_to(coordinator_africa)
-    assert nepali not in Affiliate.objects.visible_to(coordinator_south_asia)
+    assert nepali in affiliates_visible_to(coordinator_africa)
+    assert nepali not in affiliates_visible_to(coordinator_south_asia)
     assert nepali.updated_at > edited_at  # an edit form opened before is now out of date
     move = record_history(Affiliate, nepali.pk)[0]
     assert move.who == staff_user

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from affiliates.access import is_staff_member
 from spreadsheets.importing import REFUSED, affiliates_import
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         history_user = None
         if user:
             history_user = get_user_model().objects.filter(username=user, is_active=True).first()
-            if history_user is None or not history_user.is_staff:
+            if not is_staff_member(history_user):
                 raise CommandError(f"No active staff user named {user!r}.")
         try:
             content = file.read_bytes()

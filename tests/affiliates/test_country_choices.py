@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from regions.selectors import country_choices_for
+from affiliates.access import country_choices_for
 from tests.factories import AffiliateFactory, UserFactory
 from workspace.forms import AffiliateEditForm
 
