@@ -9,18 +9,38 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from affiliates.search_columns import lower_case, search_vector, unaccented
 from core.history import tracked
-from regions.models import Region, RegionCountry
+from regions.models import Region
 
 # Crockford's base-32 alphabet: no I, L, O or U, so a reference read over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 EARLIEST_FOUNDED_YEAR = 1800
 EARLIEST_DECLARATION_YEAR = 1950
+
+
+# The membership rule every form, file and service checks (and the database enforces).
+TOTAL_TOO_SMALL = _("The total cannot be less than women plus men.")
+
+
+def membership_total(women: int, men: int, total: int | None) -> int:
+    """The total members: as declared, or women plus men when none is given."""
+    return women + men if total is None else total
+
+
+def total_covers(women: int, men: int, total: int | None) -> bool:
+    """Whether a declared total counts at least its women and men (no total: it will)."""
+    return total is None or total >= women + men
+
+
+def declaration_years() -> range:
+    """The years a membership declaration may be for: none before 1950, none in the future."""
+    return range(EARLIEST_DECLARATION_YEAR, timezone.localdate().year + 1)
 
 
 _ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")
@@ -110,6 +130,14 @@ class AffiliateQuerySet(models.QuerySet):
 
     def in_region(self, region: Region) -> "AffiliateQuerySet":
         return self.filter(region=region)
+
+    def named(self, name: str, country) -> "AffiliateQuerySet":
+        """The organisation registered under this name in this country, however it is spelled.
+
+        The one-name-per-country rule: the unique index on (country, name_key) enforces it,
+        forms and the import ask this first to say so next to the field or row.
+        """
+        return self.filter(country=country, name_key=normalise_name(name))
 
     def declaring(self) -> "AffiliateQuerySet":
         """Members, who declare their membership every year: affiliated or suspended."""
@@ -265,7 +293,7 @@ class Affiliate(models.Model):
             models.CheckConstraint(
                 condition=Q(members_total__gte=F("members_women") + F("members_men")),
                 name="affiliate_total_covers_women_and_men",
-                violation_error_message=_("The total cannot be less than women plus men."),
+                violation_error_message=TOTAL_TOO_SMALL,
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values),
@@ -316,6 +344,10 @@ class Affiliate(models.Model):
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """The public profile (only affiliated organisations have one: others are a 404)."""
+        return reverse("affiliates:profile", args=[self.slug])
+
     def clean(self):
         super().clean()
         self.name_key = normalise_name(self.name)
@@ -325,9 +357,7 @@ class Affiliate(models.Model):
         if (
             self.country
             and self.region_id
-            and not RegionCountry.objects.filter(
-                country=self.country, region_id=self.region_id
-            ).exists()
+            and not Region.objects.covering(self.country).filter(pk=self.region_id).exists()
         ):
             errors["region"] = _("%(country)s is not covered by this regional network.") % {
                 "country": self.country.name
@@ -401,7 +431,7 @@ class MembershipDeclaration(models.Model):
             models.CheckConstraint(
                 condition=Q(total__gte=F("women") + F("men")),
                 name="declaration_total_covers_women_and_men",
-                violation_error_message=_("The total cannot be less than women plus men."),
+                violation_error_message=TOTAL_TOO_SMALL,
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=EARLIEST_DECLARATION_YEAR),
@@ -415,7 +445,7 @@ class MembershipDeclaration(models.Model):
 
     def clean(self):
         super().clean()
-        if self.year and self.year > timezone.now().year:
+        if self.year and self.year > declaration_years()[-1]:
             raise ValidationError({"year": _("A declaration cannot be for a future year.")})
 
 

@@ -17,7 +17,6 @@ from affiliates.models import (
     Status,
     WithdrawalKind,
     WorkerCategory,
-    normalise_name,
 )
 from regions.models import Region
 
@@ -226,7 +225,7 @@ class ApplicationForm(forms.Form):
         return data
 
     def _name_taken(self, name: str, country: str) -> bool:
-        return Affiliate.objects.filter(country=country, name_key=normalise_name(name)).exists()
+        return Affiliate.objects.named(name, country).exists()
 
     @property
     def is_spam(self) -> bool:

@@ -8,7 +8,13 @@ from core.history import tracked
 
 class RegionQuerySet(models.QuerySet):
     def covering(self, country) -> "RegionQuerySet":
+        """The region covering a country (a country belongs to one region at most)."""
         return self.filter(countries__country=country)
+
+    def by_country(self) -> dict[str, "Region"]:
+        """Each covered country's region, by country code: `covering` for many at once."""
+        covered = RegionCountry.objects.filter(region__in=self).select_related("region")
+        return {str(rc.country.code): rc.region for rc in covered}
 
 
 @tracked()

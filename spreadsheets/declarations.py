@@ -8,10 +8,9 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate
+from affiliates.models import Affiliate, declaration_years, total_covers
 from affiliates.services import DeclarationRow
 
 DECLARATIONS_HEADER = ["reference", "name", "year", "women", "men", "total"]
@@ -107,7 +106,7 @@ def _declaration_rows(lines, year: int, affiliates_by_reference) -> list[Declara
     errors: list[str] = []
     rows: list[DeclarationRow] = []
     seen: dict[str, int] = {}
-    this_year = timezone.now().year
+    years = declaration_years()
     for line, cells in lines:
         if not any(cell.strip() for cell in cells):
             continue
@@ -138,13 +137,13 @@ def _declaration_rows(lines, year: int, affiliates_by_reference) -> list[Declara
             declared_year = int(row_year)
         except ValueError:
             declared_year = None
-        if declared_year is None or declared_year < EARLIEST_DECLARATION_YEAR:
+        if declared_year is None or declared_year < years[0]:
             errors.append(
                 _("Row %(line)s: “%(value)s” is not a year.")
                 % {"line": line, "value": row_year[:10]}
             )
             continue
-        if declared_year > this_year:
+        if declared_year > years[-1]:
             errors.append(
                 _("Row %(line)s: %(year)s is in the future.") % {"line": line, "year": row_year}
             )
@@ -162,7 +161,7 @@ def _declaration_rows(lines, year: int, affiliates_by_reference) -> list[Declara
         total_count = _count(total, _("total"), line, errors) if total else None
         if None in counts or (total and total_count is None):
             continue
-        if total_count is not None and total_count < counts[0] + counts[1]:
+        if not total_covers(counts[0], counts[1], total_count):
             errors.append(
                 _("Row %(line)s: the total (%(total)s) is less than women plus men (%(sum)s).")
                 % {"line": line, "total": total_count, "sum": counts[0] + counts[1]}

@@ -1,12 +1,11 @@
 """Pages for international staff: recent changes across the registry, and the dashboard."""
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from affiliates import stats
 from affiliates.access import staff_required
 from affiliates.models import Affiliate
-from affiliates.selectors import public_figures
+from affiliates.selectors import declaration_due_year, public_figures
 from audit.changes import recent_changes
 from staff.forms import ChangesFilterForm, StatusFilterForm
 
@@ -36,7 +35,7 @@ def dashboard(request):
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     queryset = Affiliate.objects.filter(status=status) if status else Affiliate.objects.all()
-    last_year = timezone.localdate().year - 1
+    last_year = declaration_due_year()
     missing = stats.missing_declarations(last_year)
     return render(
         request,

@@ -6,7 +6,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.access import affiliates_visible_to, country_choices_for
-from affiliates.models import Affiliate, OrganisationType
+from affiliates.models import TOTAL_TOO_SMALL, Affiliate, OrganisationType, total_covers
 from affiliates.services import AFFILIATE_EDITABLE_FIELDS
 
 
@@ -75,8 +75,8 @@ class DeclarationRowForm(forms.Form):
             return data
         if women is None or men is None:
             raise ValidationError(_("Enter both women and men (zero if none)."))
-        if total is not None and total < women + men:
-            self.add_error("total", _("The total cannot be less than women plus men."))
+        if not total_covers(women, men, total):
+            self.add_error("total", TOTAL_TOO_SMALL)
         return data
 
 

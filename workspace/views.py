@@ -17,7 +17,7 @@ from affiliates.access import (
     regions_coordinated_by,
     signed_in_required,
 )
-from affiliates.models import EARLIEST_DECLARATION_YEAR, Affiliate
+from affiliates.models import Affiliate, declaration_years
 from affiliates.selectors import declared_figures, declaring_affiliates
 from affiliates.services import (
     AffiliateEditConflict,
@@ -174,7 +174,7 @@ def export_csv(request):
 
 def _declaration_region(request, year: int):
     """The user's regions and the one whose declarations are shown (chosen, or the first)."""
-    if not EARLIEST_DECLARATION_YEAR <= year <= timezone.now().year:
+    if year not in declaration_years():
         raise Http404(_("Declarations are recorded for past and current years only."))
     regions, chosen = _regions(request)
     return regions, chosen or (regions[0] if regions else None)
@@ -182,7 +182,7 @@ def _declaration_region(request, year: int):
 
 @signed_in_required
 def declarations_current(request):
-    url = reverse("workspace:declarations", args=[timezone.now().year])
+    url = reverse("workspace:declarations", args=[declaration_years()[-1]])
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
 
@@ -251,7 +251,7 @@ def declarations(request, year):
         "workspace/declarations.html",
         {
             "year": year,
-            "years": range(timezone.now().year, timezone.now().year - 5, -1),
+            "years": declaration_years()[:-6:-1],
             "regions": regions,
             "region": region,
             "formset": formset,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from affiliates.access import affiliates_editable_by
-from affiliates.models import Affiliate, MembershipDeclaration
+from affiliates.models import Affiliate, MembershipDeclaration, membership_total
 from core.history import acting
 from core.public_cache import public_cache_bump
 
@@ -73,7 +73,7 @@ def declaration_record(
         declaration = MembershipDeclaration(affiliate=locked, year=year)
     declaration.women = women
     declaration.men = men
-    declaration.total = women + men if total is None else total
+    declaration.total = membership_total(women, men, total)
     declaration.declared_on = declared_on or timezone.localdate()
     declaration.source = source
     declaration.notes = notes
@@ -155,7 +155,7 @@ def declarations_record(
             errors[index] = ValidationError(_("This affiliate is on an earlier row already."))
             continue
         seen.add(affiliate.pk)
-        total = row.women + row.men if row.total is None else row.total
+        total = membership_total(row.women, row.men, row.total)
         declaration = existing.get(affiliate.pk)
         if declaration is not None and (declaration.women, declaration.men, declaration.total) == (
             row.women,

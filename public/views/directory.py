@@ -2,7 +2,6 @@ import json
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -96,7 +95,7 @@ def profile(request, slug):
     )
     members = list(affiliate.member_organisations.public().order_by("name").values("name", "slug"))
     sectors = list(affiliate.sectors.all())
-    url = request.build_absolute_uri(affiliate_url(affiliate))
+    url = request.build_absolute_uri(affiliate.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -135,17 +134,13 @@ def profile(request, slug):
     )
 
 
-def affiliate_url(affiliate: Affiliate) -> str:
-    return reverse("affiliates:profile", args=[affiliate.slug])
-
-
 @require_GET
 def export_csv(request):
     """The directory's search and filters as CSV of public fields, streamed."""
     query, regions, sectors = _directory_context(request)
     results = search.directory_search(query, regions, sectors)
     # Each row's profile address is this plus the slug and a slash.
-    profile_base = request.build_absolute_uri(reverse("affiliates:profile", args=["x"]))
+    profile_base = request.build_absolute_uri(Affiliate(slug="x").get_absolute_url())
     profile_base = profile_base.removesuffix("x/")
     response = StreamingHttpResponse(
         directory_csv(results, profile_base), content_type="text/csv; charset=utf-8"

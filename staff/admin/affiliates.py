@@ -186,7 +186,7 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
 
     def view_on_site(self, obj):
         # The public profile (public pages): only affiliated organisations have one.
-        return f"/affiliates/{obj.slug}/" if obj.is_public else None
+        return obj.get_absolute_url() if obj.is_public else None
 
     def save_model(self, request, obj, form, change):
         if not change:
