@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from affiliates.access import country_choices_for, regions_coordinated_by
-from affiliates.lifecycle import TRANSITIONS
 from affiliates.models import (
     EARLIEST_FOUNDED_YEAR,
     Affiliate,
@@ -18,6 +17,7 @@ from affiliates.models import (
     WithdrawalKind,
     WorkerCategory,
 )
+from affiliates.services.lifecycle import TRANSITIONS
 from regions.models import Region
 
 PDF_MAGIC = b"%PDF-"

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -112,14 +113,45 @@ def affiliate_create(
     with acting(created_by):
         _insert_with_free_slug(affiliate)
         affiliate_set_sectors(affiliate, sectors)
+    _record_first_step(affiliate, comment=comment)
+    return affiliate
+
+
+def _record_first_step(affiliate: Affiliate, *, comment: str = "") -> None:
+    """The first step of an affiliate's lifecycle: from nothing to the status it starts in."""
     StatusChange.objects.create(
         affiliate=affiliate,
         from_status="",
-        to_status=status,
+        to_status=affiliate.status,
         actor=affiliate.created_by,
         comment=comment,
     )
+
+
+@transaction.atomic
+def affiliate_save(affiliate: Affiliate, *, saved_by) -> Affiliate:
+    """Save a whole record as staff keep it in the admin, new or changed.
+
+    Every model rule is checked; a new record gets its first lifecycle step and its creator.
+    Its sectors are the caller's to set (affiliate_set_sectors), after this save.
+    """
+    new = affiliate._state.adding
+    if new and saved_by is not None and saved_by.is_authenticated:
+        affiliate.created_by = saved_by
+    with acting(saved_by):
+        _save_checked(affiliate)
+    if new:
+        _record_first_step(affiliate)
     return affiliate
+
+
+@transaction.atomic
+def affiliates_delete(affiliates: QuerySet[Affiliate], *, deleted_by) -> int:
+    """Delete affiliates with their declarations and lifecycle (staff, in the admin)."""
+    with acting(deleted_by):
+        deleted, _by_model = affiliates.delete()
+    transaction.on_commit(public_cache_bump)
+    return deleted
 
 
 # Fields a coordinator keeps current from the workspace. Status moves through the affiliation

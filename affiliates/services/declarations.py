@@ -90,6 +90,23 @@ def declaration_record(
 
 
 @transaction.atomic
+def declaration_save(declaration: MembershipDeclaration, *, saved_by) -> MembershipDeclaration:
+    """Save a declaration as staff edit it in the admin (its year may change too).
+
+    Every model rule is checked; the affiliate's current figures follow its latest year.
+    """
+    locked = _locked_for_membership(declaration.affiliate)
+    if declaration.recorded_by_id is None and saved_by is not None and saved_by.is_authenticated:
+        declaration.recorded_by = saved_by
+    declaration.full_clean()
+    with acting(saved_by):
+        declaration.save()
+    affiliate_refresh_membership(locked, by=saved_by)
+    transaction.on_commit(public_cache_bump)
+    return declaration
+
+
+@transaction.atomic
 def declaration_delete(*, declaration: MembershipDeclaration, deleted_by=None) -> Affiliate:
     """Delete a declaration; the affiliate's figures fall back to its latest remaining one.
 

@@ -9,8 +9,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from affiliates.lifecycle import TRANSITIONS, Transition, affiliate_transition
 from affiliates.models import Status, WithdrawalKind
+from affiliates.services.lifecycle import TRANSITIONS, Transition, affiliate_transition
 
 
 class ReasonForm(forms.Form):

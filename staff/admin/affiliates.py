@@ -9,12 +9,14 @@ from affiliates.services import (
     MEMBERSHIP_FIELDS,
     affiliate_refresh_membership,
     affiliate_refresh_sector_names,
+    affiliate_save,
+    affiliates_delete,
     declaration_delete,
+    declaration_save,
     sector_delete,
     sector_save,
 )
 from audit.admin import RecordHistoryAdmin
-from core.public_cache import public_cache_bump
 from spreadsheets.admin_views import AffiliateSpreadsheetMixin
 from staff.admin.actions import LIFECYCLE_ACTIONS
 
@@ -177,26 +179,17 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
         return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(public_cache_bump)  # counts and figures on public pages
+        affiliates_delete(Affiliate.objects.filter(pk=obj.pk), deleted_by=request.user)
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(public_cache_bump)
+        affiliates_delete(queryset, deleted_by=request.user)
 
     def view_on_site(self, obj):
         # The public profile (public pages): only affiliated organisations have one.
         return obj.get_absolute_url() if obj.is_public else None
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            # The first step of its lifecycle, as affiliate_create records it.
-            StatusChange.objects.create(
-                affiliate=obj, from_status="", to_status=obj.status, actor=request.user
-            )
+        affiliate_save(obj, saved_by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -210,9 +203,10 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
-            if isinstance(instance, MembershipDeclaration) and instance.recorded_by_id is None:
-                instance.recorded_by = request.user
-            instance.save()
+            if isinstance(instance, MembershipDeclaration):
+                declaration_save(instance, saved_by=request.user)
+            else:
+                instance.save()
         for obj in formset.deleted_objects:
             if isinstance(obj, MembershipDeclaration):
                 declaration_delete(declaration=obj, deleted_by=request.user)
@@ -239,10 +233,7 @@ class MembershipDeclarationAdmin(RecordHistoryAdmin, admin.ModelAdmin):
         return readonly
 
     def save_model(self, request, obj, form, change):
-        if obj.recorded_by_id is None:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
-        affiliate_refresh_membership(obj.affiliate, by=request.user)
+        declaration_save(obj, saved_by=request.user)
 
     # Deleting, one or a selection: the affiliates' figures follow their remaining declarations.
     def delete_model(self, request, obj):
@@ -254,6 +245,6 @@ class MembershipDeclarationAdmin(RecordHistoryAdmin, admin.ModelAdmin):
             declaration_delete(declaration=declaration, deleted_by=request.user)
 
 
-# The lifecycle's decisions (affiliates/admin_actions.py): appended, so the list's own actions
+# The lifecycle's decisions (staff/admin/actions.py): appended, so the list's own actions
 # can be set in the class above.
 AffiliateAdmin.actions = [*(AffiliateAdmin.actions or []), *LIFECYCLE_ACTIONS]

@@ -4,10 +4,10 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from affiliates.services import affiliates_follow_countries
+from affiliates.services import region_countries_save
 from audit.admin import RecordHistoryAdmin
-from core.public_cache import public_cache_bump
 from regions.models import CoordinatorAssignment, Region, RegionCountry
+from regions.services import region_delete, region_save
 
 
 class RegionCountryInline(admin.TabularInline):
@@ -30,31 +30,37 @@ class RegionAdmin(RecordHistoryAdmin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [RegionCountryInline, CoordinatorAssignmentInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Public pages show regions with their names and countries: recompute them.
-        transaction.on_commit(public_cache_bump)
+    def save_model(self, request, obj, form, change):
+        region_save(obj, saved_by=request.user)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(public_cache_bump)
+        region_delete(obj, deleted_by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for region in queryset:
+            region_delete(region, deleted_by=request.user)
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is RegionCountry:
-            added = [country.country.code for country in formset.new_objects]
-            added += [country.country.code for country, _fields in formset.changed_objects]
-            moved = affiliates_follow_countries(countries=added, changed_by=request.user)
-            if moved:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d affiliate moved with its country to this region.",
-                        "%(count)d affiliates moved with their country to this region.",
-                        moved,
-                    )
-                    % {"count": moved},
+        if formset.model is not RegionCountry:
+            super().save_formset(request, form, formset, change)
+            return
+        moved = region_countries_save(
+            region=form.instance,
+            saved=formset.save(commit=False),
+            deleted=formset.deleted_objects,
+            changed_by=request.user,
+        )
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d affiliate moved with its country to this region.",
+                    "%(count)d affiliates moved with their country to this region.",
+                    moved,
                 )
+                % {"count": moved},
+            )
 
     def get_queryset(self, request):
         assignments = CoordinatorAssignment.objects.select_related("user").order_by(

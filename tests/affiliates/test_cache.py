@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from affiliates.lifecycle import affiliate_transition
 from affiliates.models import Affiliate, Status
 from affiliates.services import (
     affiliate_set_sectors,
@@ -12,6 +11,7 @@ from affiliates.services import (
     declaration_record,
     sector_save,
 )
+from affiliates.services.lifecycle import affiliate_transition
 from core.public_cache import GENERATION_KEY, cached, public_cache_bump
 from spreadsheets.importing import affiliates_import
 from tests.factories import AffiliateFactory, SectorFactory

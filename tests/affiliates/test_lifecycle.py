@@ -4,14 +4,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 
-from affiliates.lifecycle import (
+from affiliates.models import Affiliate, Status, StatusChange, WithdrawalKind
+from affiliates.services.lifecycle import (
     TRANSITIONS,
     AlreadyDecided,
     TransitionRefused,
     affiliate_transition,
     available_transitions,
 )
-from affiliates.models import Affiliate, Status, StatusChange, WithdrawalKind
 from tests.factories import AffiliateFactory
 from tests.history import latest, reason
 

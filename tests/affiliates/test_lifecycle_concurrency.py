@@ -7,8 +7,8 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from affiliates.lifecycle import AlreadyDecided, affiliate_transition
 from affiliates.models import Affiliate, Status, StatusChange
+from affiliates.services.lifecycle import AlreadyDecided, affiliate_transition
 from tests.factories import AffiliateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from affiliates.lifecycle import affiliate_transition
 from affiliates.models import Status
+from affiliates.services.lifecycle import affiliate_transition
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from affiliates.lifecycle import TRANSITIONS, affiliate_transition
 from affiliates.models import Affiliate, WithdrawalKind
+from affiliates.services.lifecycle import TRANSITIONS, affiliate_transition
 
 
 class Command(BaseCommand):
