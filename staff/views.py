@@ -21,12 +21,10 @@ def changes(request):
     except ValueError:
         number = 1
     page = recent_changes(page=number, **{k: v for k, v in filters.items() if v})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "staff/changes.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 

@@ -77,12 +77,10 @@ def affiliate_list(request):
     page = Paginator(filterset.qs.order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "workspace/affiliate_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page},
     )
 
 

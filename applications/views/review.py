@@ -39,12 +39,10 @@ def queue(request):
     page = Paginator(applications.order_by("status_changed_at", "pk"), 50).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "applications/queue.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 

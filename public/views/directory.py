@@ -1,21 +1,22 @@
-import json
+"""Home, the directory with its CSV, and the affiliates' public profiles."""
 
-from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import mark_safe
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from affiliates import search
-from affiliates.models import Affiliate, Sector
+from affiliates.models import Affiliate
 from affiliates.selectors import public_figures_by_region
 from core.public_cache import cached
+from public.directory import directory_page, directory_results
+from public.profiles import public_profile
 from regions.models import Region
 from spreadsheets.directory_export import directory_csv
 
 
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     regions = list(Region.objects.all())
     figures, by_region = cached("figures", (), public_figures_by_region)
     for region in regions:
@@ -23,44 +24,14 @@ def home(request):
     return render(request, "public/home.html", {"figures": figures, "regions": regions})
 
 
-def _directory_context(request):
-    regions = cached("regions", (), lambda: list(Region.objects.all()))
-    sectors = cached("sectors", (), lambda: list(Sector.objects.all()))
-    query = search.directory_parse(request.GET, regions, sectors)
-    return query, regions, sectors
-
-
 @require_GET
-def directory(request):
-    query, regions, sectors = _directory_context(request)
-    facets = search.directory_facets(query, regions, sectors)
-    results = search.directory_search(query, regions, sectors)
-    page = search.directory_page(query, results, facets.total)
-    # Empty result: each active filter (and the text) with the count of its removal is a hint.
-    loosen = []
-    if not facets.total:
-        labels = {
-            "q": _("the search words"),
-            "region": _("the region"),
-            "country": _("the country"),
-            "type": _("the type of organisation"),
-            "worker": _("the category of workers"),
-            "sector": _("the sector"),
-        }
-        for name in ("q", *search.FACETS):
-            if getattr(query, name):
-                params = request.GET.copy()
-                params.pop(name, None)
-                params.pop("page", None)
-                loosen.append((labels[name], "?" + params.urlencode()))
+def directory(request: HttpRequest) -> HttpResponse:
+    shown = directory_page(request.GET)
     return render(
         request,
         "public/directory.html",
         {
-            "query": query,
-            "facets": facets,
-            "page": page,
-            "loosen": loosen,
+            **vars(shown),
             "sorts": [
                 ("relevance", _("Best match")),
                 ("name", _("Name")),
@@ -72,78 +43,21 @@ def directory(request):
     )
 
 
-# As django.utils.html.json_script does: no value can then close the <script> element.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def _json_ld(data: dict) -> str:
-    """JSON for a <script type="application/ld+json"> block, escaped like json_script.
-
-    <, > and & become \\u escapes so that no value can close the script element.
-    """
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))
-
-
 @require_GET
-def profile(request, slug):
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
     # Not public reads exactly like not existing: 404 either way.
-    affiliate = get_object_or_404(Affiliate.objects.public().select_related("region"), slug=slug)
-    parent = (
-        Affiliate.objects.public().filter(pk=affiliate.parent_network_id).first()
-        if affiliate.parent_network_id
-        else None
-    )
-    members = list(affiliate.member_organisations.public().order_by("name").values("name", "slug"))
-    sectors = list(affiliate.sectors.all())
-    url = request.build_absolute_uri(affiliate.get_absolute_url())
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": affiliate.name,
-        "url": url,
-        "address": {
-            "@type": "PostalAddress",
-            "addressCountry": affiliate.country.code,
-            **({"addressLocality": affiliate.city} if affiliate.city else {}),
-        },
-        "memberOf": {"@type": "Organization", "name": affiliate.region.name},
-    }
-    if affiliate.acronym:
-        data["alternateName"] = affiliate.acronym
-    if affiliate.description:
-        data["description"] = affiliate.description
-    if affiliate.website:
-        data["sameAs"] = affiliate.website
-    if affiliate.founded_year:
-        data["foundingDate"] = str(affiliate.founded_year)
-    if affiliate.shows_public_contact:
-        if affiliate.public_email:
-            data["email"] = affiliate.public_email
-        if affiliate.public_phone:
-            data["telephone"] = affiliate.public_phone
-    return render(
-        request,
-        "public/profile.html",
-        {
-            "affiliate": affiliate,
-            "parent": parent,
-            "members": members,
-            "sectors": sectors,
-            "json_ld": _json_ld(data),
-        },
-    )
+    shown = public_profile(slug, request.build_absolute_uri)
+    return render(request, "public/profile.html", vars(shown))
 
 
 @require_GET
-def export_csv(request):
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The directory's search and filters as CSV of public fields, streamed."""
-    query, regions, sectors = _directory_context(request)
-    results = search.directory_search(query, regions, sectors)
     # Each row's profile address is this plus the slug and a slash.
     profile_base = request.build_absolute_uri(Affiliate(slug="x").get_absolute_url())
-    profile_base = profile_base.removesuffix("x/")
     response = StreamingHttpResponse(
-        directory_csv(results, profile_base), content_type="text/csv; charset=utf-8"
+        directory_csv(directory_results(request.GET), profile_base.removesuffix("x/")),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="homenet-directory.csv"'
     return response

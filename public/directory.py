@@ -1,0 +1,64 @@
+"""Everything the directory page shows, from its query string, in one call."""
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from affiliates import search
+from affiliates.models import Sector
+from core.public_cache import cached
+from regions.models import Region
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    query: search.DirectoryQuery
+    facets: search.Facets
+    page: search.Page
+    # With no result: each active filter (and the text) with the query string without it.
+    loosen: list[tuple[str, str]]
+
+
+def _reference_lists() -> tuple[list[Region], list[Sector]]:
+    regions = cached("regions", (), lambda: list(Region.objects.all()))
+    sectors = cached("sectors", (), lambda: list(Sector.objects.all()))
+    return regions, sectors
+
+
+def directory_query(params: QueryDict) -> search.DirectoryQuery:
+    """The search and filters a query string asks for (unknown values are dropped, with notes)."""
+    return search.directory_parse(params, *_reference_lists())
+
+
+def directory_results(params: QueryDict):
+    """The public affiliates matching the query string, ordered as asked (for the CSV)."""
+    return search.directory_search(directory_query(params), *_reference_lists())
+
+
+def directory_page(params: QueryDict) -> DirectoryPage:
+    regions, sectors = _reference_lists()
+    query = search.directory_parse(params, regions, sectors)
+    facets = search.directory_facets(query, regions, sectors)
+    results = search.directory_search(query, regions, sectors)
+    page = search.directory_page(query, results, facets.total)
+    return DirectoryPage(query, facets, page, [] if facets.total else _loosen(params, query))
+
+
+def _loosen(params: QueryDict, query: search.DirectoryQuery) -> list[tuple[str, str]]:
+    labels = {
+        "q": _("the search words"),
+        "region": _("the region"),
+        "country": _("the country"),
+        "type": _("the type of organisation"),
+        "worker": _("the category of workers"),
+        "sector": _("the sector"),
+    }
+    hints = []
+    for name in ("q", *search.FACETS):
+        if getattr(query, name):
+            without = params.copy()
+            without.pop(name, None)
+            without.pop("page", None)
+            hints.append((labels[name], "?" + without.urlencode()))
+    return hints
