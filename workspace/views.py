@@ -21,23 +21,22 @@ from affiliates.models import Affiliate, declaration_years
 from affiliates.selectors import declared_figures, declaring_affiliates
 from affiliates.services import (
     AffiliateEditConflict,
-    DeclarationBatchError,
-    DeclarationRow,
     affiliate_update,
-    declarations_record,
 )
 from audit.selectors import affiliate_change_history, affiliate_last_changed_by
 from core.csv_writing import csv_lines
 from regions.models import Region
 from spreadsheets.declarations import (
-    CSVRejected,
     affiliates_private_rows,
-    declarations_csv_parse,
     declarations_template_rows,
+)
+from workspace.declaring import (
+    declaration_table,
+    declarations_table_submit,
+    declarations_upload,
 )
 from workspace.filters import WorkspaceAffiliateFilter
 from workspace.forms import (
-    DECLARATION_TABLE_MAX_ROWS,
     AffiliateEditForm,
     DeclarationFormSet,
     DeclarationUploadForm,
@@ -189,61 +188,25 @@ def declarations_current(request):
 @require_http_methods(["GET", "POST"])
 def declarations(request, year):
     regions, region = _declaration_region(request, year)
-    affiliates = []
-    if region is not None:
-        affiliates = list(
-            declaring_affiliates(request.user, region)[: DECLARATION_TABLE_MAX_ROWS + 1]
-        )
-    too_many = len(affiliates) > DECLARATION_TABLE_MAX_ROWS
-    if too_many:
-        affiliates = []  # the page offers the upload only
-    declared = declared_figures(year, [a.pk for a in affiliates]) if affiliates else {}
-    by_reference = {a.reference: a for a in affiliates}
-    initial = [
-        dict(
-            reference=a.reference,
-            **dict(zip(("women", "men", "total"), declared.get(a.pk, ()), strict=False)),
-        )
-        for a in affiliates
-    ]
-    formset = DeclarationFormSet(initial=initial, prefix="rows")
+    table = declaration_table(request.user, region, year)
+    formset = DeclarationFormSet(initial=table.initial, prefix="rows")
     upload = DeclarationUploadForm()
     upload_errors: list[str] = []
+    written = None
     if request.method == "POST" and "upload" in request.POST:
         upload = DeclarationUploadForm(request.POST, request.FILES)
         if upload.is_valid():
-            try:
-                declaring = declaring_affiliates(request.user, region)
-                rows = declarations_csv_parse(
-                    upload.cleaned_data["file"],
-                    year=year,
-                    find_affiliates=lambda refs: {
-                        a.reference: a for a in declaring.filter(reference__in=refs)
-                    },
-                )
-                written = declarations_record(year=year, rows=rows, recorded_by=request.user)
-            except CSVRejected as rejected:
-                upload_errors = rejected.errors
-            except DeclarationBatchError as refused:
-                upload_errors = [
-                    f"{rows[i].affiliate.name}: {' '.join(e.messages)}"
-                    for i, e in refused.errors.items()
-                ]
-            else:
-                return _declarations_saved(request, year, region, written)
+            count, upload_errors = declarations_upload(
+                request.user, region, year, upload.cleaned_data["file"]
+            )
+            written = None if upload_errors else count
     elif request.method == "POST":
-        formset = DeclarationFormSet(request.POST, initial=initial, prefix="rows")
+        formset = DeclarationFormSet(request.POST, initial=table.initial, prefix="rows")
         if formset.is_valid():
-            rows, forms_of_rows = _formset_rows(formset, by_reference)
-            if rows is not None:
-                try:
-                    written = declarations_record(year=year, rows=rows, recorded_by=request.user)
-                except DeclarationBatchError as refused:
-                    for index, error in refused.errors.items():
-                        forms_of_rows[index].add_error(None, error.messages)
-                else:
-                    return _declarations_saved(request, year, region, written)
-    rows = [(form, by_reference.get(form["reference"].value())) for form in formset]
+            written = declarations_table_submit(request.user, year, formset, table)
+    if written is not None:
+        return _declarations_saved(request, year, region, written)
+    by_reference = table.by_reference
     return render(
         request,
         "workspace/declarations.html",
@@ -253,37 +216,14 @@ def declarations(request, year):
             "regions": regions,
             "region": region,
             "formset": formset,
-            "rows": rows,
-            "too_many": too_many,
+            "rows": [(form, by_reference.get(form["reference"].value())) for form in formset],
+            "too_many": table.too_many,
             "upload": upload,
             "upload_errors": upload_errors,
         },
         # 400 tells tests and tools the submission was refused; browsers show the page as usual.
         status=400 if upload_errors or upload.errors or formset.total_error_count() else 200,
     )
-
-
-def _formset_rows(formset, by_reference):
-    """DeclarationRows from a valid formset, or None after marking unknown rows."""
-    rows, forms_of_rows, ok = [], [], True
-    for form in formset:
-        affiliate = by_reference.get(form.cleaned_data.get("reference"))
-        if affiliate is None:
-            form.add_error(None, _("This affiliate is not one of your region's."))
-            ok = False
-            continue
-        if form.cleaned_data.get("empty"):
-            continue
-        rows.append(
-            DeclarationRow(
-                affiliate,
-                form.cleaned_data["women"],
-                form.cleaned_data["men"],
-                form.cleaned_data["total"],
-            )
-        )
-        forms_of_rows.append(form)
-    return (rows if ok else None), forms_of_rows
 
 
 def _declarations_saved(request, year, region, written):

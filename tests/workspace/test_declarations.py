@@ -166,7 +166,7 @@ def test_staff_pick_the_region_of_the_table(client, staff_user, region_affiliate
 def test_a_region_too_big_for_one_table_is_sent_to_the_upload(
     client, coordinator_south_asia, region_affiliates, monkeypatch
 ):
-    monkeypatch.setattr("workspace.views.DECLARATION_TABLE_MAX_ROWS", 2)
+    monkeypatch.setattr("workspace.declaring.DECLARATION_TABLE_MAX_ROWS", 2)
     client.force_login(coordinator_south_asia)
 
     response = client.get(url())
