@@ -154,86 +154,106 @@ def declarations_record(
     ids = [row.affiliate.pk for row in rows]
     # Locked, like declaration_record: the figures set below follow exactly the rows written.
     affiliates = affiliates_editable_by(recorded_by).select_for_update(of=("self",)).in_bulk(ids)
-    existing = {
-        d.affiliate_id: d
-        for d in MembershipDeclaration.objects.filter(year=year, affiliate_id__in=ids)
-    }
-    user = recorded_by if recorded_by is not None and recorded_by.is_authenticated else None
-    today, now = timezone.localdate(), timezone.now()
-    errors: dict[int, ValidationError] = {}
-    new, changed, seen = [], [], set()
-    checked: dict[int, MembershipDeclaration] = {}
-    for index, row in enumerate(rows):
-        affiliate = affiliates.get(row.affiliate.pk)
-        if affiliate is None:
-            errors[index] = ValidationError(_("You cannot record declarations for this affiliate."))
-            continue
-        if affiliate.pk in seen:
-            errors[index] = ValidationError(_("This affiliate is on an earlier row already."))
-            continue
-        seen.add(affiliate.pk)
+    now = timezone.now()
+    batch = _Batch(year=year, source=source, recorded_by=recorded_by, now=now)
+    batch.check(rows, affiliates)
+    reason = _("Membership declared for %(year)s") % {"year": year}
+    # One action in the history: the declarations and the figures that follow them.
+    with acting(recorded_by, reason=reason):
+        batch.write()
+        written = batch.new + batch.changed
+        _membership_follow_declarations([affiliates[d.affiliate_id] for d in written], now)
+    for row in rows:
+        _copy_membership(affiliates[row.affiliate.pk], row.affiliate)
+    transaction.on_commit(public_cache_bump)
+    return len(written)
+
+
+_WRITTEN_FIELDS = ["women", "men", "total", "declared_on", "source", "notes", "recorded_by"]
+
+
+class _Batch:
+    """A year's declarations being recorded together: checked first, then written in bulk."""
+
+    def __init__(self, *, year: int, source: str, recorded_by, now) -> None:
+        self.year, self.source, self.now = year, source, now
+        signed_in = recorded_by is not None and recorded_by.is_authenticated
+        self.user = recorded_by if signed_in else None
+        self.new: list[MembershipDeclaration] = []
+        self.changed: list[MembershipDeclaration] = []
+        self.checked: dict[int, MembershipDeclaration] = {}  # by row index
+        self.errors: dict[int, ValidationError] = {}
+
+    def check(self, rows: Sequence[DeclarationRow], affiliates: dict[int, Affiliate]) -> None:
+        """Every row against the model's rules; DeclarationBatchError names each refused one."""
+        existing = {
+            d.affiliate_id: d
+            for d in MembershipDeclaration.objects.filter(
+                year=self.year, affiliate_id__in=affiliates
+            )
+        }
+        seen: set[int] = set()
+        for index, row in enumerate(rows):
+            affiliate = affiliates.get(row.affiliate.pk)
+            if affiliate is None:
+                refusal = _("You cannot record declarations for this affiliate.")
+                self.errors[index] = ValidationError(refusal)
+            elif affiliate.pk in seen:
+                self.errors[index] = ValidationError(
+                    _("This affiliate is on an earlier row already.")
+                )
+            else:
+                seen.add(affiliate.pk)
+                self._check_row(index, row, affiliate, existing.get(affiliate.pk))
+        if self.errors:
+            raise DeclarationBatchError(self.errors)
+
+    def _check_row(self, index, row, affiliate, declaration) -> None:
         total = membership_total(row.women, row.men, row.total)
-        declaration = existing.get(affiliate.pk)
         if declaration is not None and (declaration.women, declaration.men, declaration.total) == (
             row.women,
             row.men,
             total,
         ):
-            continue
+            return  # declared already, exactly so
         if declaration is None:
-            declaration = MembershipDeclaration(affiliate=affiliate, year=year)
+            declaration = MembershipDeclaration(affiliate=affiliate, year=self.year)
         declaration.women, declaration.men, declaration.total = row.women, row.men, total
-        declaration.declared_on, declaration.source, declaration.notes = today, source, ""
-        declaration.updated_at = now  # bulk_update leaves auto_now alone
-        if user is not None:
-            declaration.recorded_by = user
+        declaration.declared_on, declaration.source, declaration.notes = (
+            timezone.localdate(),
+            self.source,
+            "",
+        )
+        declaration.updated_at = self.now  # bulk_update leaves auto_now alone
+        if self.user is not None:
+            declaration.recorded_by = self.user
         try:
             # The model's field rules and clean(), with no query; its constraints below.
             declaration.full_clean(exclude=["affiliate", "recorded_by"], validate_constraints=False)
         except ValidationError as error:
-            errors[index] = error
-            continue
-        (changed if declaration.pk else new).append(declaration)
-        checked[index] = declaration
-    if errors:
-        raise DeclarationBatchError(errors)
+            self.errors[index] = error
+            return
+        (self.changed if declaration.pk else self.new).append(declaration)
+        self.checked[index] = declaration
 
-    reason = _("Membership declared for %(year)s") % {"year": year}
-    # One action in the history: the declarations and the figures that follow them.
-    with acting(recorded_by, reason=reason):
+    def write(self) -> None:
         try:
             with transaction.atomic():
-                MembershipDeclaration.objects.bulk_create(new, batch_size=1000)
+                MembershipDeclaration.objects.bulk_create(self.new, batch_size=1000)
                 MembershipDeclaration.objects.bulk_update(
-                    changed,
-                    [
-                        "women",
-                        "men",
-                        "total",
-                        "declared_on",
-                        "source",
-                        "notes",
-                        "recorded_by",
-                        "updated_at",
-                    ],
-                    batch_size=1000,
+                    self.changed, [*_WRITTEN_FIELDS, "updated_at"], batch_size=1000
                 )
         except IntegrityError:
             # The database refused a row (a total below women plus men...): say which, with the
             # model's own messages. Checking every row this way up front costs queries per row.
-            for index, declaration in checked.items():
+            for index, declaration in self.checked.items():
                 try:
                     declaration.validate_constraints(exclude=["affiliate"])
                 except ValidationError as error:
-                    errors[index] = error
-            if errors:
-                raise DeclarationBatchError(errors) from None
+                    self.errors[index] = error
+            if self.errors:
+                raise DeclarationBatchError(self.errors) from None
             raise
-        _membership_follow_declarations([affiliates[d.affiliate_id] for d in new + changed], now)
-    for row in rows:
-        _copy_membership(affiliates[row.affiliate.pk], row.affiliate)
-    transaction.on_commit(public_cache_bump)
-    return len(new) + len(changed)
 
 
 def _membership_follow_declarations(affiliates: list[Affiliate], now) -> None:
