@@ -172,7 +172,7 @@ def recent_changes(
     entries = [
         Entry(
             when=action.when,
-            who=users.get(action.user_id) if action.user_id is not None else None,
+            who=action.who(users),
             kind=str(action.model._meta.verbose_name),
             label=_label(action.model, action.last, names),
             action=str(ACTIONS[action.kind]),

@@ -95,6 +95,10 @@ class Action:
         user: int | None = (self.last.pgh_context or {}).get("user")
         return user
 
+    def who(self, users: Mapping[int, User]) -> User | None:
+        """The user the action names, among `users` (see acting_users)."""
+        return users.get(self.user_id) if self.user_id is not None else None
+
     @property
     def reason(self) -> str:
         return str((self.last.pgh_context or {}).get("reason") or "")
@@ -301,7 +305,7 @@ def record_history(model: type[Model], obj_id: int | str, *, limit: int = 200) -
     return [
         Entry(
             when=a.when,
-            who=users.get(a.user_id) if a.user_id is not None else None,
+            who=a.who(users),
             kind=a.kind,
             reason=a.reason,
             changes=changes[a.key],

@@ -45,9 +45,7 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
         entries.append(
             HistoryEntry(
                 when=action.when,
-                who=users.get(action.user_id)
-                if kind != "=" and action.user_id is not None
-                else None,
+                who=action.who(users) if kind != "=" else None,
                 kind=kind,
                 changes=recorded,
             )
