@@ -1,6 +1,7 @@
 import json
+from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -16,7 +17,7 @@ from spreadsheets.directory_export import directory_csv
 
 
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     regions = list(Region.objects.all())
     figures, by_region = cached("figures", (), public_figures_by_region)
     for region in regions:
@@ -24,7 +25,9 @@ def home(request):
     return render(request, "public/home.html", {"figures": figures, "regions": regions})
 
 
-def _directory_context(request):
+def _directory_context(
+    request: HttpRequest,
+) -> tuple[search.DirectoryQuery, list[Region], list[Sector]]:
     regions = cached("regions", (), lambda: list(Region.objects.all()))
     sectors = cached("sectors", (), lambda: list(Sector.objects.all()))
     query = search.directory_parse(request.GET, regions, sectors)
@@ -32,13 +35,13 @@ def _directory_context(request):
 
 
 @require_GET
-def directory(request):
+def directory(request: HttpRequest) -> HttpResponse:
     query, regions, sectors = _directory_context(request)
     facets = search.directory_facets(query, regions, sectors)
     results = search.directory_search(query, regions, sectors)
     page = search.directory_page(query, results, facets.total)
     # Empty result: each active filter (and the text) with the count of its removal is a hint.
-    loosen = []
+    loosen: list[tuple[str, str]] = []
     if not facets.total:
         labels = {
             "q": _("the search words"),
@@ -77,7 +80,7 @@ def directory(request):
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _json_ld(data: dict) -> str:
+def _json_ld(data: dict[str, Any]) -> str:
     """JSON for a <script type="application/ld+json"> block, escaped like json_script.
 
     <, > and & become \\u escapes so that no value can close the script element.
@@ -86,7 +89,7 @@ def _json_ld(data: dict) -> str:
 
 
 @require_GET
-def profile(request, slug):
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
     # Not public reads exactly like not existing: 404 either way.
     affiliate = get_object_or_404(Affiliate.objects.public().select_related("region"), slug=slug)
     parent = (
@@ -97,7 +100,7 @@ def profile(request, slug):
     members = list(affiliate.member_organisations.public().order_by("name").values("name", "slug"))
     sectors = list(affiliate.sectors.all())
     url = request.build_absolute_uri(affiliate_url(affiliate))
-    data = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": affiliate.name,
@@ -140,7 +143,7 @@ def affiliate_url(affiliate: Affiliate) -> str:
 
 
 @require_GET
-def export_csv(request):
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The directory's search and filters as CSV of public fields, streamed."""
     query, regions, sectors = _directory_context(request)
     results = search.directory_search(query, regions, sectors)
