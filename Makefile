@@ -53,6 +53,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Types, with django-stubs; services and selectors strictly (pyproject.toml [tool.mypy]).
+	$(BIN)/mypy
 	@# Missing migrations are a matter of code: no database server needs to run for this check.
 	$(BIN)/python -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 		manage.py makemigrations --check --dry-run

@@ -5,10 +5,12 @@ no state is kept in the process.
 """
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "_hn_started"
@@ -18,15 +20,15 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionExpiryMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             self._check(request)
         return self.get_response(request)
 
-    def _check(self, request) -> None:
+    def _check(self, request: HttpRequest) -> None:
         session = request.session
         now = int(time.time())
         started = session.get(SESSION_STARTED_KEY)

@@ -1,11 +1,13 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from accounts.models import User
+
 STAFF_GROUP_NAME = "International staff"
 STAFF_APPS = ["auth", "accounts", "regions", "affiliates"]
 
 
-def staff_membership_sync(user) -> None:
+def staff_membership_sync(user: User) -> None:
     """International staff (`is_staff`) are in the staff group, and nobody else is.
 
     `is_staff` is the role (affiliates.access); the group carries its permissions in the

@@ -6,6 +6,7 @@ is down must not undo a decision already committed: failures are logged, not rai
 """
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -38,7 +39,7 @@ def _links(affiliate: Affiliate) -> dict[str, str]:
     }
 
 
-def _message(template: str, context: dict, to: list[str], language: str) -> EmailMessage:
+def _message(template: str, context: dict[str, Any], to: list[str], language: str) -> EmailMessage:
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     body = render_to_string(f"emails/{template}.txt", context)
     message = EmailMessage(subject, body, to=to)
@@ -46,7 +47,7 @@ def _message(template: str, context: dict, to: list[str], language: str) -> Emai
     return message
 
 
-def _send(affiliate: Affiliate, applicant: str, coordinators: str, context: dict) -> None:
+def _send(affiliate: Affiliate, applicant: str, coordinators: str, context: dict[str, Any]) -> None:
     language = affiliate.language or settings.LANGUAGE_CODE
     context = {"affiliate": affiliate, **_links(affiliate), **context}
     with translation.override(language):

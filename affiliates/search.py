@@ -10,12 +10,15 @@ Views call `directory_parse`, then `directory_search` and `directory_facets`; no
 
 import math
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import FullResultSet
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, OrderBy, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -31,7 +34,7 @@ PAGE_SIZE = 25
 MAX_PAGES = 400
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
-SORTS = {
+SORTS: dict[str, list[str | OrderBy]] = {
     "name": ["name", "pk"],
     "-members": ["-members_total", "name", "pk"],
     "-affiliated": [F("affiliated_on").desc(nulls_last=True), "name", "pk"],
@@ -44,7 +47,7 @@ LISTED_FIELDS = (
 )  # fmt: skip
 
 
-def _key(query: "DirectoryQuery", page: bool = True) -> tuple:
+def _key(query: "DirectoryQuery", page: bool = True) -> tuple[object, ...]:
     parts = (query.words, query.fuzzy, *(getattr(query, name) for name in FACETS))
     return (*parts, query.effective_sort) if page else parts
 
@@ -81,7 +84,8 @@ def _words(text: str) -> list[str]:
 
     Marks count as letters: Devanagari and Thai vowel signs are part of the word.
     """
-    words, current = [], []
+    words: list[str] = []
+    current: list[str] = []
     for char in text:
         if unicodedata.category(char)[0] in "LMN":
             current.append(char)
@@ -100,9 +104,11 @@ def _clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> DirectoryQuery:
+def directory_parse(
+    params: Mapping[str, str], regions: Sequence[Region], sectors: Sequence[Sector]
+) -> DirectoryQuery:
     """Read GET parameters; an unknown value is dropped with a note, never an error."""
-    notes = []
+    notes: list[str] = []
 
     def one(name: str) -> str:
         return _clean_text(params.get(name, ""))[:100]
@@ -130,7 +136,7 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
         "worker": _("“%(value)s” is not a category of workers; all are shown."),
         "sector": _("There is no sector “%(value)s”; all sectors are shown."),
     }
-    values = {}
+    values: dict[str, str] = {}
     for name in FACETS:
         value = one(name)
         if name == "country":
@@ -151,7 +157,18 @@ def directory_parse(params, regions: list[Region], sectors: list[Sector]) -> Dir
     except ValueError:
         page = 1
     page = max(1, page)
-    query = DirectoryQuery(q=q, sort=sort, page=page, notes=tuple(notes), words=words, **values)
+    query = DirectoryQuery(
+        q=q,
+        region=values["region"],
+        country=values["country"],
+        type=values["type"],
+        worker=values["worker"],
+        sector=values["sector"],
+        sort=sort,
+        page=page,
+        notes=tuple(notes),
+        words=words,
+    )
     if words:
         # One cheap indexed query: do the words, as typed, find anything at all?
         exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
@@ -172,7 +189,9 @@ def _prefix_query(words: tuple[str, ...]) -> SearchQuery:
     return SearchQuery(lower_case(Value(terms)), search_type="raw", config=SEARCH_CONFIG)
 
 
-def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> QuerySet:
+def _text_search(
+    queryset: QuerySet[Affiliate], words: tuple[str, ...], *, fuzzy: bool
+) -> QuerySet[Affiliate]:
     """Every word matches, as the start of a word of the name, acronym, city, sectors or
     description; when `fuzzy`, a word may instead look like a word of the name (a typo).
 
@@ -186,18 +205,21 @@ def _text_search(queryset: QuerySet, words: tuple[str, ...], *, fuzzy: bool) -> 
         return queryset.filter(search_vector=tsquery).annotate(
             relevance=SearchRank(F("search_vector"), tsquery)
         )
-    similarity = Value(0.0)
+    similarity: Combinable = Value(0.0)
     for word in words:
         # The word as name_plain holds the name: lower case, accent-free (trigram index).
         typed = unaccented(lower_case(Value(word)))
         queryset = queryset.filter(
             Q(search_vector=_prefix_query((word,))) | Q(name_plain__trigram_word_similar=typed)
         )
-        similarity = similarity + TrigramWordSimilarity(typed, "name_plain")
+        # The stubs want a str; an expression is what Django's own code passes too.
+        similarity = similarity + TrigramWordSimilarity(typed, "name_plain")  # type: ignore[arg-type]
     return queryset.annotate(relevance=SearchRank(F("search_vector"), tsquery) + similarity)
 
 
-def _filter_q(query: DirectoryQuery, regions, sectors, *, skip: str = "") -> Q:
+def _filter_q(
+    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector], *, skip: str = ""
+) -> Q:
     """The filters as one Q, leaving out `skip` (a facet counts without its own filter)."""
     condition = Q()
     if query.region and skip != "region":
@@ -219,16 +241,18 @@ def _filter_q(query: DirectoryQuery, regions, sectors, *, skip: str = "") -> Q:
     return condition
 
 
-def _searched(query: DirectoryQuery) -> QuerySet:
+def _searched(query: DirectoryQuery) -> QuerySet[Affiliate]:
     return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
 
 
-def directory_search(query: DirectoryQuery, regions, sectors) -> QuerySet:
+def directory_search(
+    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
+) -> QuerySet[Affiliate]:
     """Public affiliates matching the search and every filter, in the chosen order."""
     queryset = _searched(query).filter(_filter_q(query, regions, sectors))
     sort = query.effective_sort
     if sort == "relevance":
-        return queryset.order_by("-relevance", "name", "pk")
+        return queryset.order_by(F("relevance").desc(), "name", "pk")
     return queryset.order_by(*SORTS[sort])
 
 
@@ -246,7 +270,7 @@ class Facets:
     options: dict[str, list[Option]]
 
 
-def _where_sql(queryset: QuerySet) -> tuple[str, list]:
+def _where_sql(queryset: QuerySet[Affiliate]) -> tuple[str, list[Any]]:
     """The WHERE clause of a queryset on the affiliates table, as SQL and parameters."""
     sql_query = queryset.query
     compiler = sql_query.get_compiler(connection=connection)
@@ -266,7 +290,9 @@ _FACET_COLUMNS = {
 }
 
 
-def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
+def _facet_counts(
+    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
+) -> dict[str, dict[str, int]]:
     """{facet: {value: count}}, each facet counted under every filter but its own.
 
     Two queries whatever the number of results: one pass over the matching affiliates for
@@ -275,7 +301,7 @@ def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
     table = Affiliate._meta.db_table
     searched = _searched(query)
     base_sql, base_params = _where_sql(searched)
-    others = {}
+    others: dict[str, tuple[str, list[Any]]] = {}
     for name in ("region", "country", "type", "worker"):
         sql, params = _where_sql(
             Affiliate.objects.filter(_filter_q(query, regions, sectors, skip=name))
@@ -283,7 +309,7 @@ def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
         others[name] = (sql, params)
     keys = list(_FACET_COLUMNS)
     facet_of = {key: key.split("_")[0] if key.startswith("worker") else key for key in keys}
-    select_params: list = []
+    select_params: list[Any] = []
     counts_sql = []
     for key in keys:
         sql, params = others[facet_of[key]]
@@ -297,7 +323,7 @@ def _facet_counts(query: DirectoryQuery, regions, sectors) -> dict[str, dict]:
     )
     all_params = select_params + base_params
 
-    result: dict[str, dict] = {"region": {}, "country": {}, "type": {}, "worker": {}}
+    result: dict[str, dict[str, int]] = {"region": {}, "country": {}, "type": {}, "worker": {}}
     with connection.cursor() as cursor:
         cursor.execute(statement, all_params)
         rows = cursor.fetchall()
@@ -340,7 +366,9 @@ def country_names() -> dict[str, str]:
     return _COUNTRY_NAMES[language]
 
 
-def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
+def directory_facets(
+    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
+) -> Facets:
     """Options for every filter with their counts, and the number of results."""
     counts = cached(
         "facets", _key(query, page=False), lambda: _facet_counts(query, regions, sectors)
@@ -367,11 +395,11 @@ def directory_facets(query: DirectoryQuery, regions, sectors) -> Facets:
             key=lambda option: option.label,
         ),
         "type": [
-            Option(value, label, counts["type"].get(value, 0), value == query.type)
+            Option(value, str(label), counts["type"].get(value, 0), value == query.type)
             for value, label in OrganisationType.choices
         ],
         "worker": [
-            Option(value, label, counts["worker"].get(value, 0), value == query.worker)
+            Option(value, str(label), counts["worker"].get(value, 0), value == query.worker)
             for value, label in WorkerCategory.choices
         ],
         "sector": [
@@ -390,7 +418,7 @@ class Page:
     count: int
     total: int
     capped: bool
-    items: list
+    items: list[Affiliate]
 
     @property
     def has_previous(self) -> bool:
@@ -409,7 +437,7 @@ class Page:
         return min(self.number * PAGE_SIZE, self.total)
 
 
-def directory_page(query: DirectoryQuery, queryset: QuerySet, total: int) -> Page:
+def directory_page(query: DirectoryQuery, queryset: QuerySet[Affiliate], total: int) -> Page:
     """The requested page; a page past the end (or past MAX_PAGES) gives the last one."""
     pages = max(1, math.ceil(total / PAGE_SIZE))
     listed = min(pages, MAX_PAGES)

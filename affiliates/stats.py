@@ -6,7 +6,9 @@ totals here are those of `public_figures()`.
 
 import datetime as dt
 import statistics
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -20,7 +22,7 @@ from affiliates.models import (
     Status,
     StatusChange,
 )
-from affiliates.selectors import declaration_due_year, figures_by, membership_sums
+from affiliates.selectors import Figures, declaration_due_year, figures_by, membership_sums
 from regions.models import Region
 
 FIGURES = ["regions", "types", "categories", "gender", "years"]
@@ -76,7 +78,7 @@ class Chart:
         return max(1, len(self.bars)) * self.bar_height + 8
 
     @property
-    def drawn(self) -> list[dict]:
+    def drawn(self) -> list[dict[str, str | int | float]]:
         top = max((value for _, value in self.bars), default=0) or 1
         room = self.width - self.label_width - 90
         return [
@@ -92,7 +94,9 @@ class Chart:
         ]
 
 
-def _lines(rows, label_of) -> list[Line]:
+def _lines(
+    rows: Iterable[Mapping[str, Any]], label_of: Callable[[Mapping[str, Any]], object]
+) -> list[Line]:
     return [
         Line(
             label=str(label_of(row)),
@@ -105,7 +109,9 @@ def _lines(rows, label_of) -> list[Line]:
     ]
 
 
-def _figure_lines(figures: dict, labels) -> list[Line]:
+def _figure_lines(
+    figures: Mapping[Any, Figures], labels: Iterable[tuple[Any, object]]
+) -> list[Line]:
     """Lines of `figures_by` groups, for the (value, label) pairs given, in their order."""
     return [
         Line(str(label), f.organisations, f.women, f.men, f.total)
@@ -114,13 +120,13 @@ def _figure_lines(figures: dict, labels) -> list[Line]:
     ]
 
 
-def by_region(queryset: QuerySet) -> Figure:
+def by_region(queryset: QuerySet[Affiliate]) -> Figure:
     figures = figures_by(queryset, "region")[1]
     regions = Region.objects.values_list("pk", "name")  # in the regions' display order
     return Figure("regions", str(_("By regional network")), _figure_lines(figures, regions))
 
 
-def by_type(queryset: QuerySet) -> Figure:
+def by_type(queryset: QuerySet[Affiliate]) -> Figure:
     figures = figures_by(queryset, "organisation_type")[1]
     return Figure(
         "types",
@@ -129,7 +135,7 @@ def by_type(queryset: QuerySet) -> Figure:
     )
 
 
-def by_category(queryset: QuerySet) -> Figure:
+def by_category(queryset: QuerySet[Affiliate]) -> Figure:
     row = queryset.aggregate(
         **{
             f"{prefix}_{measure}": aggregate
@@ -161,7 +167,7 @@ def by_category(queryset: QuerySet) -> Figure:
     )
 
 
-def by_gender(queryset: QuerySet) -> Figure:
+def by_gender(queryset: QuerySet[Affiliate]) -> Figure:
     row = queryset.aggregate(**membership_sums())
     unspecified = row["total"] - row["women"] - row["men"]
     lines = [
@@ -178,7 +184,7 @@ def by_gender(queryset: QuerySet) -> Figure:
     )
 
 
-def by_year(queryset: QuerySet) -> Figure:
+def by_year(queryset: QuerySet[Affiliate]) -> Figure:
     rows = (
         MembershipDeclaration.objects.filter(affiliate__in=queryset.order_by().values("pk"))
         .order_by()
@@ -204,7 +210,7 @@ def by_year(queryset: QuerySet) -> Figure:
     )
 
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[QuerySet[Affiliate]], Figure]] = {
     "regions": by_region,
     "types": by_type,
     "categories": by_category,
@@ -213,12 +219,12 @@ _BUILDERS = {
 }
 
 
-def figure(key: str, queryset: QuerySet | None = None) -> Figure:
+def figure(key: str, queryset: QuerySet[Affiliate] | None = None) -> Figure:
     queryset = Affiliate.objects.public() if queryset is None else queryset
     return _BUILDERS[key](queryset)
 
 
-def all_figures(queryset: QuerySet | None = None) -> list[Figure]:
+def all_figures(queryset: QuerySet[Affiliate] | None = None) -> list[Figure]:
     return [figure(key, queryset) for key in FIGURES]
 
 
@@ -227,7 +233,7 @@ def all_figures(queryset: QuerySet | None = None) -> list[Figure]:
 
 def by_status() -> list[Line]:
     rows = Affiliate.objects.order_by().values("status").annotate(**membership_sums())
-    by_value = {row["status"]: row for row in rows}
+    by_value: dict[str, Mapping[str, Any]] = {row["status"]: row for row in rows}
     labels = dict(Status.choices)
     return [
         Line(
@@ -293,7 +299,7 @@ def decision_times(now: dt.datetime | None = None) -> list[DecisionTimes]:
     ]
 
 
-def missing_declarations(year: int | None = None) -> QuerySet:
+def missing_declarations(year: int | None = None) -> QuerySet[Affiliate]:
     """Members with no declaration for `year` (by default the one due now), as the workspace
     counts them (AffiliateQuerySet.missing_declaration)."""
     year = year or declaration_due_year()

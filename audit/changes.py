@@ -10,14 +10,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from affiliates.models import Affiliate, MembershipDeclaration
 from audit.history import (
     Action,
     Change,
+    Event,
     acting_users,
     events_of,
     history_changes,
@@ -25,7 +27,13 @@ from audit.history import (
 )
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 
-AUDITED = [Affiliate, MembershipDeclaration, Region, RegionCountry, CoordinatorAssignment]
+AUDITED: list[type[Model]] = [
+    Affiliate,
+    MembershipDeclaration,
+    Region,
+    RegionCountry,
+    CoordinatorAssignment,
+]
 ACTIONS = {
     "+": _("created"),
     "~": _("changed"),
@@ -39,7 +47,7 @@ MAX_PAGES = 200
 @dataclass
 class Entry:
     when: dt.datetime
-    who: object
+    who: User | None
     kind: str
     label: str
     action: str
@@ -60,8 +68,15 @@ class ChangesPage:
         return self.number > 1
 
 
-def _filtered(model, *, user=None, region=None, since=None, until=None):
-    events = events_of(model).objects.all()
+def _filtered(
+    model: type[Model],
+    *,
+    user: User | None = None,
+    region: Region | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Model]:
+    events = events_of(model)._default_manager.all()
     if user is not None:
         events = events.filter(pgh_context__user=user.pk)
     if region is not None:
@@ -106,7 +121,7 @@ RELATED: dict[type[Model], list[tuple[str, type[Model]]]] = {
 }
 
 
-def _label(model, record, names: dict[type[Model], dict[int, str]]) -> str:
+def _label(model: type[Model], record: Event, names: dict[type[Model], dict[int, str]]) -> str:
     def name(attname: str, related: type[Model]) -> str:
         pk = getattr(record, attname)
         return names.get(related, {}).get(pk) or f"#{pk}"
@@ -120,7 +135,7 @@ def _label(model, record, names: dict[type[Model], dict[int, str]]) -> str:
     return str(record.name)
 
 
-def _history_url(model, record) -> str:
+def _history_url(model: type[Model], record: Event) -> str:
     opts = model._meta
     try:
         return reverse(
@@ -130,7 +145,14 @@ def _history_url(model, record) -> str:
         return reverse("admin:regions_region_history", args=[record.region_id])
 
 
-def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=None) -> ChangesPage:
+def recent_changes(
+    *,
+    page: int = 1,
+    user: User | None = None,
+    region: Region | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> ChangesPage:
     page = max(1, min(page, MAX_PAGES))
     wanted = page * PAGE_SIZE
     actions: list[Action] = []
@@ -150,7 +172,7 @@ def recent_changes(*, page: int = 1, user=None, region=None, since=None, until=N
     entries = [
         Entry(
             when=action.when,
-            who=users.get(action.user_id),
+            who=action.who(users),
             kind=str(action.model._meta.verbose_name),
             label=_label(action.model, action.last, names),
             action=str(ACTIONS[action.kind]),

@@ -1,15 +1,25 @@
 """What the workspace shows of one affiliate's history."""
 
+import datetime as dt
 from dataclasses import dataclass
 
+from accounts.models import User
 from affiliates.models import Affiliate
-from audit.history import Action, Change, acting_users, events_of, history_changes, object_actions
+from audit.history import (
+    Action,
+    Change,
+    acting_users,
+    as_events,
+    events_of,
+    history_changes,
+    object_actions,
+)
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    when: object
-    who: object
+    when: dt.datetime
+    who: User | None
     kind: str  # "+" created, "~" changed, "-" deleted, "=" the earliest state on record
     changes: list[Change]
 
@@ -23,7 +33,7 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
     actions, previous = object_actions(Affiliate, affiliate.pk, limit)
     changes = history_changes({Affiliate: actions}, previous={Affiliate: previous}, initial=False)
     users = acting_users(actions)
-    entries = []
+    entries: list[HistoryEntry] = []
     for action in actions:
         kind = action.kind
         has_previous = previous[action.last.pgh_id] is not None
@@ -35,7 +45,7 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
         entries.append(
             HistoryEntry(
                 when=action.when,
-                who=users.get(action.user_id) if kind != "=" else None,
+                who=action.who(users) if kind != "=" else None,
                 kind=kind,
                 changes=recorded,
             )
@@ -43,8 +53,12 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
     return entries
 
 
-def affiliate_last_changed_by(affiliate: Affiliate):
+def affiliate_last_changed_by(affiliate: Affiliate) -> User | None:
     """Who last changed the affiliate, as its history says (None when nobody is named)."""
-    event = events_of(Affiliate).objects.filter(pgh_obj_id=affiliate.pk).order_by("-pgh_id")[:1]
-    actions = [Action(Affiliate, first=e, last=e) for e in event]
-    return acting_users(actions).get(actions[0].user_id) if actions else None
+    events = events_of(Affiliate)._default_manager.filter(pgh_obj_id=affiliate.pk)
+    actions = [
+        Action(Affiliate, first=e, last=e) for e in as_events(events.order_by("-pgh_id")[:1])
+    ]
+    if not actions or actions[0].user_id is None:
+        return None
+    return acting_users(actions).get(actions[0].user_id)

@@ -14,7 +14,7 @@ write their files with these helpers, so they agree on:
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection
 from django.db.models import CharField, Func
@@ -25,7 +25,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
 
 
-def neutralise(value) -> str:
+def neutralise(value: object) -> str:
     """A cell's text, inert in a spreadsheet: a leading formula character gets a quote.
 
     Applying it twice changes nothing (the quote is not a formula character).
@@ -64,12 +64,12 @@ class _Echo:
         return value
 
 
-def csv_line(cells: Iterable) -> str:
+def csv_line(cells: Iterable[object]) -> str:
     """One row as a CSV line, every cell neutralised."""
     return csv.writer(_Echo(), lineterminator="\n").writerow([neutralise(c) for c in cells])
 
 
-def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
     """The byte-order mark, then the rows as CSV, every cell neutralised, in ~64 KB chunks."""
     writer = csv.writer(_Echo())
     chunk, size = [BOM], 0
@@ -84,7 +84,7 @@ def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
         yield "".join(chunk)
 
 
-def copy_csv(select_sql: str, params) -> Iterator[bytes]:
+def copy_csv(select_sql: str, params: Sequence[object]) -> Iterator[bytes]:
     """The rows of a SELECT as CSV written by PostgreSQL (COPY ... TO STDOUT), in ~64 KB chunks.
 
     Many times faster than formatting rows in Python. The SELECT must neutralise its text

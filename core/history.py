@@ -7,24 +7,30 @@ request middleware names the signed-in user, and services name the person they a
 `acting()`, so commands and jobs leave who too.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import pghistory
 import pgtrigger
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Model
 from pghistory import runtime as pghistory_runtime
 
+M = TypeVar("M", bound=type[Model])
 
-def tracked(*, exclude: tuple[str, ...] = ()):
+
+def tracked(*, exclude: tuple[str, ...] = ()) -> Callable[[M], M]:
     """Record a model's inserts, deletes, and the updates that change something.
 
     An update that only moves `auto_now` timestamps records nothing. The acting user and
     reason are copied into each event (a JSON context), so reading history joins nothing.
     Trackers are built per model: pghistory fills in their fields.
     """
-    return pghistory.track(
+    decorator: Callable[[M], M] = pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude_auto=True)),
         pghistory.DeleteEvent(),
@@ -34,17 +40,20 @@ def tracked(*, exclude: tuple[str, ...] = ()):
         # 10,000-row import or COPY writes its history in one go.
         level=pgtrigger.Statement,
     )
+    return decorator
 
 
 @contextmanager
-def acting(user=None, *, reason: str = "") -> Iterator[None]:
+def acting(
+    user: AbstractBaseUser | AnonymousUser | None = None, *, reason: str = ""
+) -> Iterator[None]:
     """Name who acts (when signed in) and why, for every change written inside the block.
 
     Inside a request (or another block) this refines the open context for the block only: what
     was named before is named again afterwards, so a reason never leaks to a later step. The
     outermost block also clears the settings it left on the transaction (they outlive it).
     """
-    metadata: dict = {"reason": str(reason)}
+    metadata: dict[str, Any] = {"reason": str(reason)}
     if user is not None and user.is_authenticated:
         metadata["user"] = user.pk
     # pghistory merges nested metadata into the open context and never restores it.

@@ -6,6 +6,8 @@ Only the services write records that public pages show, and they alone call
 
 import hashlib
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +15,8 @@ from django.core.cache import cache
 # A number changed after every committed write that public pages show; cached entries carry
 # the number they were computed under, so a write makes them all stale at once.
 GENERATION_KEY = "public:generation"
+
+T = TypeVar("T")
 
 
 def public_cache_bump() -> None:
@@ -24,7 +28,7 @@ def public_cache_bump() -> None:
         cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
-def cached(kind: str, key, compute):
+def cached(kind: str, key: object, compute: Callable[[], T]) -> T:
     """`compute()`, kept in the cache for DIRECTORY_CACHE_SECONDS (0: not cached).
 
     For public pages' counts and ids over the whole registry, which cost a pass over many
@@ -44,7 +48,8 @@ def cached(kind: str, key, compute):
         generation = cache.get_or_set(GENERATION_KEY, time.time_ns, None)
     entry = found.get(cache_key)
     if entry is not None and entry[0] == generation:
-        return entry[1]
+        hit: T = entry[1]
+        return hit
     # The generation was read before computing: a write committed meanwhile bumps it, so this
     # entry, perhaps computed from the old rows, is never served.
     value = compute()

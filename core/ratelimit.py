@@ -4,11 +4,12 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 WINDOW_SECONDS = 3600
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many of our proxies add to X-Forwarded-For.
 
     Only the entries our own proxies appended can be believed: a client can send any
@@ -26,16 +27,17 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(scope: str, request) -> str:
+def _key(scope: str, request: HttpRequest) -> str:
     # A fixed one-hour window: cheap, and exact enough for "a few per hour".
     return f"ratelimit:{scope}:{client_ip(request)}:{int(time.time() // WINDOW_SECONDS)}"
 
 
-def is_limited(scope: str, request, limit: int) -> bool:
-    return cache.get(_key(scope, request), 0) >= limit
+def is_limited(scope: str, request: HttpRequest, limit: int) -> bool:
+    count: int = cache.get(_key(scope, request), 0)
+    return count >= limit
 
 
-def record(scope: str, request) -> int:
+def record(scope: str, request: HttpRequest) -> int:
     """Count one more attempt from this address in this hour; returns the count."""
     key = _key(scope, request)
     cache.add(key, 0, WINDOW_SECONDS)

@@ -6,8 +6,8 @@ from django_countries.fields import CountryField
 from core.history import tracked
 
 
-class RegionQuerySet(models.QuerySet):
-    def covering(self, country) -> "RegionQuerySet":
+class RegionQuerySet(models.QuerySet["Region"]):
+    def covering(self, country: str) -> "RegionQuerySet":
         """The region covering a country (a country belongs to one region at most)."""
         return self.filter(countries__country=country)
 
@@ -37,6 +37,10 @@ class Region(models.Model):
 
     objects = RegionQuerySet.as_manager()
 
+    # Not stored: the public pages that list regions give each one its published figures
+    # (affiliates.selectors.Figures, from a layer above this one) for their templates.
+    figures: object
+
     class Meta:
         ordering = ["display_order", "name"]
         verbose_name = _("regional network")
@@ -61,7 +65,8 @@ class RegionCountry(models.Model):
         verbose_name_plural = _("countries covered")
 
     def __str__(self) -> str:
-        return str(self.country.name)
+        # django-countries' stubs keep CharField's str; the field gives a Country.
+        return str(self.country.name)  # type: ignore[attr-defined]
 
 
 @tracked()

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,11 @@ from regions.models import Region
 
 
 class _Bootstrap:
-    def __init__(self, *args, **kwargs):
+    """Bootstrap's classes on every widget of the form it is mixed into."""
+
+    fields: dict[str, forms.Field]  # the form's
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

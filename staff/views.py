@@ -1,5 +1,6 @@
 """Pages for international staff: recent changes across the registry, and the dashboard."""
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from affiliates import stats
@@ -13,7 +14,7 @@ MISSING_SHOWN = 50
 
 
 @staff_required
-def changes(request):
+def changes(request: HttpRequest) -> HttpResponse:
     form = ChangesFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     try:
@@ -29,7 +30,7 @@ def changes(request):
 
 
 @staff_required
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     queryset = Affiliate.objects.filter(status=status) if status else Affiliate.objects.all()

@@ -1,12 +1,17 @@
+from collections.abc import Iterable
+
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from affiliates.search import Option
 
 register = template.Library()
 
 
 @register.simple_tag
-def facet_select(name: str, label: str, options) -> str:
+def facet_select(name: str, label: str, options: Iterable[Option]) -> SafeString:
     """A labelled <select> of a facet's options with their counts.
 
     Built in Python rather than a template loop: a directory page has about a hundred options

@@ -1,3 +1,4 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -15,7 +16,7 @@ AFFILIATES_SHOWN = 25
 
 
 @require_GET
-def region_list(request):
+def region_list(request: HttpRequest) -> HttpResponse:
     regions = list(Region.objects.all())
     _network, by_region = cached("figures", (), public_figures_by_region)
     for region in regions:
@@ -24,7 +25,7 @@ def region_list(request):
 
 
 @require_GET
-def region_detail(request, slug):
+def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
     public = Affiliate.objects.public().in_region(region)
     figures, per_country, by_type, affiliates = cached(
@@ -38,7 +39,8 @@ def region_detail(request, slug):
         ),
     )
     countries = [
-        (covered.country, per_country.get(covered.country.code, 0))
+        # django-countries' stubs keep CharField's str; the field gives a Country.
+        (covered.country, per_country.get(covered.country.code, 0))  # type: ignore[attr-defined]
         for covered in region.countries.all()
     ]
     types = dict(OrganisationType.choices)

@@ -2,7 +2,7 @@
 
 import csv
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
@@ -12,7 +12,7 @@ from core.csv_writing import neutralise
 from core.public_cache import cached
 
 
-def stats_index(request):
+def stats_index(request: HttpRequest) -> HttpResponse:
     # The figures carry their labels, hence one cache entry per language.
     language = get_language()
     return render(
@@ -37,7 +37,7 @@ def figure_csv_response(figure: stats.Figure) -> HttpResponse:
     return response
 
 
-def stats_csv(request, key: str):
+def stats_csv(request: HttpRequest, key: str) -> HttpResponse:
     if key not in stats.FIGURES:
         raise Http404
     return figure_csv_response(
