@@ -1,6 +1,4 @@
-import re
 import secrets
-import unicodedata
 import uuid
 
 from django.conf import settings
@@ -14,54 +12,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from affiliates.choices import (
+    DECLARING_STATUSES,
+    OrganisationType,
+    Status,
+    WithdrawalKind,
+    WorkerCategory,
+)
+from affiliates.rules import (
+    EARLIEST_DECLARATION_YEAR,
+    EARLIEST_FOUNDED_YEAR,
+    TOTAL_TOO_SMALL,
+    declaration_years,
+    normalise_name,
+)
 from affiliates.search_columns import lower_case, search_vector, unaccented
 from core.history import tracked
 from regions.models import Region
 
 # Crockford's base-32 alphabet: no I, L, O or U, so a reference read over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-EARLIEST_FOUNDED_YEAR = 1800
-EARLIEST_DECLARATION_YEAR = 1950
-
-
-# The membership rule every form, file and service checks (and the database enforces).
-TOTAL_TOO_SMALL = _("The total cannot be less than women plus men.")
-
-
-def membership_total(women: int, men: int, total: int | None) -> int:
-    """The total members: as declared, or women plus men when none is given."""
-    return women + men if total is None else total
-
-
-def total_covers(women: int, men: int, total: int | None) -> bool:
-    """Whether a declared total counts at least its women and men (no total: it will)."""
-    return total is None or total >= women + men
-
-
-def declaration_years() -> range:
-    """The years a membership declaration may be for: none before 1950, none in the future."""
-    return range(EARLIEST_DECLARATION_YEAR, timezone.localdate().year + 1)
-
-
-_ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")
 
 
 def new_reference() -> str:
     """A reference an applicant can quote and nobody can guess, e.g. HN-7K3M-Q9PX."""
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"HN-{chars[:4]}-{chars[4:]}"
-
-
-def normalise_name(name: str) -> str:
-    """The key two names share when they name the same organisation.
-
-    Ignores case, Latin accents and spaces ("Sewa  Mahila", "sewa mahila", "Séwa Mahila").
-    Only the combining diacritics block is dropped: Devanagari or Thai vowel signs change
-    the word and are kept.
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    kept = _ACCENTS_AND_SPACES.sub("", decomposed)
-    return unicodedata.normalize("NFC", kept).casefold()
 
 
 def document_upload_path(instance, filename: str) -> str:
@@ -83,42 +59,6 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class OrganisationType(models.TextChoices):
-    UNION = "union", _("Trade union")
-    COOPERATIVE = "cooperative", _("Cooperative")
-    SELF_HELP_GROUP = "self_help_group", _("Self-help group")
-    WOMENS_GROUP = "womens_group", _("Women's group")
-    ASSOCIATION = "association", _("Association")
-    PRODUCER_COMPANY = "producer_company", _("Producer company")
-    FAIR_TRADE = "fair_trade", _("Fair-trade group")
-    NETWORK = "network", _("National network or federation")
-    OTHER = "other", _("Other")
-
-
-class WorkerCategory(models.TextChoices):
-    PIECE_RATE = "piece_rate", _("Sub-contracted (piece-rate) workers")
-    SELF_EMPLOYED = "self_employed", _("Self-employed workers")
-
-
-class Status(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    RECOMMENDED = "recommended", _("Recommended by the region")
-    AFFILIATED = "affiliated", _("Affiliated")
-    SUSPENDED = "suspended", _("Suspended")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    REJECTED = "rejected", _("Rejected")
-
-
-class WithdrawalKind(models.TextChoices):
-    LEFT = "left", _("Left the network")
-    MERGED = "merged", _("Merged with another organisation")
-    EXPELLED = "expelled", _("Expelled")
-
-
-# Statuses of organisations that are members and declare their membership every year.
-DECLARING_STATUSES = (Status.AFFILIATED, Status.SUSPENDED)
 
 
 class AffiliateQuerySet(models.QuerySet):

@@ -23,7 +23,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from affiliates.models import Affiliate, OrganisationType, Sector, WorkerCategory
+from affiliates.choices import OrganisationType, WorkerCategory
+from affiliates.models import Affiliate, Sector
 from affiliates.search_columns import SEARCH_CONFIG, lower_case, unaccented
 from core.public_cache import cached
 from regions.models import Region

@@ -15,13 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from affiliates.models import (
-    Affiliate,
-    MembershipDeclaration,
-    OrganisationType,
-    Status,
-    StatusChange,
-)
+from affiliates.choices import OrganisationType, Status
+from affiliates.models import Affiliate, MembershipDeclaration, StatusChange
 from affiliates.selectors import Figures, declaration_due_year, figures_by, membership_sums
 from regions.models import Region
 

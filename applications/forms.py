@@ -8,15 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from affiliates.access import country_choices_for, regions_coordinated_by
-from affiliates.models import (
-    EARLIEST_FOUNDED_YEAR,
-    Affiliate,
-    OrganisationType,
-    Sector,
-    Status,
-    WithdrawalKind,
-    WorkerCategory,
-)
+from affiliates.choices import OrganisationType, Status, WithdrawalKind, WorkerCategory
+from affiliates.models import Affiliate, Sector
+from affiliates.rules import EARLIEST_FOUNDED_YEAR
 from affiliates.services.lifecycle import TRANSITIONS
 from regions.models import Region
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from affiliates.access import may_register_in
-from affiliates.models import Affiliate, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate
 from affiliates.notifications import notify_application_received
 from affiliates.services import affiliate_create, declaration_record
 

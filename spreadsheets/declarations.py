@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
-from affiliates.models import Affiliate, declaration_years, total_covers
+from affiliates.models import Affiliate
+from affiliates.rules import declaration_years, total_covers
 from affiliates.services import DeclarationRow
 
 DECLARATIONS_HEADER = ["reference", "name", "year", "women", "men", "total"]

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.access import people_with_a_role
-from affiliates.models import Status
+from affiliates.choices import Status
 from regions.models import Region
 
 

@@ -1,7 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from affiliates.models import Affiliate, MembershipDeclaration, OrganisationType, Sector, Status
+from affiliates.choices import OrganisationType, Status
+from affiliates.models import Affiliate, MembershipDeclaration, Sector
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 
 PASSWORD = "correct horse battery staple"

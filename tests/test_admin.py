@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.access import regions_coordinated_by
-from affiliates.models import Affiliate, OrganisationType, Status
+from affiliates.choices import OrganisationType, Status
+from affiliates.models import Affiliate
 from regions.models import Region
 
 

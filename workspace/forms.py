@@ -6,7 +6,9 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.access import affiliates_visible_to, country_choices_for
-from affiliates.models import TOTAL_TOO_SMALL, Affiliate, OrganisationType, total_covers
+from affiliates.choices import OrganisationType
+from affiliates.models import Affiliate
+from affiliates.rules import TOTAL_TOO_SMALL, total_covers
 from affiliates.services import AFFILIATE_EDITABLE_FIELDS
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from affiliates.access import is_staff_member
-from affiliates.models import Affiliate, AffiliateQuerySet, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate, AffiliateQuerySet
 from affiliates.selectors import declaration_due_year
 from audit.history import acting_users, events_of, read_actions
 

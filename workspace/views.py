@@ -17,7 +17,8 @@ from affiliates.access import (
     regions_coordinated_by,
     signed_in_required,
 )
-from affiliates.models import Affiliate, declaration_years
+from affiliates.models import Affiliate
+from affiliates.rules import declaration_years
 from affiliates.selectors import declared_figures, declaring_affiliates
 from affiliates.services import (
     AffiliateEditConflict,

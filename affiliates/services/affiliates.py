@@ -10,7 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from affiliates.access import affiliates_editable_by, regions_coordinated_by
-from affiliates.models import Affiliate, Sector, Status, StatusChange
+from affiliates.choices import Status
+from affiliates.models import Affiliate, Sector, StatusChange
 from affiliates.services.sectors import affiliate_set_sectors
 from core.history import acting
 from core.public_cache import public_cache_bump

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from affiliates.access import affiliates_editable_by
-from affiliates.models import Affiliate, MembershipDeclaration, membership_total
+from affiliates.models import Affiliate, MembershipDeclaration
+from affiliates.rules import membership_total
 from core.history import acting
 from core.public_cache import public_cache_bump
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from affiliates.access import REGION, STAFF, roles_over
-from affiliates.models import Affiliate, Status, StatusChange, WithdrawalKind
+from affiliates.choices import Status, WithdrawalKind
+from affiliates.models import Affiliate, StatusChange
 from affiliates.notifications import notify_transition
 from core.history import acting
 from core.public_cache import public_cache_bump

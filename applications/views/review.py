@@ -14,7 +14,8 @@ from affiliates.access import (
     reviewer_required,
     signed_in_required,
 )
-from affiliates.models import Affiliate, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate
 from affiliates.services.lifecycle import affiliate_transition, available_transitions
 from applications.forms import DecisionForm, QueueFilterForm, RegistrationForm
 from applications.services import application_submit

@@ -2,7 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from affiliates.models import Affiliate, OrganisationType
+from affiliates.choices import OrganisationType
+from affiliates.models import Affiliate
 from affiliates.selectors import (
     public_countries,
     public_figures,

@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from affiliates.models import Status, WithdrawalKind
+from affiliates.choices import Status, WithdrawalKind
 from affiliates.services.lifecycle import TRANSITIONS, Transition, affiliate_transition
 
 

@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from affiliates.access import affiliates_editable_by, affiliates_visible_to
-from affiliates.models import Affiliate, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

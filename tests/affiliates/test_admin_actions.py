@@ -4,7 +4,8 @@ import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
-from affiliates.models import Status, StatusChange
+from affiliates.choices import Status
+from affiliates.models import StatusChange
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from affiliates.models import Affiliate, MembershipDeclaration, Sector, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate, MembershipDeclaration, Sector
 from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory
 from tests.history import events, events_of_model, latest, reason, user_id
 

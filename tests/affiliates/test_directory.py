@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from affiliates import search
-from affiliates.models import Status
+from affiliates.choices import Status
 from affiliates.services import affiliate_set_sectors
 from tests.factories import AffiliateFactory, SectorFactory
 

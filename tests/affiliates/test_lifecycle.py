@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 
-from affiliates.models import Affiliate, Status, StatusChange, WithdrawalKind
+from affiliates.choices import Status, WithdrawalKind
+from affiliates.models import Affiliate, StatusChange
 from affiliates.services.lifecycle import (
     TRANSITIONS,
     AlreadyDecided,

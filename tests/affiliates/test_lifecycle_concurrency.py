@@ -7,7 +7,8 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from affiliates.models import Affiliate, Status, StatusChange
+from affiliates.choices import Status
+from affiliates.models import Affiliate, StatusChange
 from affiliates.services.lifecycle import AlreadyDecided, affiliate_transition
 from tests.factories import AffiliateFactory, UserFactory
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from affiliates.services import affiliate_set_sectors
 from tests.factories import AffiliateFactory, SectorFactory
 

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from affiliates.models import Affiliate, OrganisationType, Status, StatusChange
+from affiliates.choices import OrganisationType, Status
+from affiliates.models import Affiliate, StatusChange
 from affiliates.services import affiliate_create, declaration_record
 from affiliates.services import affiliates as services  # where new affiliates get a slug
 from tests.factories import AffiliateFactory

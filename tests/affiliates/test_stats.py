@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from affiliates import stats
-from affiliates.models import Affiliate, OrganisationType, Status
+from affiliates.choices import OrganisationType, Status
+from affiliates.models import Affiliate
 from affiliates.selectors import public_figures
 from tests.factories import AffiliateFactory, DeclarationFactory
 

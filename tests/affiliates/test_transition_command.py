@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

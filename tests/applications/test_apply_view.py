@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from affiliates.models import Affiliate, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate
 from tests.applications.conftest import PDF, pdf_of_size
 from tests.factories import AffiliateFactory
 

@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from affiliates.models import Status, StatusChange
+from affiliates.choices import Status
+from affiliates.models import StatusChange
 from tests.applications.conftest import PDF
 from tests.factories import AffiliateFactory, UserFactory
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from affiliates.services.lifecycle import affiliate_transition
 from tests.factories import AffiliateFactory
 

@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from affiliates.models import Affiliate, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate
 from tests.factories import SectorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from tests.factories import PASSWORD, AffiliateFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

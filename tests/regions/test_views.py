@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

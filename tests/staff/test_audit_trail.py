@@ -6,7 +6,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from affiliates.bulk import bulk_insert
-from affiliates.models import Affiliate, MembershipDeclaration, OrganisationType, Status
+from affiliates.choices import OrganisationType, Status
+from affiliates.models import Affiliate, MembershipDeclaration
 from affiliates.services import (
     affiliate_create,
     affiliate_update,

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from affiliates import stats
-from affiliates.models import Affiliate, Status, StatusChange
+from affiliates.choices import Status
+from affiliates.models import Affiliate, StatusChange
 from tests.factories import AffiliateFactory, DeclarationFactory
 
 pytestmark = pytest.mark.django_db

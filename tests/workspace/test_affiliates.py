@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

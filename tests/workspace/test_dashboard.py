@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from tests.factories import AffiliateFactory, DeclarationFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from affiliates.models import MembershipDeclaration, Status
+from affiliates.choices import Status
+from affiliates.models import MembershipDeclaration
 from tests.factories import AffiliateFactory, DeclarationFactory
 
 pytestmark = pytest.mark.django_db

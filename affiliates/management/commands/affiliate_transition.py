@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from affiliates.models import Affiliate, WithdrawalKind
+from affiliates.choices import WithdrawalKind
+from affiliates.models import Affiliate
 from affiliates.services.lifecycle import TRANSITIONS, affiliate_transition
 
 

@@ -1,0 +1,47 @@
+"""The registry's rules about names, years and membership figures, each written once.
+
+Models check them in `clean()` and constraints; forms, files and services call them to say so
+next to the field or row at fault.
+"""
+
+import re
+import unicodedata
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST_FOUNDED_YEAR = 1800
+EARLIEST_DECLARATION_YEAR = 1950
+
+# The membership rule every form, file and service checks (and the database enforces).
+TOTAL_TOO_SMALL = _("The total cannot be less than women plus men.")
+
+
+def membership_total(women: int, men: int, total: int | None) -> int:
+    """The total members: as declared, or women plus men when none is given."""
+    return women + men if total is None else total
+
+
+def total_covers(women: int, men: int, total: int | None) -> bool:
+    """Whether a declared total counts at least its women and men (no total: it will)."""
+    return total is None or total >= women + men
+
+
+def declaration_years() -> range:
+    """The years a membership declaration may be for: none before 1950, none in the future."""
+    return range(EARLIEST_DECLARATION_YEAR, timezone.localdate().year + 1)
+
+
+_ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")
+
+
+def normalise_name(name: str) -> str:
+    """The key two names share when they name the same organisation.
+
+    Ignores case, Latin accents and spaces ("Sewa  Mahila", "sewa mahila", "Séwa Mahila").
+    Only the combining diacritics block is dropped: Devanagari or Thai vowel signs change
+    the word and are kept.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    kept = _ACCENTS_AND_SPACES.sub("", decomposed)
+    return unicodedata.normalize("NFC", kept).casefold()
