@@ -5,18 +5,15 @@ when the words as typed find nothing, a word may instead be trigram-similar to a
 `Affiliate.name_plain` (typos). Both fold case and accents away (see migration 0005). Best
 matches first.
 
-Views call `directory_parse`, then `directory_search` and `directory_facets`; nothing else.
+Views call `directory_parse`, then `directory_search` and `affiliates.facets.directory_facets`.
 """
 
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.exceptions import FullResultSet
-from django.db import connection
 from django.db.models import F, OrderBy, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.utils.translation import get_language
@@ -48,7 +45,7 @@ LISTED_FIELDS = (
 )  # fmt: skip
 
 
-def _key(query: "DirectoryQuery", page: bool = True) -> tuple[object, ...]:
+def cache_key(query: "DirectoryQuery", page: bool = True) -> tuple[object, ...]:
     parts = (query.words, query.fuzzy, *(getattr(query, name) for name in FACETS))
     return (*parts, query.effective_sort) if page else parts
 
@@ -103,6 +100,20 @@ def _clean_text(text: str) -> str:
     # Control characters (NUL above all: PostgreSQL refuses it) and lone surrogates go.
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs", "Cf"))
     return " ".join(text.split())
+
+
+_COUNTRY_NAMES: dict[str, dict[str, str]] = {}
+
+
+def country_names() -> dict[str, str]:
+    """Country names in the active language, built once per language per process.
+
+    django-countries translates a name on every lookup; a page names a hundred countries.
+    """
+    language = get_language() or "en"
+    if language not in _COUNTRY_NAMES:
+        _COUNTRY_NAMES[language] = {code: str(name) for code, name in countries}
+    return _COUNTRY_NAMES[language]
 
 
 def directory_parse(
@@ -218,7 +229,7 @@ def _text_search(
     return queryset.annotate(relevance=SearchRank(F("search_vector"), tsquery) + similarity)
 
 
-def _filter_q(
+def filter_q(
     query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector], *, skip: str = ""
 ) -> Q:
     """The filters as one Q, leaving out `skip` (a facet counts without its own filter)."""
@@ -242,7 +253,7 @@ def _filter_q(
     return condition
 
 
-def _searched(query: DirectoryQuery) -> QuerySet[Affiliate]:
+def searched(query: DirectoryQuery) -> QuerySet[Affiliate]:
     return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
 
 
@@ -250,167 +261,11 @@ def directory_search(
     query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
 ) -> QuerySet[Affiliate]:
     """Public affiliates matching the search and every filter, in the chosen order."""
-    queryset = _searched(query).filter(_filter_q(query, regions, sectors))
+    queryset = searched(query).filter(filter_q(query, regions, sectors))
     sort = query.effective_sort
     if sort == "relevance":
         return queryset.order_by(F("relevance").desc(), "name", "pk")
     return queryset.order_by(*SORTS[sort])
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class Facets:
-    total: int
-    options: dict[str, list[Option]]
-
-
-def _where_sql(queryset: QuerySet[Affiliate]) -> tuple[str, list[Any]]:
-    """The WHERE clause of a queryset on the affiliates table, as SQL and parameters."""
-    sql_query = queryset.query
-    compiler = sql_query.get_compiler(connection=connection)
-    try:
-        sql, params = compiler.compile(sql_query.where)
-    except FullResultSet:
-        return "1 = 1", []
-    return sql or "1 = 1", list(params)
-
-
-_FACET_COLUMNS = {
-    "region": "region_id",
-    "country": "country",
-    "type": "organisation_type",
-    "worker_piece_rate": "has_piece_rate_workers",
-    "worker_self_employed": "has_self_employed_workers",
-}
-
-
-def _facet_counts(
-    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
-) -> dict[str, dict[str, int]]:
-    """{facet: {value: count}}, each facet counted under every filter but its own.
-
-    Two queries whatever the number of results: one pass over the matching affiliates for
-    the region, country, type and worker facets, one over their sectors.
-    """
-    table = Affiliate._meta.db_table
-    searched = _searched(query)
-    base_sql, base_params = _where_sql(searched)
-    others: dict[str, tuple[str, list[Any]]] = {}
-    for name in ("region", "country", "type", "worker"):
-        sql, params = _where_sql(
-            Affiliate.objects.filter(_filter_q(query, regions, sectors, skip=name))
-        )
-        others[name] = (sql, params)
-    keys = list(_FACET_COLUMNS)
-    facet_of = {key: key.split("_")[0] if key.startswith("worker") else key for key in keys}
-    select_params: list[Any] = []
-    counts_sql = []
-    for key in keys:
-        sql, params = others[facet_of[key]]
-        counts_sql.append(f"COUNT(*) FILTER (WHERE {sql})")
-        select_params += params
-    columns = ", ".join(_FACET_COLUMNS[key] for key in keys)
-    sets = ", ".join(f"({_FACET_COLUMNS[key]})" for key in keys)
-    statement = (
-        f"SELECT {columns}, GROUPING({columns}), {', '.join(counts_sql)} "
-        f'FROM "{table}" WHERE {base_sql} GROUP BY GROUPING SETS ({sets})'
-    )
-    all_params = select_params + base_params
-
-    result: dict[str, dict[str, int]] = {"region": {}, "country": {}, "type": {}, "worker": {}}
-    with connection.cursor() as cursor:
-        cursor.execute(statement, all_params)
-        rows = cursor.fetchall()
-    for row in rows:
-        grouping = row[len(keys)]
-        # GROUPING() has a 0 bit for the column this row is grouped by (first = highest).
-        index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
-        value, count = row[index], row[len(keys) + 1 + index]
-        key = keys[index]
-        if key.startswith("worker"):
-            if value is True:
-                result["worker"][key.removeprefix("worker_")] = count
-        else:
-            result[key][str(value)] = count
-
-    sql, params = _where_sql(searched.filter(_filter_q(query, regions, sectors, skip="sector")))
-    through = Affiliate.sectors.through._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "{through}"."sector_id", COUNT(*) FROM "{through}" '
-            f'INNER JOIN "{table}" ON "{table}"."id" = "{through}"."affiliate_id" '
-            f'WHERE {sql} GROUP BY "{through}"."sector_id"',
-            params,
-        )
-        result["sector"] = {str(sector_id): count for sector_id, count in cursor.fetchall()}
-    return result
-
-
-_COUNTRY_NAMES: dict[str, dict[str, str]] = {}
-
-
-def country_names() -> dict[str, str]:
-    """Country names in the active language, built once per language per process.
-
-    django-countries translates a name on every lookup; a page names a hundred countries.
-    """
-    language = get_language() or "en"
-    if language not in _COUNTRY_NAMES:
-        _COUNTRY_NAMES[language] = {code: str(name) for code, name in countries}
-    return _COUNTRY_NAMES[language]
-
-
-def directory_facets(
-    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
-) -> Facets:
-    """Options for every filter with their counts, and the number of results."""
-    counts = cached(
-        "facets", _key(query, page=False), lambda: _facet_counts(query, regions, sectors)
-    )
-    by_region = counts["region"]
-    if query.region:
-        region_pk = next(r.pk for r in regions if r.slug == query.region)
-        total = by_region.get(str(region_pk), 0)
-    else:
-        total = sum(by_region.values())
-
-    names = country_names()
-    options = {
-        "region": [
-            Option(r.slug, r.name, by_region.get(str(r.pk), 0), r.slug == query.region)
-            for r in regions
-        ],
-        "country": sorted(
-            (
-                Option(code, names.get(code, code), count, code == query.country)
-                for code, count in counts["country"].items()
-                if count or code == query.country
-            ),
-            key=lambda option: option.label,
-        ),
-        "type": [
-            Option(value, str(label), counts["type"].get(value, 0), value == query.type)
-            for value, label in OrganisationType.choices
-        ],
-        "worker": [
-            Option(value, str(label), counts["worker"].get(value, 0), value == query.worker)
-            for value, label in WorkerCategory.choices
-        ],
-        "sector": [
-            Option(s.slug, s.name, counts["sector"].get(str(s.pk), 0), s.slug == query.sector)
-            for s in sectors
-        ],
-    }
-    if query.country and not any(o.value == query.country for o in options["country"]):
-        options["country"].insert(0, Option(query.country, names[query.country], 0, True))
-    return Facets(total=total, options=options)
 
 
 @dataclass(frozen=True)
@@ -447,7 +302,7 @@ def directory_page(query: DirectoryQuery, queryset: QuerySet[Affiliate], total: 
     # Ordering and paging read narrow rows (ids); the 25 full rows are fetched by id after.
     ids = cached(
         "page",
-        (_key(query), number),
+        (cache_key(query), number),
         lambda: list(queryset.values_list("pk", flat=True)[offset : offset + PAGE_SIZE]),
     )
     # public() again: cached ids must never bring back an organisation that left the register.

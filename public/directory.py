@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from affiliates import search
+from affiliates.facets import Facets, directory_facets
 from affiliates.models import Sector
 from core.public_cache import cached
 from regions.models import Region
@@ -14,7 +15,7 @@ from regions.models import Region
 @dataclass(frozen=True)
 class DirectoryPage:
     query: search.DirectoryQuery
-    facets: search.Facets
+    facets: Facets
     page: search.Page
     # With no result: each active filter (and the text) with the query string without it.
     loosen: list[tuple[str, str]]
@@ -39,7 +40,7 @@ def directory_results(params: QueryDict):
 def directory_page(params: QueryDict) -> DirectoryPage:
     regions, sectors = _reference_lists()
     query = search.directory_parse(params, regions, sectors)
-    facets = search.directory_facets(query, regions, sectors)
+    facets = directory_facets(query, regions, sectors)
     results = search.directory_search(query, regions, sectors)
     page = search.directory_page(query, results, facets.total)
     return DirectoryPage(query, facets, page, [] if facets.total else _loosen(params, query))

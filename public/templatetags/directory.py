@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from affiliates.search import Option
+from affiliates.facets import Option
 
 register = template.Library()
 
