@@ -6,8 +6,10 @@ next to the field or row at fault.
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST_FOUNDED_YEAR = 1800
@@ -45,3 +47,22 @@ def normalise_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     kept = _ACCENTS_AND_SPACES.sub("", decomposed)
     return unicodedata.normalize("NFC", kept).casefold()
+
+
+# Slugs that would shadow a fixed address such as /workspace/affiliates/new/.
+RESERVED_SLUGS = {"new", "export", "edit"}
+
+
+def slug_base(name: str) -> str:
+    """The slug a name gives before any number is added; names in any script still get one."""
+    return slugify(name)[:200] or "organisation"
+
+
+def first_free_slug(name: str, taken: Callable[[str], bool]) -> str:
+    """The name's slug, numbered (-2, -3...) past the reserved slugs and those `taken`."""
+    base = slug_base(name)
+    candidate, counter = base, 1
+    while candidate in RESERVED_SLUGS or taken(candidate):
+        counter += 1
+        candidate = f"{base}-{counter}"
+    return candidate

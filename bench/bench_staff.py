@@ -74,7 +74,7 @@ def run() -> list[dict]:
     from django.contrib.auth import get_user_model
 
     from affiliates.models import Affiliate
-    from spreadsheets.export import export_csv_chunks
+    from spreadsheets.exports import export_csv_chunks
 
     user = get_user_model().objects.filter(is_staff=True).order_by("pk").first()
     rows = []

@@ -1,7 +1,8 @@
 """Builds the demo registry: regions, sectors, demo users and N fictional affiliates.
 
 Deterministic for a seed (on a given day: figures run up to the current year), idempotent (rows
-that exist are kept, missing ones added), and fast: rows go in with bulk inserts.
+that exist are kept, missing ones added), and fast: the affiliates go in through the domain's
+bulk service (COPY), as an import's do, each with a made-up past.
 """
 
 import datetime as dt
@@ -12,21 +13,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.services import staff_membership_sync
-from affiliates.bulk import bulk_insert
-from affiliates.models import (
-    REFERENCE_ALPHABET,
-    Affiliate,
-    MembershipDeclaration,
-    Sector,
-    StatusChange,
-    normalise_name,
-)
-from core.history import acting, carry_context
+from affiliates.models import REFERENCE_ALPHABET, Affiliate, MembershipDeclaration, Sector
+from affiliates.rules import normalise_name
+from affiliates.services import AffiliateRow, LifecycleStep, affiliates_bulk_create, bulk_insert
+from core.history import acting
 from demo import demo_data as data
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 
@@ -130,140 +125,158 @@ def seed_users(regions: dict[str, Region]) -> list[str]:
     return usernames
 
 
-def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """Insert plain rows with COPY: several times faster than bulk_create.
-
-    Generated columns are left out, values and all: COPY may not name them.
-    """
-    kept = [i for i, name in enumerate(fields) if not model._meta.get_field(name).generated]
-    columns = ", ".join(model._meta.get_field(fields[i]).column for i in kept)
-    with connection.cursor() as cursor:
-        carry_context(cursor)  # the history triggers record the rows as demo data
-        with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[i] for i in kept])
-
-
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+Figures = tuple[int, int, int, int]  # year, women, men, total
 
 
 @dataclass
 class _Spec:
     affiliate: Affiliate
     sector_slugs: list[str]
-    declarations: list[tuple[int, int, int, int]]
+    declarations: list[Figures]
     steps: list[tuple[str, dt.datetime]]
     parent_draw: float
+
+
+class _Names:
+    """Names and slugs for the made-up organisations, numbered where one is taken."""
+
+    def __init__(self) -> None:
+        self.name_number: Counter[tuple[str, str]] = Counter()
+        self.slug_number: Counter[str] = Counter()
+        self.used_slugs: set[str] = set()
+
+    def name(self, country: str, base_name: str) -> str:
+        # Numbered like "... Cooperative 2" when the name is taken in that country.
+        self.name_number[(country, base_name)] += 1
+        number = self.name_number[(country, base_name)]
+        return base_name if number == 1 else f"{base_name} {number}"
+
+    def slug(self, name: str, country: str) -> str:
+        base_slug = slugify(name) or f"organisation-{country.lower()}"
+        slug = base_slug
+        while slug in self.used_slugs:
+            self.slug_number[base_slug] += 1
+            slug = f"{base_slug}-{self.slug_number[base_slug] + 1}"
+        self.used_slugs.add(slug)
+        return slug
+
+
+def _name_pattern(rng: random.Random, country: str, org_type: str) -> str:
+    if country in data.NATIVE_NAMES and rng.random() < 0.25:
+        return rng.choice(data.NATIVE_NAMES[country])
+    patterns = data.NAMES_BY_COUNTRY_LANGUAGE.get(country, data.NAMES_EN)
+    return rng.choice(patterns[org_type])
+
+
+def _declarations(rng: random.Random, women: int, men: int, unspecified: int, today: dt.date):
+    """One to four years up to last year (or this year), growing over time; latest first."""
+    last_year = today.year if rng.random() < 0.3 else today.year - 1
+    years = rng.randint(1, 4)
+    declarations: list[Figures] = []
+    w, m, u = women, men, unspecified
+    for year in range(last_year, last_year - years, -1):
+        declarations.append((year, w, m, w + m + u))
+        shrink = rng.uniform(0.8, 1.0)
+        w, m, u = int(w * shrink), int(m * shrink), int(u * shrink)
+    return declarations
+
+
+def _steps(rng: random.Random, status: str, today: dt.date) -> list[tuple[str, dt.datetime]]:
+    started = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=rng.randint(60, 3650)), dt.time(9))
+    )
+    steps, moment = [], started
+    for step in data.STATUS_PATHS[status]:
+        steps.append((step, moment))
+        moment = min(moment + dt.timedelta(days=rng.randint(10, 120)), timezone.now())
+    return steps
+
+
+def _contacts(rng: random.Random, slug: str, person: str, registered: bool) -> dict[str, str]:
+    """The registration number, website and contacts (drawn in this order, for the seed)."""
+    domain = slug[:40].strip("-")
+    return {
+        "registration_number": f"REG-{rng.randint(1000, 99999)}" if registered else "",
+        "website": f"https://{domain}.example.org" if rng.random() < 0.4 else "",
+        "public_email": f"info@{domain}.example.org",
+        "public_phone": f"+00 555 {rng.randint(100000, 999999)}",
+        "contact_name": person,
+        "contact_role": rng.choice(["President", "Secretary", "Organiser", "Coordinator"]),
+        "contact_email": f"{slugify(person)}@{domain}.example.org",
+        "contact_phone": f"+00 555 {rng.randint(100000, 999999)}",
+    }
+
+
+def _affiliate_spec(
+    rng: random.Random, names: _Names, region_slug: str, region: Region, today: dt.date
+) -> _Spec:
+    region_spec = next(spec for spec in data.REGIONS if spec["slug"] == region_slug)
+    country = rng.choice(region_spec["countries"])
+    city = rng.choice(data.CITIES[country])
+    org_type = _weighted(rng, region_spec["types"])
+    sector_slugs = sorted(set(rng.sample(data.REGION_SECTORS[region_slug], rng.randint(1, 3))))
+    trade = dict(data.SECTORS)[sector_slugs[0]]
+    name = names.name(country, _name_pattern(rng, country, org_type).format(city=city, trade=trade))
+    slug = names.slug(name, country)
+
+    status = _weighted(rng, data.STATUS_WEIGHTS)
+    founded = rng.randint(1972, today.year - 1) if rng.random() < 0.85 else None
+    scale = {"union": 6, "network": 25, "producer_company": 3}.get(org_type, 1)
+    total = max(5, int(rng.lognormvariate(4.3, 1.1) * scale))
+    women = round(total * rng.uniform(0.72, 1.0))
+    unspecified = round(total * 0.05) if rng.random() < 0.1 else 0
+    categories = rng.choices(["piece_rate", "self_employed", "both"], weights=[40, 35, 25])[0]
+    consent = rng.random() < 0.55
+    registered = rng.random() < 0.6
+    declarations = _declarations(rng, women, total - women, unspecified, today)
+    steps = _steps(rng, status, today)
+    reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+    person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    latest = declarations[0]
+    affiliate = Affiliate(
+        reference=f"HN-{reference[:4]}-{reference[4:]}",
+        name=name,
+        acronym="".join(word[0] for word in name.split() if word[:1].isupper())[:8],
+        slug=slug,
+        country=country,
+        region=region,
+        city=city,
+        languages=data.LANGUAGES.get(country, ""),
+        founded_year=founded,
+        is_registered=registered,
+        organisation_type=org_type,
+        has_piece_rate_workers=categories in ("piece_rate", "both"),
+        has_self_employed_workers=categories in ("self_employed", "both"),
+        members_women=latest[1],
+        members_men=latest[2],
+        members_total=latest[3],
+        members_year=latest[0],
+        description=(
+            f"{name} organises home-based workers in {city} ({trade.lower()}). "
+            "This is a fictional organisation, made up as demo data."
+        ),
+        publish_contact=consent,
+        publish_contact_given_on=steps[0][1].date() if consent else None,
+        status=status,
+        status_changed_at=steps[-1][1],
+        affiliated_on=next((at.date() for s, at in steps if s == "affiliated"), None),
+        **_contacts(rng, slug, person, registered),
+    )
+    return _Spec(affiliate, sector_slugs, declarations, steps, rng.random())
 
 
 def _affiliate_specs(count: int, seed: int, regions, today: dt.date) -> list[_Spec]:
     rng = random.Random(seed)
     region_weights = {spec["slug"]: spec["weight"] for spec in data.REGIONS}
-    region_specs = {spec["slug"]: spec for spec in data.REGIONS}
-    sector_names = dict(data.SECTORS)
-    name_number: Counter[tuple[str, str]] = Counter()
-    slug_number: Counter[str] = Counter()
-    used_slugs: set[str] = set()
+    names = _Names()
     specs = []
     for _ in range(count):
         region_slug = _weighted(rng, region_weights)
-        region_spec = region_specs[region_slug]
-        country = rng.choice(region_spec["countries"])
-        city = rng.choice(data.CITIES[country])
-        org_type = _weighted(rng, region_spec["types"])
-        sector_slugs = sorted(set(rng.sample(data.REGION_SECTORS[region_slug], rng.randint(1, 3))))
-        trade = sector_names[sector_slugs[0]]
-        if country in data.NATIVE_NAMES and rng.random() < 0.25:
-            pattern = rng.choice(data.NATIVE_NAMES[country])
-        else:
-            patterns = data.NAMES_BY_COUNTRY_LANGUAGE.get(country, data.NAMES_EN)
-            pattern = rng.choice(patterns[org_type])
-        # Numbered like "... Cooperative 2" when the name is taken in that country.
-        base_name = pattern.format(city=city, trade=trade)
-        name_number[(country, base_name)] += 1
-        number = name_number[(country, base_name)]
-        name = base_name if number == 1 else f"{base_name} {number}"
-        base_slug = slugify(name) or f"organisation-{country.lower()}"
-        slug = base_slug
-        while slug in used_slugs:
-            slug_number[base_slug] += 1
-            slug = f"{base_slug}-{slug_number[base_slug] + 1}"
-        used_slugs.add(slug)
-
-        status = _weighted(rng, data.STATUS_WEIGHTS)
-        founded = rng.randint(1972, today.year - 1) if rng.random() < 0.85 else None
-        scale = {"union": 6, "network": 25, "producer_company": 3}.get(org_type, 1)
-        total = max(5, int(rng.lognormvariate(4.3, 1.1) * scale))
-        women = round(total * rng.uniform(0.72, 1.0))
-        men = total - women
-        unspecified = round(total * 0.05) if rng.random() < 0.1 else 0
-        categories = rng.choices(["piece_rate", "self_employed", "both"], weights=[40, 35, 25])[0]
-        consent = rng.random() < 0.55
-        registered = rng.random() < 0.6
-
-        # Declarations: one to four years up to last year (or this year), growing over time.
-        last_year = today.year if rng.random() < 0.3 else today.year - 1
-        years = rng.randint(1, 4)
-        declarations = []
-        w, m, u = women, men, unspecified
-        for year in range(last_year, last_year - years, -1):
-            declarations.append((year, w, m, w + m + u))
-            shrink = rng.uniform(0.8, 1.0)
-            w, m, u = int(w * shrink), int(m * shrink), int(u * shrink)
-        latest = declarations[0]
-
-        started = timezone.make_aware(
-            dt.datetime.combine(today - dt.timedelta(days=rng.randint(60, 3650)), dt.time(9))
-        )
-        steps, moment = [], started
-        for step in data.STATUS_PATHS[status]:
-            steps.append((step, moment))
-            moment = min(moment + dt.timedelta(days=rng.randint(10, 120)), timezone.now())
-        affiliated_on = next((at.date() for s, at in steps if s == "affiliated"), None)
-        reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
-        person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        domain = slug[:40].strip("-")
-
-        affiliate = Affiliate(
-            reference=f"HN-{reference[:4]}-{reference[4:]}",
-            name=name,
-            name_key=normalise_name(name),
-            acronym="".join(word[0] for word in name.split() if word[:1].isupper())[:8],
-            slug=slug,
-            country=country,
-            region=regions[region_slug],
-            city=city,
-            languages=data.LANGUAGES.get(country, ""),
-            founded_year=founded,
-            is_registered=registered,
-            registration_number=f"REG-{rng.randint(1000, 99999)}" if registered else "",
-            organisation_type=org_type,
-            has_piece_rate_workers=categories in ("piece_rate", "both"),
-            has_self_employed_workers=categories in ("self_employed", "both"),
-            members_women=latest[1],
-            members_men=latest[2],
-            members_total=latest[3],
-            members_year=latest[0],
-            sector_names=", ".join(sorted(sector_names[slug] for slug in sector_slugs)),
-            description=(
-                f"{name} organises home-based workers in {city} ({trade.lower()}). "
-                "This is a fictional organisation, made up as demo data."
-            ),
-            website=f"https://{domain}.example.org" if rng.random() < 0.4 else "",
-            public_email=f"info@{domain}.example.org",
-            public_phone=f"+00 555 {rng.randint(100000, 999999)}",
-            publish_contact=consent,
-            publish_contact_given_on=started.date() if consent else None,
-            contact_name=person,
-            contact_role=rng.choice(["President", "Secretary", "Organiser", "Coordinator"]),
-            contact_email=f"{slugify(person)}@{domain}.example.org",
-            contact_phone=f"+00 555 {rng.randint(100000, 999999)}",
-            status=status,
-            status_changed_at=steps[-1][1],
-            affiliated_on=affiliated_on,
-        )
-        specs.append(_Spec(affiliate, sector_slugs, declarations, steps, rng.random()))
+        specs.append(_affiliate_spec(rng, names, region_slug, regions[region_slug], today))
     return specs
 
 
@@ -285,92 +298,80 @@ def _seed(*, affiliates: int, seed: int, progress: Callable[[str], None]) -> See
     report.regions, report.sectors = len(regions), len(sectors)
 
     specs = _affiliate_specs(affiliates, seed, regions, today)
-    existing_slugs = set(Affiliate.objects.values_list("slug", flat=True))
-    existing_keys = set(Affiliate.objects.values_list("country", "name_key"))
-    new_specs = [
-        s
-        for s in specs
-        if s.affiliate.slug not in existing_slugs
-        and (s.affiliate.country.code, s.affiliate.name_key) not in existing_keys
-    ]
+    new_specs = _not_yet_there(specs)
     report.affiliates_kept = len(specs) - len(new_specs)
     # National networks first, so that member organisations can point at them.
     new_specs.sort(key=lambda s: s.affiliate.organisation_type != "network")
     networks_by_country: dict[str, list[int]] = {}
-
     for start in range(0, len(new_specs), BATCH_SIZE):
         batch = new_specs[start : start + BATCH_SIZE]
         with transaction.atomic():
-            for spec in batch:
-                a = spec.affiliate
-                candidates = networks_by_country.get(a.country.code)
-                if a.organisation_type != "network" and candidates and spec.parent_draw < 0.2:
-                    a.parent_network_id = candidates[int(spec.parent_draw * 5 * len(candidates))]
-            bulk_insert(Affiliate, [s.affiliate for s in batch])  # COPY, as the importer
-            for spec in batch:
-                a = spec.affiliate
-                if a.organisation_type == "network":
-                    networks_by_country.setdefault(a.country.code, []).append(a.pk)
-            _insert_rows(
-                Affiliate.sectors.through,
-                ["affiliate_id", "sector_id"],
-                [(s.affiliate.pk, sectors[slug].pk) for s in batch for slug in s.sector_slugs],
-            )
-            now = timezone.now()
-            _insert_rows(
-                MembershipDeclaration,
-                [
-                    "affiliate_id",
-                    "year",
-                    "women",
-                    "men",
-                    "total",
-                    "declared_on",
-                    "source",
-                    "notes",
-                    "created_at",
-                    "updated_at",
-                ],
-                [
-                    (
-                        s.affiliate.pk,
-                        year,
-                        women,
-                        men,
-                        total,
-                        dt.date(year + 1, 3, 1) if year < today.year else today,
-                        "Demo data",
-                        "",
-                        now,
-                        now,
-                    )
-                    for s in batch
-                    for year, women, men, total in s.declarations
-                ],
-            )
-            _insert_rows(
-                StatusChange,
-                [
-                    "affiliate_id",
-                    "from_status",
-                    "to_status",
-                    "comment",
-                    "comment_is_public",
-                    "created_at",
-                ],
-                [
-                    (
-                        s.affiliate.pk,
-                        s.steps[i - 1][0] if i else "",
-                        step,
-                        "" if step == "applied" else "Demo decision",
-                        step != "applied",
-                        at,
-                    )
-                    for s in batch
-                    for i, (step, at) in enumerate(s.steps)
-                ],
-            )
+            _insert_batch(batch, sectors, networks_by_country, today)
         report.affiliates_created += len(batch)
         progress(f"Affiliates: {report.affiliates_created:,} of {len(new_specs):,} added")
     return report
+
+
+def _not_yet_there(specs: list[_Spec]) -> list[_Spec]:
+    """The specs naming no affiliate of the registry (by slug, or by name and country)."""
+    existing_slugs = set(Affiliate.objects.values_list("slug", flat=True))
+    existing_keys = set(Affiliate.objects.values_list("country", "name_key"))
+    return [
+        s
+        for s in specs
+        if s.affiliate.slug not in existing_slugs
+        and (s.affiliate.country.code, normalise_name(s.affiliate.name)) not in existing_keys
+    ]
+
+
+def _insert_batch(
+    batch: list[_Spec],
+    sectors: dict[str, Sector],
+    networks_by_country: dict[str, list[int]],
+    today: dt.date,
+) -> None:
+    """Insert a batch of affiliates with their sectors, past and declarations."""
+    for spec in batch:
+        a = spec.affiliate
+        candidates = networks_by_country.get(a.country.code)
+        if a.organisation_type != "network" and candidates and spec.parent_draw < 0.2:
+            a.parent_network_id = candidates[int(spec.parent_draw * 5 * len(candidates))]
+    affiliates_bulk_create(
+        rows=[
+            AffiliateRow(
+                s.affiliate,
+                sector_ids=[sectors[slug].pk for slug in s.sector_slugs],
+                lifecycle=[
+                    LifecycleStep(
+                        step,
+                        at,
+                        comment="" if step == "applied" else "Demo decision",
+                        comment_is_public=step != "applied",
+                    )
+                    for step, at in s.steps
+                ],
+            )
+            for s in batch
+        ],
+        reason=DEMO_REASON,
+    )
+    for spec in batch:
+        a = spec.affiliate
+        if a.organisation_type == "network":
+            networks_by_country.setdefault(a.country.code, []).append(a.pk)
+    bulk_insert(
+        MembershipDeclaration,
+        [
+            MembershipDeclaration(
+                affiliate_id=s.affiliate.pk,
+                year=year,
+                women=women,
+                men=men,
+                total=total,
+                declared_on=dt.date(year + 1, 3, 1) if year < today.year else today,
+                source="Demo data",
+            )
+            for s in batch
+            for year, women, men, total in s.declarations
+        ],
+    )

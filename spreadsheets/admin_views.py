@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from spreadsheets.export import ExportTooLarge, export_csv_chunks, xlsx_bytes
+from spreadsheets.exports import ExportTooLarge, export_csv_chunks, xlsx_bytes
 from spreadsheets.importing import REFUSED, affiliates_import
 from spreadsheets.uploads import import_upload_get, import_upload_store
 

@@ -1,11 +1,10 @@
-"""CSV in and out of the workspace: the declarations upload and template, the private export.
+"""The declarations CSV of the workspace: the upload coordinators fill in, and its template.
 
 Parsing and validation live here, not in views, so every entry point refuses the same files
-with the same messages. The rows given here are written with csv_output.csv_lines.
+with the same messages. The rows given here are written with core.csv_writing.csv_lines.
 """
 
 import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
 
 from django.utils.translation import gettext as _
@@ -13,6 +12,9 @@ from django.utils.translation import gettext as _
 from affiliates.models import Affiliate
 from affiliates.rules import declaration_years, total_covers
 from affiliates.services import DeclarationRow
+
+# The workspace's views import the private export from here until they import it from
+from spreadsheets.reading import csv_records
 
 DECLARATIONS_HEADER = ["reference", "name", "year", "women", "men", "total"]
 # Far above a region's file (about 60 bytes a row): anything bigger is not a declarations file.
@@ -81,12 +83,10 @@ def declarations_csv_parse(
         ) from None
     if "\x00" in text:
         raise CSVRejected([_("This is not a CSV file.")])
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = csv_records(text)
     try:
-        header = next(reader, None)
-        header = [cell.strip().lower() for cell in header] if header else []
+        first = next(records, None)
+        header = [cell.strip().lower() for cell in first[1]] if first else []
         if header != DECLARATIONS_HEADER:
             raise CSVRejected(
                 [
@@ -94,7 +94,7 @@ def declarations_csv_parse(
                     % {"expected": ",".join(DECLARATIONS_HEADER)}
                 ]
             )
-        lines = [(reader.line_num, cells) for cells in reader]
+        lines = list(records)
     except csv.Error as error:
         raise CSVRejected(
             [_("This is not a readable CSV file (%(error)s).") % {"error": error}]
@@ -103,11 +103,12 @@ def declarations_csv_parse(
     return _declaration_rows(lines, year, find_affiliates(references))
 
 
-def _declaration_rows(lines, year: int, affiliates_by_reference) -> list[DeclarationRow]:
+def _declaration_rows(
+    lines: list[tuple[int, list[str]]], year: int, affiliates_by_reference: dict[str, Affiliate]
+) -> list[DeclarationRow]:
     errors: list[str] = []
     rows: list[DeclarationRow] = []
     seen: dict[str, int] = {}
-    years = declaration_years()
     for line, cells in lines:
         if not any(cell.strip() for cell in cells):
             continue
@@ -134,95 +135,56 @@ def _declaration_rows(lines, year: int, affiliates_by_reference) -> list[Declara
         seen[reference.upper()] = line
         if not (women or men or total):
             continue
-        try:
-            declared_year = int(row_year)
-        except ValueError:
-            declared_year = None
-        if declared_year is None or declared_year < years[0]:
-            errors.append(
-                _("Row %(line)s: “%(value)s” is not a year.")
-                % {"line": line, "value": row_year[:10]}
-            )
+        year_error = _year_error(row_year, year, line)
+        if year_error:
+            errors.append(year_error)
             continue
-        if declared_year > years[-1]:
-            errors.append(
-                _("Row %(line)s: %(year)s is in the future.") % {"line": line, "year": row_year}
-            )
-            continue
-        if declared_year != year:
-            errors.append(
-                _("Row %(line)s: the row is for %(row_year)s, this page records %(year)s.")
-                % {"line": line, "row_year": declared_year, "year": year}
-            )
-            continue
-        counts = [
-            _count(value, column, line, errors)
-            for value, column in ((women, _("women")), (men, _("men")))
-        ]
-        total_count = _count(total, _("total"), line, errors) if total else None
-        if None in counts or (total and total_count is None):
-            continue
-        if not total_covers(counts[0], counts[1], total_count):
-            errors.append(
-                _("Row %(line)s: the total (%(total)s) is less than women plus men (%(sum)s).")
-                % {"line": line, "total": total_count, "sum": counts[0] + counts[1]}
-            )
-            continue
-        rows.append(DeclarationRow(affiliate, counts[0], counts[1], total_count))
+        figures = _figures(women, men, total, line, errors)
+        if figures is not None:
+            rows.append(DeclarationRow(affiliate, *figures))
     if errors:
         raise CSVRejected(errors)
     return rows
 
 
-PRIVATE_EXPORT_HEADER = [
-    "reference",
-    "name",
-    "acronym",
-    "status",
-    "region",
-    "country",
-    "city",
-    "organisation_type",
-    "members_women",
-    "members_men",
-    "members_total",
-    "members_year",
-    "website",
-    "public_email",
-    "public_phone",
-    "publish_contact",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "contact_phone",
-    "updated_at",
-]
+def _year_error(row_year: str, year: int, line: int) -> str:
+    """What is wrong with a row's year, for a page recording `year` ("" if nothing)."""
+    years = declaration_years()
+    try:
+        declared_year = int(row_year)
+    except ValueError:
+        declared_year = None
+    if declared_year is None or declared_year < years[0]:
+        return _("Row %(line)s: “%(value)s” is not a year.") % {
+            "line": line,
+            "value": row_year[:10],
+        }
+    if declared_year > years[-1]:
+        return _("Row %(line)s: %(year)s is in the future.") % {"line": line, "year": row_year}
+    if declared_year != year:
+        return _("Row %(line)s: the row is for %(row_year)s, this page records %(year)s.") % {
+            "line": line,
+            "row_year": declared_year,
+            "year": year,
+        }
+    return ""
 
 
-def affiliates_private_rows(affiliates) -> Iterator[list]:
-    """The coordinators' export, private contacts included; read in chunks, never all at once."""
-    yield PRIVATE_EXPORT_HEADER
-    for a in affiliates.select_related("region").iterator(chunk_size=2000):
-        yield [
-            a.reference,
-            a.name,
-            a.acronym,
-            a.status,
-            a.region.short_name,
-            a.country.code,
-            a.city,
-            a.organisation_type,
-            a.members_women,
-            a.members_men,
-            a.members_total,
-            a.members_year or "",
-            a.website,
-            a.public_email,
-            a.public_phone,
-            "yes" if a.publish_contact else "no",
-            a.contact_name,
-            a.contact_role,
-            a.contact_email,
-            a.contact_phone,
-            a.updated_at.isoformat(),
-        ]
+def _figures(
+    women: str, men: str, total: str, line: int, errors: list[str]
+) -> tuple[int, int, int | None] | None:
+    """A row's women, men and total (None when not given), or None with its errors listed."""
+    counts = [
+        _count(value, column, line, errors)
+        for value, column in ((women, _("women")), (men, _("men")))
+    ]
+    total_count = _count(total, _("total"), line, errors) if total else None
+    if counts[0] is None or counts[1] is None or (total and total_count is None):
+        return None
+    if not total_covers(counts[0], counts[1], total_count):
+        errors.append(
+            _("Row %(line)s: the total (%(total)s) is less than women plus men (%(sum)s).")
+            % {"line": line, "total": total_count, "sum": counts[0] + counts[1]}
+        )
+        return None
+    return counts[0], counts[1], total_count

@@ -1,20 +1,37 @@
-"""Reading an import file: CSV (UTF-8, comma or semicolon) or XLSX, into rows of text cells.
+"""Reading spreadsheets: the one CSV reader, and the import's files (CSV or XLSX) as rows.
 
-Limits are checked before a file is parsed (size, rows, an XLSX's expanded size); a file that
-cannot be read at all is refused whole with FileRefused.
+`csv_records` reads CSV text as spreadsheets save it (UTF-8, comma or semicolon): the import and
+the declarations upload both read with it, each refusing a bad file with its own messages.
+For an import file, limits are checked before it is parsed (size, rows, an XLSX's expanded
+size); a file that cannot be read at all is refused whole with FileRefused.
 """
 
 import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from spreadsheets.export import COLUMNS, INFORMATIONAL_COLUMNS
+from spreadsheets.columns import IMPORTED, INFORMATIONAL, names
 
+IMPORT_COLUMNS = names(IMPORTED)
 REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
+
+
+def csv_records(text: str, *, strict: bool = False) -> Iterator[tuple[int, list[str]]]:
+    """The records of CSV text, each with the line it ends on; csv.Error if it is malformed.
+
+    The delimiter is the first line's: spreadsheets in many languages save CSV with semicolons.
+    """
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    for cells in reader:
+        yield reader.line_num, cells
 
 
 class FileRefused(Exception):
@@ -29,7 +46,7 @@ def _is_xlsx(content: bytes, filename: str) -> bool:
     return content[:4] == b"PK\x03\x04"
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -59,11 +76,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
             )
             % {"position": error.start + 1}
         ) from error
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets in many languages save CSV with semicolons.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        return [cells for _line, cells in csv_records(text, strict=True)]
     except csv.Error as error:
         raise FileRefused(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
 
@@ -109,7 +123,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         raise FileRefused(_("The XLSX workbook cannot be read.")) from error
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict]]]:
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and the non-empty rows (with their row numbers) of a CSV or XLSX file."""
     if len(content) > settings.IMPORT_MAX_BYTES:
         raise FileRefused(
@@ -121,7 +135,7 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
     header = [cell.strip().lower() for cell in table[0]]
     while header and header[-1] == "":
         header.pop()
-    known = set(COLUMNS) | set(INFORMATIONAL_COLUMNS)
+    known = set(IMPORT_COLUMNS) | set(names(INFORMATIONAL))
     problems = []
     unknown = [column for column in header if column not in known]
     if unknown:
@@ -134,7 +148,8 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
         problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
     if problems:
         problems.append(
-            _("The first row must name the columns: %(columns)s.") % {"columns": ", ".join(COLUMNS)}
+            _("The first row must name the columns: %(columns)s.")
+            % {"columns": ", ".join(IMPORT_COLUMNS)}
         )
         raise FileRefused(" ".join(problems))
     rows = []

@@ -27,10 +27,8 @@ from affiliates.services import (
 from audit.selectors import affiliate_change_history, affiliate_last_changed_by
 from core.csv_writing import csv_lines
 from regions.models import Region
-from spreadsheets.declarations import (
-    affiliates_private_rows,
-    declarations_template_rows,
-)
+from spreadsheets.declarations import declarations_template_rows
+from spreadsheets.exports import affiliates_private_rows
 from workspace.declaring import (
     declaration_table,
     declarations_table_submit,

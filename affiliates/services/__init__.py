@@ -6,7 +6,6 @@ declarations. Import them from here.
 
 from affiliates.services.affiliates import (
     AFFILIATE_EDITABLE_FIELDS,
-    RESERVED_SLUGS,
     SLUG_ATTEMPTS,
     AffiliateEditConflict,
     affiliate_create,
@@ -16,6 +15,16 @@ from affiliates.services.affiliates import (
     affiliates_follow_countries,
     region_for_country,
     unique_slug,
+)
+from affiliates.services.bulk import (
+    AffiliateRow,
+    ChangedMeanwhile,
+    LifecycleStep,
+    SlugsInUse,
+    affiliates_bulk_create,
+    affiliates_bulk_update,
+    bulk_insert,
+    chunks,
 )
 from affiliates.services.declarations import (
     MEMBERSHIP_FIELDS,
@@ -39,19 +48,26 @@ from affiliates.services.sectors import (
 __all__ = [
     "AFFILIATE_EDITABLE_FIELDS",
     "MEMBERSHIP_FIELDS",
-    "RESERVED_SLUGS",
     "SLUG_ATTEMPTS",
     "AffiliateEditConflict",
+    "AffiliateRow",
+    "ChangedMeanwhile",
     "DeclarationBatchError",
     "DeclarationRow",
+    "LifecycleStep",
+    "SlugsInUse",
     "affiliate_create",
     "affiliate_refresh_membership",
     "affiliate_refresh_sector_names",
     "affiliate_save",
     "affiliate_set_sectors",
     "affiliate_update",
+    "affiliates_bulk_create",
+    "affiliates_bulk_update",
     "affiliates_delete",
     "affiliates_follow_countries",
+    "bulk_insert",
+    "chunks",
     "declaration_delete",
     "declaration_record",
     "declaration_save",

@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from affiliates.access import affiliates_editable_by, regions_coordinated_by
 from affiliates.choices import Status
 from affiliates.models import Affiliate, Sector, StatusChange
+from affiliates.rules import first_free_slug
 from affiliates.services.sectors import affiliate_set_sectors
 from core.history import acting
 from core.public_cache import public_cache_bump
@@ -28,18 +28,9 @@ def region_for_country(country) -> Region:
     return region
 
 
-# Slugs that would shadow a fixed address such as /workspace/affiliates/new/.
-RESERVED_SLUGS = {"new", "export", "edit"}
-
-
 def unique_slug(name: str) -> str:
     """A readable, unique slug for a new affiliate; names in any script still get one."""
-    base = slugify(name)[:200] or "organisation"
-    candidate, counter = base, 1
-    while candidate in RESERVED_SLUGS or Affiliate.objects.filter(slug=candidate).exists():
-        counter += 1
-        candidate = f"{base}-{counter}"
-    return candidate
+    return first_free_slug(name, lambda slug: Affiliate.objects.filter(slug=slug).exists())
 
 
 # How many times a new affiliate's insert is tried with the next free slug after another

@@ -12,7 +12,7 @@ from core.public_cache import cached
 from public.directory import directory_page, directory_results
 from public.profiles import public_profile
 from regions.models import Region
-from spreadsheets.directory_export import directory_csv
+from spreadsheets.exports import directory_csv
 
 
 @require_GET

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from affiliates.models import Affiliate, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate
 from spreadsheets.models import ImportUpload
 from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory, UserFactory
 from tests.history import events, user_id

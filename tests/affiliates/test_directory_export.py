@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from affiliates.models import Status
+from affiliates.choices import Status
 from tests.factories import AffiliateFactory
 
 pytestmark = pytest.mark.django_db

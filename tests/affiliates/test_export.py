@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from affiliates.models import Affiliate, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate
 from core.csv_writing import csv_lines, neutralise
-from spreadsheets.export import EXPORT_COLUMNS, export_csv_chunks, export_rows
+from spreadsheets.exports import EXPORT_COLUMNS, export_csv_chunks, export_rows
 from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,14 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from affiliates.models import Affiliate, Status, StatusChange
+from affiliates.choices import Status
+from affiliates.models import Affiliate, StatusChange
 from affiliates.services import affiliate_update
 from audit.history import record_history
 from core.csv_writing import csv_lines
 from spreadsheets import importing
-from spreadsheets.export import COLUMNS, export_rows
+from spreadsheets.exports import export_rows
 from spreadsheets.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from spreadsheets.models import ImportUpload
+from spreadsheets.reading import IMPORT_COLUMNS as COLUMNS
 from tests.factories import AffiliateFactory, SectorFactory
 from tests.history import events, latest, reason, user_id
 
@@ -492,7 +494,7 @@ def test_a_date_of_affiliation_is_refused_where_it_cannot_be(south_asia, staff_u
 def test_a_rule_broken_during_the_copy_is_an_integrity_error(south_asia):
     from django.db import IntegrityError, transaction
 
-    from affiliates.bulk import bulk_insert
+    from affiliates.services.bulk import bulk_insert
 
     taken = AffiliateFactory(region=south_asia, name="Sewa Mahila", country="IN")
     twin = Affiliate(

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from affiliates.models import Affiliate, MembershipDeclaration, Status
+from affiliates.choices import Status
+from affiliates.models import Affiliate, MembershipDeclaration
 from audit.history import record_history
 from core.history import acting
 from demo.seeding import seed_demo

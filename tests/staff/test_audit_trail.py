@@ -5,7 +5,6 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 
-from affiliates.bulk import bulk_insert
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate, MembershipDeclaration
 from affiliates.services import (
@@ -15,6 +14,7 @@ from affiliates.services import (
     declaration_record,
     sector_delete,
 )
+from affiliates.services.bulk import bulk_insert
 from audit.changes import recent_changes
 from audit.history import record_history
 from audit.selectors import affiliate_change_history
