@@ -123,7 +123,7 @@ def directory_parse(
     notes: list[str] = []
 
     def one(name: str) -> str:
-        return _clean_text(params.get(name, ""))[:100]
+        return _one(params, name)
 
     q = _clean_text(params.get("q", ""))
     if len(q) > MAX_QUERY_LENGTH:
@@ -134,29 +134,7 @@ def directory_parse(
         )
     words = tuple(_words(q)[:MAX_WORDS])
 
-    choices = {
-        "region": {r.slug for r in regions},
-        "country": country_names(),
-        "type": set(OrganisationType.values),
-        "worker": set(WorkerCategory.values),
-        "sector": {s.slug for s in sectors},
-    }
-    messages = {
-        "region": _("There is no regional network “%(value)s”; all regions are shown."),
-        "country": _("“%(value)s” is not a country code; all countries are shown."),
-        "type": _("“%(value)s” is not a type of organisation; all types are shown."),
-        "worker": _("“%(value)s” is not a category of workers; all are shown."),
-        "sector": _("There is no sector “%(value)s”; all sectors are shown."),
-    }
-    values: dict[str, str] = {}
-    for name in FACETS:
-        value = one(name)
-        if name == "country":
-            value = value.upper()
-        if value and value not in choices[name]:
-            notes.append(messages[name] % {"value": value})
-            value = ""
-        values[name] = value
+    values = _facet_values(params, regions, sectors, notes)
 
     sort = one("sort")
     if sort not in SORTS and sort != "relevance":
@@ -186,6 +164,43 @@ def directory_parse(
         exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
         query = replace(query, fuzzy=cached("fuzzy", words, lambda: not exact.exists()))
     return query
+
+
+def _one(params: Mapping[str, str], name: str) -> str:
+    return _clean_text(params.get(name, ""))[:100]
+
+
+def _facet_values(
+    params: Mapping[str, str],
+    regions: Sequence[Region],
+    sectors: Sequence[Sector],
+    notes: list[str],
+) -> dict[str, str]:
+    """Each filter's value, or "" (with a note) when it names nothing known."""
+    choices = {
+        "region": {r.slug for r in regions},
+        "country": country_names(),
+        "type": set(OrganisationType.values),
+        "worker": set(WorkerCategory.values),
+        "sector": {s.slug for s in sectors},
+    }
+    messages = {
+        "region": _("There is no regional network “%(value)s”; all regions are shown."),
+        "country": _("“%(value)s” is not a country code; all countries are shown."),
+        "type": _("“%(value)s” is not a type of organisation; all types are shown."),
+        "worker": _("“%(value)s” is not a category of workers; all are shown."),
+        "sector": _("There is no sector “%(value)s”; all sectors are shown."),
+    }
+    values: dict[str, str] = {}
+    for name in FACETS:
+        value = _one(params, name)
+        if name == "country":
+            value = value.upper()
+        if value and value not in choices[name]:
+            notes.append(messages[name] % {"value": value})
+            value = ""
+        values[name] = value
+    return values
 
 
 def _prefix_query(words: tuple[str, ...]) -> SearchQuery:

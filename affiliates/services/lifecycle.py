@@ -150,47 +150,15 @@ def affiliate_transition(
     in). The row is locked and its status read again, so of two people deciding at once the
     second is told the application was already decided instead of deciding it twice.
     """
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionRefused(_("This is not a step in the affiliation process."))
-    if not may_take(actor, transition, affiliate):
-        if transition.role == STAFF:
-            raise TransitionRefused(
-                _("Only international staff can %(action)s.") % {"action": transition.label.lower()}
-            )
-        raise TransitionRefused(
-            _("Only a coordinator of the organisation's regional network can %(action)s.")
-            % {"action": transition.label.lower()}
-        )
+    transition = _allowed_transition(action, actor, affiliate)
     comment = comment.strip()
-    errors = {}
-    if transition.comment_required and not comment:
-        errors["comment"] = _("Give a reason or comment: this step must be accounted for.")
-    if transition.needs_withdrawal_kind:
-        if withdrawal_kind not in WithdrawalKind.values:
-            errors["withdrawal_kind"] = _("Say whether it left, merged or was expelled.")
-    else:
-        withdrawal_kind = ""
-    if errors:
-        raise TransitionRefused(errors)
+    withdrawal_kind = _checked_details(transition, comment, withdrawal_kind)
     expected_status = expected_status or affiliate.status
 
     # The history names who took the step, also for commands and jobs outside a request.
     with transaction.atomic(), acting(actor, reason=transition.action):
         locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
-        if locked.status != expected_status:
-            raise AlreadyDecided(
-                _(
-                    "Somebody decided first: this organisation is now %(status)s "
-                    "(since %(when)s). Nothing was changed."
-                )
-                % {
-                    "status": locked.get_status_display().lower(),
-                    "when": timezone.localtime(locked.status_changed_at).strftime("%Y-%m-%d %H:%M"),
-                }
-            )
-        if locked.status not in transition.sources:
-            raise _refusal(transition, locked.status)
+        _check_still(locked, expected_status, transition)
         now = timezone.now()
         from_status = locked.status
         locked.status = transition.target
@@ -216,3 +184,52 @@ def affiliate_transition(
     for field in fields:
         setattr(affiliate, field, getattr(locked, field))
     return change
+
+
+def _allowed_transition(action: str, actor, affiliate: Affiliate) -> Transition:
+    """The step named `action`, if this person's role allows it on this affiliate."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionRefused(_("This is not a step in the affiliation process."))
+    if not may_take(actor, transition, affiliate):
+        if transition.role == STAFF:
+            raise TransitionRefused(
+                _("Only international staff can %(action)s.") % {"action": transition.label.lower()}
+            )
+        raise TransitionRefused(
+            _("Only a coordinator of the organisation's regional network can %(action)s.")
+            % {"action": transition.label.lower()}
+        )
+    return transition
+
+
+def _checked_details(transition: Transition, comment: str, withdrawal_kind: str) -> str:
+    """What must accompany the step is there; returns the withdrawal kind it keeps ("" if none)."""
+    errors = {}
+    if transition.comment_required and not comment:
+        errors["comment"] = _("Give a reason or comment: this step must be accounted for.")
+    if transition.needs_withdrawal_kind:
+        if withdrawal_kind not in WithdrawalKind.values:
+            errors["withdrawal_kind"] = _("Say whether it left, merged or was expelled.")
+    else:
+        withdrawal_kind = ""
+    if errors:
+        raise TransitionRefused(errors)
+    return withdrawal_kind
+
+
+def _check_still(locked: Affiliate, expected_status: str, transition: Transition) -> None:
+    """The status is still the one the actor saw, and the step may start from it."""
+    if locked.status != expected_status:
+        raise AlreadyDecided(
+            _(
+                "Somebody decided first: this organisation is now %(status)s "
+                "(since %(when)s). Nothing was changed."
+            )
+            % {
+                "status": locked.get_status_display().lower(),
+                "when": timezone.localtime(locked.status_changed_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    if locked.status not in transition.sources:
+        raise _refusal(transition, locked.status)
