@@ -67,3 +67,20 @@ def test_the_check_sees_an_upward_import(tmp_path):
     module = tmp_path / "bad.py"
     module.write_text("def f():\n    from public.views import directory\n")
     assert list(_imported_apps(module)) == [(2, "public.views", "public")]
+
+
+# Writes that public pages show go through these modules; they alone make the public cache stale.
+SERVICES = ("affiliates/services/", "regions/services.py")
+
+
+def test_only_the_services_bump_the_public_cache():
+    callers = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for _app, path in _modules()
+        if not str(path.relative_to(ROOT)).startswith(SERVICES)
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Name)
+        and node.id == "public_cache_bump"
+        and "core/public_cache.py" not in str(path)
+    ]
+    assert not callers, "call a service instead:\n" + "\n".join(callers)
