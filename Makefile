@@ -24,7 +24,7 @@ MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location -
 help:
 	@echo "make run          install, migrate, load demo data if empty, serve on http://127.0.0.1:8000"
 	@echo "make test         install and run the whole test suite on PostgreSQL"
-	@echo "make lint         ruff, formatting and missing migrations"
+	@echo "make lint         ruff, formatting, types (mypy), missing migrations and strings"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
 	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
 
