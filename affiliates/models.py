@@ -216,6 +216,11 @@ class Affiliate(models.Model):
 
     objects = AffiliateQuerySet.as_manager()
 
+    # Not stored: the directory's page (affiliates.search.directory_page) names the country and
+    # type of the affiliates it lists, once, for its template.
+    country_label: str
+    type_label: "StrOrPromise"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("affiliate")
