@@ -14,8 +14,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
     def by_country(self) -> dict[str, "Region"]:
         """Each covered country's region, by country code: `covering` for many at once."""
         covered = RegionCountry.objects.filter(region__in=self).select_related("region")
-        # django-countries' stubs keep CharField's str; the field gives a Country.
-        return {str(rc.country.code): rc.region for rc in covered}  # type: ignore[attr-defined]
+        return {str(rc.country): rc.region for rc in covered}  # a Country reads as its code
 
 
 @tracked()

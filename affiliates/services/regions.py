@@ -33,9 +33,7 @@ def region_countries_save(
             covered.full_clean()
             covered.save()
     moved = affiliates_follow_countries(
-        # django-countries' stubs keep CharField's str; the field gives a Country.
-        countries=[str(covered.country.code) for covered in saved],  # type: ignore[attr-defined]
-        changed_by=changed_by,
+        countries=[str(covered.country) for covered in saved], changed_by=changed_by
     )
     transaction.on_commit(public_cache_bump)
     return moved
