@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -30,6 +31,9 @@ from affiliates.search_columns import lower_case, search_vector, unaccented
 from core.history import tracked
 from regions.models import Region
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Crockford's base-32 alphabet: no I, L, O or U, so a reference read over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -40,7 +44,7 @@ def new_reference() -> str:
     return f"HN-{chars[:4]}-{chars[4:]}"
 
 
-def document_upload_path(instance, filename: str) -> str:
+def document_upload_path(instance: "Affiliate", filename: str) -> str:
     # Never the applicant's own file name: it could say anything and collide.
     return f"documents/{uuid.uuid4().hex}.pdf"
 
@@ -61,7 +65,7 @@ class Sector(models.Model):
         return self.name
 
 
-class AffiliateQuerySet(models.QuerySet):
+class AffiliateQuerySet(models.QuerySet["Affiliate"]):
     """Reads of affiliates by what they are; who may read which is affiliates.access."""
 
     def public(self) -> "AffiliateQuerySet":
@@ -71,7 +75,7 @@ class AffiliateQuerySet(models.QuerySet):
     def in_region(self, region: Region) -> "AffiliateQuerySet":
         return self.filter(region=region)
 
-    def named(self, name: str, country) -> "AffiliateQuerySet":
+    def named(self, name: str, country: str) -> "AffiliateQuerySet":
         """The organisation registered under this name in this country, however it is spelled.
 
         The one-name-per-country rule: the unique index on (country, name_key) enforces it,
@@ -212,6 +216,11 @@ class Affiliate(models.Model):
 
     objects = AffiliateQuerySet.as_manager()
 
+    # Not stored: the directory's page (affiliates.search.directory_page) names the country and
+    # type of the affiliates it lists, once, for its template.
+    country_label: str
+    type_label: "StrOrPromise"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("affiliate")
@@ -279,7 +288,7 @@ class Affiliate(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A derived key, not a rule: kept here so no write path can forget it.
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
@@ -288,10 +297,10 @@ class Affiliate(models.Model):
         """The public profile (only affiliated organisations have one: others are a 404)."""
         return reverse("affiliates:profile", args=[self.slug])
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         self.name_key = normalise_name(self.name)
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.founded_year and self.founded_year > timezone.now().year:
             errors["founded_year"] = _("The year founded cannot be in the future.")
         if (
@@ -300,7 +309,7 @@ class Affiliate(models.Model):
             and not Region.objects.covering(self.country).filter(pk=self.region_id).exists()
         ):
             errors["region"] = _("%(country)s is not covered by this regional network.") % {
-                "country": self.country.name
+                "country": self.country.name  # type: ignore[attr-defined]  # a Country, not str
             }
         if self.parent_network_id and self.parent_network_id == self.pk:
             errors["parent_network"] = _("An organisation cannot be its own network.")
@@ -312,8 +321,8 @@ class Affiliate(models.Model):
         return self.status == Status.AFFILIATED
 
     @property
-    def worker_categories(self) -> list[str]:
-        categories = []
+    def worker_categories(self) -> "list[StrOrPromise]":
+        categories: list[StrOrPromise] = []
         if self.has_piece_rate_workers:
             categories.append(WorkerCategory.PIECE_RATE.label)
         if self.has_self_employed_workers:
@@ -383,7 +392,7 @@ class MembershipDeclaration(models.Model):
     def __str__(self) -> str:
         return f"{self.affiliate} {self.year}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.year and self.year > declaration_years()[-1]:
             raise ValidationError({"year": _("A declaration cannot be for a future year.")})

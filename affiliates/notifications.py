@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 
 from affiliates.models import Affiliate, StatusChange
 
@@ -76,7 +77,7 @@ def notify_application_received(affiliate: Affiliate) -> None:
     )
 
 
-def notify_transition(change: StatusChange, done: str) -> None:
+def notify_transition(change: StatusChange, done: str | Promise) -> None:
     """Tell the applicant and the region's coordinators what was decided."""
     affiliate = Affiliate.objects.select_related("region").get(pk=change.affiliate_id)
     _send(affiliate, "decision", "decision_coordinators", {"change": change, "done": done})

@@ -14,7 +14,7 @@ def organization(affiliate: Affiliate, url: str) -> dict[str, Any]:
         "url": url,
         "address": {
             "@type": "PostalAddress",
-            "addressCountry": affiliate.country.code,
+            "addressCountry": str(affiliate.country),  # a Country reads as its code
             **({"addressLocality": affiliate.city} if affiliate.city else {}),
         },
         "memberOf": {"@type": "Organization", "name": affiliate.region.name},

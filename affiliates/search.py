@@ -326,6 +326,7 @@ def directory_page(query: DirectoryQuery, queryset: QuerySet[Affiliate], total: 
     names, types = country_names(), dict(OrganisationType.choices)
     for item in items:
         # Labels looked up once here: cheaper than the model's display methods in a loop.
-        item.country_label = names.get(item.country.code, item.country.code)
+        code = str(item.country)  # a Country reads as its code
+        item.country_label = names.get(code, code)
         item.type_label = types.get(item.organisation_type, item.organisation_type)
     return Page(number=number, count=listed, total=total, capped=pages > MAX_PAGES, items=items)

@@ -1,13 +1,18 @@
 """Reads of affiliates shared by pages, exports and the API."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from affiliates.access import affiliates_visible_to
 from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
+from regions.models import Region
 
 
 @dataclass(frozen=True)
@@ -19,14 +24,14 @@ class Figures:
     total: int
 
 
-def public_figures(queryset=None) -> Figures:
+def public_figures(queryset: QuerySet[Affiliate] | None = None) -> Figures:
     """Headline figures of the public registry, computed in one query."""
     queryset = Affiliate.objects.public() if queryset is None else queryset
     row = queryset.aggregate(countries=Count("country", distinct=True), **membership_sums())
     return Figures(**row)
 
 
-def membership_sums(condition: Q | None = None) -> dict:
+def membership_sums(condition: Q | None = None) -> dict[str, Aggregate | Coalesce]:
     """The aggregates every figure is made of: organisations, and members women, men, total.
 
     `condition` counts only the affiliates matching it (one pass, several figures).
@@ -44,12 +49,16 @@ def declaration_due_year() -> int:
     return timezone.localdate().year - 1
 
 
-def declaring_affiliates(user, region) -> AffiliateQuerySet:
+def declaring_affiliates(
+    user: AbstractBaseUser | AnonymousUser, region: Region
+) -> AffiliateQuerySet:
     """The region's members that declare their membership, as this user may see them."""
     return affiliates_visible_to(user).in_region(region).declaring().order_by("name", "pk")
 
 
-def declared_figures(year: int, affiliates) -> dict[int, tuple[int, int, int]]:
+def declared_figures(
+    year: int, affiliates: Iterable[int] | QuerySet[Affiliate, Any]
+) -> dict[int, tuple[int, int, int]]:
     """(women, men, total) declared for `year`, by affiliate id; `affiliates`: ids or a queryset."""
     rows = MembershipDeclaration.objects.filter(year=year, affiliate__in=affiliates)
     return {
@@ -57,7 +66,7 @@ def declared_figures(year: int, affiliates) -> dict[int, tuple[int, int, int]]:
     }
 
 
-def figures_by(queryset, field: str) -> tuple[Figures, dict]:
+def figures_by(queryset: QuerySet[Affiliate], field: str) -> tuple[Figures, dict[Any, Figures]]:
     """The queryset's figures in all and for each value of `field`, from one query.
 
     The one grouping behind the figures by region and by type on the home page, the regions'
@@ -67,13 +76,13 @@ def figures_by(queryset, field: str) -> tuple[Figures, dict]:
     `public_figures()` on the same queryset.
     """
     rows = queryset.order_by().values_list(field, "country").annotate(**membership_sums())
-    sums: dict = {}
-    countries: dict = {}
+    sums: dict[Any, Sequence[int]] = {}
+    countries: dict[Any, set[str]] = {}
     for value, country, *numbers in rows:
         sums[value] = [a + b for a, b in zip(sums.get(value, (0, 0, 0, 0)), numbers, strict=True)]
         countries.setdefault(value, set()).add(country)
 
-    def figures(numbers, country_set) -> Figures:
+    def figures(numbers: Sequence[int], country_set: set[str]) -> Figures:
         organisations, women, men, total = numbers
         return Figures(organisations, len(country_set), women, men, total)
 
@@ -90,7 +99,7 @@ def public_figures_by_region() -> tuple[Figures, dict[int, Figures]]:
     return figures_by(Affiliate.objects.public(), "region")
 
 
-def public_figures_by_type(queryset) -> list[dict]:
+def public_figures_by_type(queryset: QuerySet[Affiliate]) -> list[dict[str, Any]]:
     """Organisations and members per type of organisation, largest first."""
     rows = [
         {"organisation_type": value, **asdict(figures)}
@@ -99,7 +108,7 @@ def public_figures_by_type(queryset) -> list[dict]:
     return sorted(rows, key=lambda row: (-row["organisations"], row["organisation_type"]))
 
 
-def public_countries(queryset) -> dict[str, int]:
+def public_countries(queryset: QuerySet[Affiliate]) -> dict[str, int]:
     """Number of public affiliates per country code."""
     rows = queryset.order_by().values("country").annotate(organisations=Count("pk"))
     return {row["country"]: row["organisations"] for row in rows}

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
@@ -128,8 +130,8 @@ class ApplicationForm(forms.Form):
         self.region: Region | None = None
         self.duplicate = False
         self.name_checked = False  # whether clean() answered "is this name taken?"
-        self.fields["country"].choices = [("", "---------"), *countries]
-        self.fields["parent_network"].queryset = (
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "---------"), *countries]
+        cast(ParentNetworkField, self.fields["parent_network"]).queryset = (
             Affiliate.objects.public()
             .filter(organisation_type=OrganisationType.NETWORK)
             .order_by("country", "name")
@@ -182,8 +184,9 @@ class ApplicationForm(forms.Form):
             raise ValidationError(_("The year founded cannot be in the future."))
         return year
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         country = data.get("country")
         if country:
             self.region = Region.objects.covering(country).first()
@@ -199,15 +202,16 @@ class ApplicationForm(forms.Form):
         name = data.get("name")
         if name and country:
             self.name_checked = True
-        if self.name_checked and self._name_taken(name, country):
-            self.duplicate = True
-            self.add_error(
-                "name",
-                _(
-                    "An organisation with this name in this country has already applied or is "
-                    "registered. If it is yours, check its status with the reference you received."
-                ),
-            )
+            if self._name_taken(name, country):
+                self.duplicate = True
+                self.add_error(
+                    "name",
+                    _(
+                        "An organisation with this name in this country has already applied or "
+                        "is registered. If it is yours, check its status with the reference you "
+                        "received."
+                    ),
+                )
         if data.get("registration_number") and not data.get("is_registered"):
             self.add_error(
                 "registration_number",
@@ -253,8 +257,9 @@ class RegistrationForm(ApplicationForm):
         self.user = user
         super().__init__(*args, **kwargs)
         # Only the countries of the coordinator's regions (every covered one for staff).
-        self.fields["country"].choices = [("", "---------"), *country_choices_for(user)]
-        self.fields["country"].error_messages["invalid_choice"] = _(
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [("", "---------"), *country_choices_for(user)]
+        country.error_messages["invalid_choice"] = _(
             "You can register organisations only in the countries of your region."
         )
         self.fields["declaration"].label = _(
@@ -293,7 +298,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, transition=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.transition = transition or TRANSITIONS.get(self.data.get(self.add_prefix("action")))
+        self.transition = transition or TRANSITIONS.get(
+            self.data.get(self.add_prefix("action"), "")
+        )
         if self.transition:
             self.fields["comment"].required = self.transition.comment_required
             if not self.transition.needs_withdrawal_kind:
@@ -315,4 +322,5 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_coordinated_by(user)
+        region = cast("forms.ModelChoiceField[Region]", self.fields["region"])
+        region.queryset = regions_coordinated_by(user)

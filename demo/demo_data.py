@@ -4,7 +4,21 @@ Region and country coverage follows the real regional networks closely enough to
 every organisation generated from these parts is made up.
 """
 
-REGIONS = [
+from typing import TypedDict
+
+
+class RegionSpec(TypedDict):
+    slug: str
+    name: str
+    short_name: str
+    website: str
+    description: str
+    countries: list[str]
+    weight: int  # share of the demo affiliates
+    types: dict[str, int]  # weight of each type of organisation
+
+
+REGIONS: list[RegionSpec] = [
     {
         "slug": "south-asia",
         "name": "HomeNet South Asia",

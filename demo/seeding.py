@@ -320,7 +320,7 @@ def _not_yet_there(specs: list[_Spec]) -> list[_Spec]:
         s
         for s in specs
         if s.affiliate.slug not in existing_slugs
-        and (s.affiliate.country.code, normalise_name(s.affiliate.name)) not in existing_keys
+        and (str(s.affiliate.country), normalise_name(s.affiliate.name)) not in existing_keys
     ]
 
 
@@ -333,7 +333,7 @@ def _insert_batch(
     """Insert a batch of affiliates with their sectors, past and declarations."""
     for spec in batch:
         a = spec.affiliate
-        candidates = networks_by_country.get(a.country.code)
+        candidates = networks_by_country.get(str(a.country))
         if a.organisation_type != "network" and candidates and spec.parent_draw < 0.2:
             a.parent_network_id = candidates[int(spec.parent_draw * 5 * len(candidates))]
     affiliates_bulk_create(
@@ -358,7 +358,7 @@ def _insert_batch(
     for spec in batch:
         a = spec.affiliate
         if a.organisation_type == "network":
-            networks_by_country.setdefault(a.country.code, []).append(a.pk)
+            networks_by_country.setdefault(str(a.country), []).append(a.pk)
     bulk_insert(
         MembershipDeclaration,
         [

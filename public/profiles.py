@@ -1,7 +1,7 @@
 """Everything a public profile shows, in one call."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 class Profile:
     affiliate: Affiliate
     parent: Affiliate | None
-    members: list[dict[str, Any]]  # name and slug of its public member organisations
+    members: Sequence[Mapping[str, Any]]  # name and slug of its public member organisations
     sectors: list[Sector]
     json_ld: SafeString
 

@@ -14,7 +14,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
     def by_country(self) -> dict[str, "Region"]:
         """Each covered country's region, by country code: `covering` for many at once."""
         covered = RegionCountry.objects.filter(region__in=self).select_related("region")
-        return {str(rc.country.code): rc.region for rc in covered}
+        return {str(rc.country): rc.region for rc in covered}  # a Country reads as its code
 
 
 @tracked()

@@ -6,8 +6,10 @@ Import: upload, preview (a dry run), confirm. The previewed file waits in the da
 (spreadsheets.ImportUpload), so the confirming request may reach any app server.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -20,6 +22,14 @@ from django.utils.translation import gettext_lazy
 from spreadsheets.exports import ExportTooLarge, export_csv_chunks, xlsx_bytes
 from spreadsheets.importing import REFUSED, affiliates_import
 from spreadsheets.uploads import import_upload_get, import_upload_store
+
+if TYPE_CHECKING:
+    from affiliates.models import Affiliate
+
+    # What the mixin is mixed into, for the checker only: at run time it stays a plain mixin.
+    _ModelAdmin = admin.ModelAdmin[Affiliate]
+else:
+    _ModelAdmin = object
 
 PREVIEW_ROWS = 500
 
@@ -43,7 +53,7 @@ def xlsx_response(queryset) -> HttpResponse:
     return response
 
 
-class AffiliateSpreadsheetMixin:
+class AffiliateSpreadsheetMixin(_ModelAdmin):
     change_list_template = "admin/affiliates/affiliate/change_list.html"
 
     def get_actions(self, request):
@@ -67,15 +77,13 @@ class AffiliateSpreadsheetMixin:
             )
             return None
 
+    @admin.action(description=gettext_lazy("Export the selected affiliates (CSV)"))
     def export_selected_csv(self, request, queryset):
         return csv_response(queryset)
 
-    export_selected_csv.short_description = gettext_lazy("Export the selected affiliates (CSV)")
-
+    @admin.action(description=gettext_lazy("Export the selected affiliates (XLSX)"))
     def export_selected_xlsx(self, request, queryset):
         return self._export_xlsx_or_refuse(self, request, queryset)
-
-    export_selected_xlsx.short_description = gettext_lazy("Export the selected affiliates (XLSX)")
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

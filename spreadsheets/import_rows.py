@@ -125,7 +125,7 @@ def plan_row(
     name, slug = values.get("name", ""), values.get("slug", "")
     result = RowResult(number=number, action=REFUSED, name=name, slug=slug, errors=errors)
     existing = _match(values, context, errors)
-    planned = PlannedRow(result=result, affiliate=existing or Affiliate(created_at=None))
+    planned = PlannedRow(result=result, affiliate=existing or Affiliate())
     if existing is not None:
         planned.existing = existing
         planned.before = {attr: getattr(existing, attr) for attr in TRACKED_ATTRS}
@@ -353,7 +353,8 @@ def _check_model_rules(affiliate: Affiliate, errors: list[str]) -> None:
     region_id = affiliate.region_id
     try:
         affiliate.clean_fields(exclude=_CHECKED_BY_THE_IMPORT)
-        affiliate.region_id = None
+        # Unset for clean() only, restored below (the plugin types a required key as never None).
+        affiliate.region_id = None  # type: ignore[assignment]
         affiliate.clean()
     except ValidationError as error:
         for field_name, messages in error.message_dict.items():

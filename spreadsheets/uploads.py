@@ -28,9 +28,9 @@ def import_upload_store(*, content: bytes, filename: str, user, checked_at=None)
 def import_upload_get(*, upload_id: str, user) -> ImportUpload | None:
     """The user's own upload, still fresh, or None."""
     try:
-        upload_id = uuid.UUID(str(upload_id))
+        pk = uuid.UUID(str(upload_id))
     except ValueError:
         return None
     return ImportUpload.objects.filter(
-        pk=upload_id, uploaded_by=user, created_at__gte=timezone.now() - UPLOAD_LIFETIME
+        pk=pk, uploaded_by=user, created_at__gte=timezone.now() - UPLOAD_LIFETIME
     ).first()

@@ -1,6 +1,10 @@
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +25,17 @@ class AffiliateEditForm(forms.Form):
 
     version = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, affiliate: Affiliate, user, **kwargs):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        affiliate: Affiliate,
+        user: AbstractBaseUser | AnonymousUser,
+        **kwargs: Any,
+    ) -> None:
         initial = model_to_dict(affiliate, fields=[*AFFILIATE_EDITABLE_FIELDS, "sectors"])
         initial["version"] = affiliate.updated_at.isoformat()
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         self.fields.update(
             fields_for_model(
                 Affiliate,
@@ -36,12 +47,14 @@ class AffiliateEditForm(forms.Form):
             )
         )
         # Only countries of regions this user coordinates: an affiliate cannot be moved away.
-        self.fields["country"].choices = country_choices_for(user)
-        self.fields["parent_network"].queryset = (
+        cast(forms.ChoiceField, self.fields["country"]).choices = country_choices_for(user)
+        parent_network = cast("forms.ModelChoiceField[Affiliate]", self.fields["parent_network"])
+        parent_network.queryset = (
             affiliates_visible_to(user)
             .filter(organisation_type=OrganisationType.NETWORK)
             .exclude(pk=affiliate.pk)
-            | Affiliate.objects.filter(pk=affiliate.parent_network_id)
+            # pk=None matches no row (Django reads it as IS NULL); the plugin wants a value.
+            | Affiliate.objects.filter(pk=affiliate.parent_network_id)  # type: ignore[misc]
         ).distinct()
 
     def clean_version(self):
@@ -67,8 +80,9 @@ class DeclarationRowForm(forms.Form):
         label=_("Total"), min_value=0, required=False, help_text=_("Empty: women plus men.")
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         women, men, total = data.get("women"), data.get("men"), data.get("total")
         if self.errors:
             return data

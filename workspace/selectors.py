@@ -1,28 +1,36 @@
 """What the coordinators' workspace reads: its overview."""
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 
+from accounts.models import User
 from affiliates.access import is_staff_member
 from affiliates.choices import Status
 from affiliates.models import Affiliate, AffiliateQuerySet
 from affiliates.selectors import declaration_due_year
 from audit.history import acting_users, events_of, read_actions
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class LatestChange:
-    when: object
+    when: dt.datetime
     kind: str  # "+" created, "~" changed, "-" deleted
-    who: object
+    who: User | None
     name: str
     slug: str
 
 
 @dataclass(frozen=True)
 class Overview:
-    by_status: list[tuple[str, str, int]]  # (status, label, count) in workflow order
+    by_status: "list[tuple[str, StrOrPromise, int]]"  # (status, label, count) in workflow order
     waiting: int
     waiting_status: str
     missing_year: int
@@ -32,21 +40,27 @@ class Overview:
 
 
 def workspace_overview(
-    user, affiliates: AffiliateQuerySet, *, region_ids: list[int], missing_shown: int = 10
+    user: AbstractBaseUser | AnonymousUser,
+    affiliates: AffiliateQuerySet,
+    *,
+    region_ids: list[int],
+    missing_shown: int = 10,
 ) -> Overview:
     """What a coordinator (or staff) needs first: counts, work waiting, gaps, recent changes.
 
     `affiliates` is already scoped to the user (visible_to) and the chosen region(s).
     """
     counts = dict(affiliates.order_by().values_list("status").annotate(n=Count("pk")))
-    by_status = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    by_status: list[tuple[str, StrOrPromise, int]] = [
+        (value, label, counts.get(value, 0)) for value, label in Status.choices
+    ]
     # Staff decide on what regions recommend; coordinators review fresh applications.
     waiting_status = Status.RECOMMENDED if is_staff_member(user) else Status.APPLIED
     missing_year = declaration_due_year()
     missing_qs = affiliates.missing_declaration(missing_year)
     missing = list(missing_qs.order_by("name")[: missing_shown + 1])
     missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
-    latest = events_of(Affiliate).objects.filter(region_id__in=region_ids)
+    latest = events_of(Affiliate)._default_manager.filter(region_id__in=region_ids)
     actions = read_actions(Affiliate, latest, 30)[0][:10]
     users = acting_users(actions)
     return Overview(
@@ -60,7 +74,7 @@ def workspace_overview(
             LatestChange(
                 when=a.when,
                 kind=a.kind,
-                who=users.get(a.user_id),
+                who=a.who(users),
                 name=a.last.name,
                 slug=a.last.slug,
             )

@@ -1,13 +1,18 @@
 """Registering and editing affiliates: one organisation per name and country, in its region."""
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from affiliates.access import affiliates_editable_by, regions_coordinated_by
 from affiliates.choices import Status
 from affiliates.models import Affiliate, Sector, StatusChange
@@ -18,7 +23,7 @@ from core.public_cache import public_cache_bump
 from regions.models import Region
 
 
-def region_for_country(country) -> Region:
+def region_for_country(country: str) -> Region:
     """The regional network covering a country, or a ValidationError on the country field."""
     region = Region.objects.covering(country).first()
     if region is None:
@@ -78,11 +83,11 @@ def affiliate_create(
     name: str,
     country: str,
     organisation_type: str,
-    created_by=None,
+    created_by: User | AnonymousUser | None = None,
     status: str = Status.APPLIED,
     sectors: Iterable[Sector] = (),
     comment: str = "",
-    **details,
+    **details: Any,
 ) -> Affiliate:
     """Register an organisation in the region that covers its country.
 
@@ -121,7 +126,7 @@ def _record_first_step(affiliate: Affiliate, *, comment: str = "") -> None:
 
 
 @transaction.atomic
-def affiliate_save(affiliate: Affiliate, *, saved_by) -> Affiliate:
+def affiliate_save(affiliate: Affiliate, *, saved_by: User | AnonymousUser | None) -> Affiliate:
     """Save a whole record as staff keep it in the admin, new or changed.
 
     Every model rule is checked; a new record gets its first lifecycle step and its creator.
@@ -138,7 +143,9 @@ def affiliate_save(affiliate: Affiliate, *, saved_by) -> Affiliate:
 
 
 @transaction.atomic
-def affiliates_delete(affiliates: QuerySet[Affiliate], *, deleted_by) -> int:
+def affiliates_delete(
+    affiliates: QuerySet[Affiliate], *, deleted_by: AbstractBaseUser | AnonymousUser | None
+) -> int:
     """Delete affiliates with their declarations and lifecycle (staff, in the admin)."""
     with acting(deleted_by):
         deleted, _by_model = affiliates.delete()
@@ -176,7 +183,7 @@ AFFILIATE_EDITABLE_FIELDS = (
 class AffiliateEditConflict(Exception):
     """The record changed after the editor opened it: saving would overwrite someone's work."""
 
-    def __init__(self, current: Affiliate):
+    def __init__(self, current: Affiliate) -> None:
         super().__init__(f"{current} changed at {current.updated_at}")
         self.current = current
 
@@ -185,10 +192,10 @@ class AffiliateEditConflict(Exception):
 def affiliate_update(
     *,
     affiliate: Affiliate,
-    updated_by,
-    seen_updated_at=None,
+    updated_by: AbstractBaseUser | AnonymousUser,
+    seen_updated_at: datetime | None = None,
     sectors: Iterable[Sector] | None = None,
-    **changes,
+    **changes: Any,
 ) -> Affiliate:
     """Change an affiliate's details, as `updated_by`, in a region they coordinate.
 
@@ -229,7 +236,9 @@ def affiliate_update(
 
 
 @transaction.atomic
-def affiliates_follow_countries(*, countries: Iterable[str], changed_by=None) -> int:
+def affiliates_follow_countries(
+    *, countries: Iterable[str], changed_by: AbstractBaseUser | AnonymousUser | None = None
+) -> int:
     """Move the affiliates of these countries into the region that now covers each country.
 
     A country handed to another regional network takes its organisations along, so that the

@@ -270,6 +270,13 @@ def _bulk_update(affiliates: list[Affiliate], fields: list[str]) -> None:
 # COPY -------------------------------------------------------------------------------------------
 
 
+def _column(field: "Field[Any, Any]") -> str:
+    """A concrete field's column (Field.column is None only for fields without one)."""
+    if field.column is None:
+        raise ValueError(f"{field} has no column")
+    return field.column
+
+
 def bulk_insert(model: type[M], objects: list[M]) -> list[M]:
     """Insert new model instances and give them their primary keys, like bulk_create.
 
@@ -295,9 +302,7 @@ def bulk_insert(model: type[M], objects: list[M]) -> list[M]:
         )
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
-        columns = ", ".join(
-            connection.ops.quote_name(c) for c in [meta.pk.column, *(f.column for f in fields)]
-        )
+        columns = ", ".join(connection.ops.quote_name(_column(f)) for f in [meta.pk, *fields])
         with cursor.copy(
             f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
         ) as copy:

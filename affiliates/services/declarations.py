@@ -1,13 +1,17 @@
 """Yearly membership declarations and the current figures affiliates carry from them."""
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from affiliates.access import affiliates_editable_by
 from affiliates.models import Affiliate, MembershipDeclaration
 from affiliates.rules import membership_total
@@ -18,13 +22,16 @@ from core.public_cache import public_cache_bump
 MEMBERSHIP_FIELDS = ("members_women", "members_men", "members_total", "members_year")
 
 
-def affiliate_refresh_membership(affiliate: Affiliate, *, by=None) -> Affiliate:
+def affiliate_refresh_membership(
+    affiliate: Affiliate, *, by: AbstractBaseUser | AnonymousUser | None = None
+) -> Affiliate:
     """Make the affiliate's current figures those of its latest declaration.
 
     `by` is named in the history when the figures change; a refresh that changes nothing
     writes nothing.
     """
     latest = affiliate.declarations.order_by("-year").first()
+    figures: tuple[int, int, int, int | None]
     if latest is None:
         figures = (0, 0, 0, None)
     else:
@@ -58,10 +65,10 @@ def declaration_record(
     women: int,
     men: int,
     total: int | None = None,
-    declared_on=None,
+    declared_on: dt.date | None = None,
     source: str = "",
     notes: str = "",
-    recorded_by=None,
+    recorded_by: User | AnonymousUser | None = None,
 ) -> MembershipDeclaration:
     """Record (or correct) an affiliate's membership for a year and update its current figures.
 
@@ -91,7 +98,9 @@ def declaration_record(
 
 
 @transaction.atomic
-def declaration_save(declaration: MembershipDeclaration, *, saved_by) -> MembershipDeclaration:
+def declaration_save(
+    declaration: MembershipDeclaration, *, saved_by: User | AnonymousUser | None
+) -> MembershipDeclaration:
     """Save a declaration as staff edit it in the admin (its year may change too).
 
     Every model rule is checked; the affiliate's current figures follow its latest year.
@@ -108,7 +117,11 @@ def declaration_save(declaration: MembershipDeclaration, *, saved_by) -> Members
 
 
 @transaction.atomic
-def declaration_delete(*, declaration: MembershipDeclaration, deleted_by=None) -> Affiliate:
+def declaration_delete(
+    *,
+    declaration: MembershipDeclaration,
+    deleted_by: AbstractBaseUser | AnonymousUser | None = None,
+) -> Affiliate:
     """Delete a declaration; the affiliate's figures fall back to its latest remaining one.
 
     Returns the affiliate, its figures refreshed.
@@ -134,14 +147,18 @@ class DeclarationRow:
 class DeclarationBatchError(Exception):
     """Some rows of a batch were refused; `errors` maps the row's index to its ValidationError."""
 
-    def __init__(self, errors: dict[int, ValidationError]):
+    def __init__(self, errors: dict[int, ValidationError]) -> None:
         super().__init__(f"{len(errors)} rows refused")
         self.errors = errors
 
 
 @transaction.atomic
 def declarations_record(
-    *, year: int, rows: Sequence[DeclarationRow], recorded_by, source: str = ""
+    *,
+    year: int,
+    rows: Sequence[DeclarationRow],
+    recorded_by: User | AnonymousUser | None,
+    source: str = "",
 ) -> int:
     """Record many affiliates' declarations for a year: all of them, or none.
 
@@ -176,10 +193,13 @@ _WRITTEN_FIELDS = ["women", "men", "total", "declared_on", "source", "notes", "r
 class _Batch:
     """A year's declarations being recorded together: checked first, then written in bulk."""
 
-    def __init__(self, *, year: int, source: str, recorded_by, now) -> None:
+    def __init__(
+        self, *, year: int, source: str, recorded_by: User | AnonymousUser | None, now: dt.datetime
+    ) -> None:
         self.year, self.source, self.now = year, source, now
-        signed_in = recorded_by is not None and recorded_by.is_authenticated
-        self.user = recorded_by if signed_in else None
+        self.user = (
+            recorded_by if recorded_by is not None and recorded_by.is_authenticated else None
+        )
         self.new: list[MembershipDeclaration] = []
         self.changed: list[MembershipDeclaration] = []
         self.checked: dict[int, MembershipDeclaration] = {}  # by row index
@@ -209,7 +229,13 @@ class _Batch:
         if self.errors:
             raise DeclarationBatchError(self.errors)
 
-    def _check_row(self, index, row, affiliate, declaration) -> None:
+    def _check_row(
+        self,
+        index: int,
+        row: DeclarationRow,
+        affiliate: Affiliate,
+        declaration: MembershipDeclaration | None,
+    ) -> None:
         total = membership_total(row.women, row.men, row.total)
         if declaration is not None and (declaration.women, declaration.men, declaration.total) == (
             row.women,
@@ -257,7 +283,7 @@ class _Batch:
             raise
 
 
-def _membership_follow_declarations(affiliates: list[Affiliate], now) -> None:
+def _membership_follow_declarations(affiliates: list[Affiliate], now: dt.datetime) -> None:
     """Set many affiliates' current figures to their latest declaration (in bulk)."""
     latest: dict[int, MembershipDeclaration] = {}
     for declaration in MembershipDeclaration.objects.filter(affiliate__in=affiliates).order_by(

@@ -10,6 +10,8 @@ who holds which role).
 
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from affiliates.access import REGION, STAFF, roles_over
 from affiliates.choices import Status, WithdrawalKind
 from affiliates.models import Affiliate, StatusChange
@@ -116,12 +119,16 @@ class AlreadyDecided(TransitionRefused):
     """Somebody else changed the status between the moment the page was read and now."""
 
 
-def may_take(user, transition: Transition, affiliate: Affiliate) -> bool:
+def may_take(
+    user: AbstractBaseUser | AnonymousUser, transition: Transition, affiliate: Affiliate
+) -> bool:
     """Whether this person's role allows this step on this affiliate (whatever its status)."""
     return transition.role in roles_over(user, affiliate)
 
 
-def available_transitions(user, affiliate: Affiliate) -> list[Transition]:
+def available_transitions(
+    user: AbstractBaseUser | AnonymousUser, affiliate: Affiliate
+) -> list[Transition]:
     """The steps this person may take now: what the decision buttons offer."""
     roles = roles_over(user, affiliate)
     return [t for t in TRANSITIONS.values() if affiliate.status in t.sources and t.role in roles]
@@ -138,7 +145,7 @@ def affiliate_transition(
     *,
     affiliate: Affiliate,
     action: str,
-    actor,
+    actor: User,
     comment: str = "",
     comment_is_public: bool = False,
     withdrawal_kind: str = "",
@@ -186,7 +193,7 @@ def affiliate_transition(
     return change
 
 
-def _allowed_transition(action: str, actor, affiliate: Affiliate) -> Transition:
+def _allowed_transition(action: str, actor: User, affiliate: Affiliate) -> Transition:
     """The step named `action`, if this person's role allows it on this affiliate."""
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -194,11 +201,12 @@ def _allowed_transition(action: str, actor, affiliate: Affiliate) -> Transition:
     if not may_take(actor, transition, affiliate):
         if transition.role == STAFF:
             raise TransitionRefused(
-                _("Only international staff can %(action)s.") % {"action": transition.label.lower()}
+                _("Only international staff can %(action)s.")
+                % {"action": str(transition.label).lower()}
             )
         raise TransitionRefused(
             _("Only a coordinator of the organisation's regional network can %(action)s.")
-            % {"action": transition.label.lower()}
+            % {"action": str(transition.label).lower()}
         )
     return transition
 

@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from affiliates.services.affiliates import affiliates_follow_countries
@@ -16,7 +18,7 @@ def region_countries_save(
     region: Region,
     saved: Sequence[RegionCountry],
     deleted: Sequence[RegionCountry] = (),
-    changed_by,
+    changed_by: AbstractBaseUser | AnonymousUser | None,
 ) -> int:
     """Save the countries added to (or changed in) a region and remove the deleted ones.
 
@@ -31,7 +33,7 @@ def region_countries_save(
             covered.full_clean()
             covered.save()
     moved = affiliates_follow_countries(
-        countries=[str(covered.country.code) for covered in saved], changed_by=changed_by
+        countries=[str(covered.country) for covered in saved], changed_by=changed_by
     )
     transaction.on_commit(public_cache_bump)
     return moved

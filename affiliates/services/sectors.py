@@ -2,7 +2,10 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from affiliates.models import Affiliate, Sector
@@ -32,7 +35,7 @@ def sector_names_text(sectors: Iterable[Sector]) -> str:
     return ", ".join(sorted(sector.name for sector in sectors))
 
 
-def _refresh_sector_names_of(affiliates) -> list[Affiliate]:
+def _refresh_sector_names_of(affiliates: QuerySet[Affiliate]) -> list[Affiliate]:
     """Rewrite `sector_names` of many affiliates from their sectors; returns them, sectors loaded.
 
     The history records each affiliate whose sectors changed (by trigger, bulk write or not).
@@ -56,7 +59,9 @@ def sector_save(sector: Sector) -> Sector:
 
 
 @transaction.atomic
-def sector_delete(*, sector: Sector, deleted_by=None) -> int:
+def sector_delete(
+    *, sector: Sector, deleted_by: AbstractBaseUser | AnonymousUser | None = None
+) -> int:
     """Delete a sector: its affiliates lose it from their sectors, their search text and history.
 
     Deleting cascades to the affiliates' sector links; their `sector_names` follow here, which

@@ -49,12 +49,23 @@ class DeclarationInline(admin.TabularInline):
     readonly_fields = ["recorded_by"]
 
 
+# A lifecycle step is shown, never edited: only the lifecycle's service writes one.
+STATUS_CHANGE_FIELDS = (
+    "created_at",
+    "from_status",
+    "to_status",
+    "actor",
+    "comment",
+    "comment_is_public",
+)
+
+
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "comment", "comment_is_public"]
-    readonly_fields = fields
+    fields = STATUS_CHANGE_FIELDS
+    readonly_fields = STATUS_CHANGE_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -92,6 +103,8 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
         "created_by",
     ]
     inlines = [DeclarationInline, StatusChangeInline]
+    # The lifecycle's decisions (staff/admin/actions.py).
+    actions = [*LIFECYCLE_ACTIONS]
     fieldsets = [
         (
             _("Identity"),
@@ -243,8 +256,3 @@ class MembershipDeclarationAdmin(RecordHistoryAdmin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for declaration in queryset.select_related("affiliate"):
             declaration_delete(declaration=declaration, deleted_by=request.user)
-
-
-# The lifecycle's decisions (staff/admin/actions.py): appended, so the list's own actions
-# can be set in the class above.
-AffiliateAdmin.actions = [*(AffiliateAdmin.actions or []), *LIFECYCLE_ACTIONS]
