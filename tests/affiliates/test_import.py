@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from affiliates import importing
@@ -21,10 +20,12 @@ from affiliates.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_
 from affiliates.models import Affiliate, Status, StatusChange
 from affiliates.services import affiliate_update
 from staff.models import ImportUpload
+from tests.clock import TODAY
 from tests.factories import AffiliateFactory, SectorFactory
 from tests.history import events, latest, reason, user_id
 
-pytestmark = pytest.mark.django_db
+# Dates of affiliation default to today and may not be in the future; previews expire.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 HEADER = "name,country,organisation_type,piece_rate_workers,sectors,city,status\n"
 
@@ -467,7 +468,7 @@ def test_a_created_affiliate_keeps_the_date_of_affiliation_the_file_gives(south_
     dates = dict(Affiliate.objects.values_list("name", "affiliated_on"))
     assert dates == {
         "Old Union": dt.date(2009, 5, 1),
-        "New Union": timezone.localdate(),
+        "New Union": TODAY,
         "Left Union": dt.date(2001, 1, 1),
     }
 

@@ -11,7 +11,9 @@ from affiliates.models import Affiliate, Status
 from tests.applications.conftest import PDF, pdf_of_size
 from tests.factories import AffiliateFactory
 
-pytestmark = pytest.mark.django_db
+# Rate limits count per clock hour (a test must not straddle two) and the founding year may
+# not be in the future.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = "/apply/"
 
 

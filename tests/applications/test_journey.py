@@ -5,8 +5,10 @@ from django.core import mail
 from django.urls import reverse
 
 from affiliates.models import Affiliate, Status
+from tests.clock import TODAY
 
-pytestmark = pytest.mark.django_db
+# Applying counts against the hour's rate limit; approval dates the affiliation today.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def decide(client, affiliate, action, comment=""):
@@ -51,7 +53,7 @@ def test_apply_recommend_approve_then_public(
         decide(client, affiliate, "approve", "Welcome to HomeNet")
     affiliate.refresh_from_db()
     assert affiliate.status == Status.AFFILIATED
-    assert affiliate.affiliated_on is not None
+    assert affiliate.affiliated_on == TODAY
     assert Affiliate.objects.public().filter(pk=affiliate.pk).exists()
 
     # The decision reached the applicant (with the public comment) and the region.

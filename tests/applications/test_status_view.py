@@ -8,7 +8,8 @@ from affiliates.lifecycle import affiliate_transition
 from affiliates.models import Status
 from tests.factories import AffiliateFactory
 
-pytestmark = pytest.mark.django_db
+# Failed look-ups are counted per clock hour: a test must not straddle two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = "/apply/status/"
 
 

@@ -2,13 +2,13 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from affiliates.models import MembershipDeclaration, Status
+from tests.clock import YEAR
 from tests.factories import AffiliateFactory, DeclarationFactory
 
-pytestmark = pytest.mark.django_db
-YEAR = timezone.now().year
+# The table is for the current year or a past one: the clock says which year that is.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

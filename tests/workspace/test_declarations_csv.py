@@ -7,15 +7,15 @@ import os
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from affiliates.csv_files import DECLARATIONS_MAX_BYTES
 from affiliates.models import MembershipDeclaration
 from affiliates.services import DeclarationBatchError, DeclarationRow, declarations_record
+from tests.clock import YEAR
 from tests.factories import AffiliateFactory, DeclarationFactory
 
-pytestmark = pytest.mark.django_db
-YEAR = timezone.now().year
+# A file is for this page's year, which may not be in the future: the clock says which it is.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 HEADER = "reference,name,year,women,men,total"
 
 
