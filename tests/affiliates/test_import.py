@@ -2,23 +2,23 @@
 
 import datetime as dt
 import io
+import threading
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from openpyxl import Workbook
 
-from affiliates import importing
+from affiliates import import_writing, importing
 from affiliates.csv_output import csv_lines
 from affiliates.exporting import COLUMNS, export_rows
 from affiliates.history import record_history
 from affiliates.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from affiliates.models import Affiliate, Status, StatusChange
-from affiliates.services import affiliate_update
+from affiliates.services import AffiliateEditConflict, affiliate_update
 from staff.models import ImportUpload
 from tests.clock import TODAY
 from tests.factories import AffiliateFactory, SectorFactory
@@ -431,14 +431,81 @@ def test_an_edit_saved_between_preview_and_confirmation_is_not_overwritten(
     assert (affiliate.city, other.city) == ("Vadodara", "Pune")
 
 
-def test_an_import_locks_the_rows_it_updates(south_asia, staff_user):
-    AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+@pytest.mark.django_db(transaction=True)
+def test_while_an_import_writes_an_edit_or_a_second_import_of_its_rows_waits_then_is_refused(
+    south_asia, staff_user, coordinator_south_asia, monkeypatch
+):
+    """The import locks the rows it updates, before comparing them with what it checked and
+    writing them (import_writing._lock_unchanged). Whoever saves one of them meanwhile, on
+    another connection, waits for the import to commit and is then told the record changed:
+    neither overwrites the other without a word. Rows the file does not touch stay free."""
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    untouched = AffiliateFactory(region=south_asia, name="Other Union", city="Pune")
     content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
+    opened_at = affiliate.updated_at  # the coordinator's edit form carries this version
+    locked, release = threading.Event(), threading.Event()
+    lock_unchanged = import_writing._lock_unchanged
 
-    with CaptureQueriesContext(connection) as queries:
-        affiliates_import(content=content, filename="f.csv", user=staff_user)
+    def lock_then_hold(updates, checked_at):
+        lock_unchanged(updates, checked_at)
+        if not locked.is_set():  # the first import holds its locks until told to write
+            locked.set()
+            release.wait(timeout=30)
 
-    assert any(q["sql"].endswith("FOR UPDATE") for q in queries.captured_queries)
+    monkeypatch.setattr(import_writing, "_lock_unchanged", lock_then_hold)
+    outcomes: dict[str, object] = {}
+
+    def in_thread(name, work):
+        def run():
+            try:
+                outcomes[name] = work()
+            except Exception as error:  # the asserts below report it
+                outcomes[name] = error
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run, name=name)
+        thread.start()
+        return thread
+
+    def an_import():
+        return affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    def an_edit():
+        return affiliate_update(
+            affiliate=affiliate,
+            updated_by=coordinator_south_asia,
+            seen_updated_at=opened_at,
+            city="Vadodara",
+        )
+
+    threads = [in_thread("first import", an_import)]
+    try:
+        assert locked.wait(timeout=30), outcomes
+        # The import holds the row it updates, and only that one.
+        with pytest.raises(OperationalError, match="could not obtain lock"), transaction.atomic():
+            Affiliate.objects.select_for_update(nowait=True).get(pk=affiliate.pk)
+        with transaction.atomic():
+            Affiliate.objects.select_for_update(nowait=True).get(pk=untouched.pk)
+        waiting = [in_thread("edit", an_edit), in_thread("second import", an_import)]
+        threads += waiting
+        for thread in waiting:
+            thread.join(timeout=1)
+        assert [t.name for t in waiting if t.is_alive()] == ["edit", "second import"], outcomes
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    assert outcomes["first import"].written, outcomes
+    assert isinstance(outcomes["edit"], AffiliateEditConflict), outcomes
+    second = outcomes["second import"]
+    assert not second.written
+    assert second.file_errors == [
+        "1 affiliate changed while the file was being checked; check it again. Nothing was written."
+    ]
+    affiliate.refresh_from_db()
+    assert affiliate.city == "Ahmedabad"
 
 
 def test_the_preview_names_each_row_s_action_in_words(client, south_asia, staff_user):
