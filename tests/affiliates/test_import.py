@@ -508,11 +508,11 @@ def test_while_an_import_writes_an_edit_or_a_second_import_of_its_rows_waits_the
     assert affiliate.city == "Ahmedabad"
 
 
-def test_the_preview_names_each_row_s_action_in_words(client, south_asia, staff_user):
+def test_the_preview_names_each_row_s_action_in_words(csrf_client, south_asia, staff_user):
     content = csv_file("New Weavers,IN,union,yes,,Surat,applied", "Bad Country,FR,union,yes,,,")
-    client.force_login(staff_user)
+    csrf_client.force_login(staff_user)
 
-    preview = client.post(
+    preview = csrf_client.submit(
         reverse("admin:affiliates_affiliate_import"),
         {"file": SimpleUploadedFile("f.csv", content)},
     )
