@@ -322,7 +322,8 @@ def world(south_asia, coordinator_south_asia, superuser, settings, tmp_path):
     registered = {model._meta.label_lower for model in admin.site._registry}
     assert registered <= set(objects), f"no object for {registered - set(objects)}"
     users = {"coordinator": coordinator_south_asia, "superuser": superuser, "forgetful": forgetful}
-    return World(users=users, objects=objects)
+    yield World(users=users, objects=objects)
+    cache.clear()
 
 
 @pytest.mark.parametrize("case_id", list(CASES))
