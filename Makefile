@@ -45,10 +45,15 @@ run: install
 		$(BIN)/python manage.py seed_demo --if-empty && \
 		exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
+# The suite runs on every core with pytest-xdist: each worker has its own test database
+# (test_<name>_gw0, ...) and its own live server. --dist loadgroup keeps the browser tests
+# together on one worker (one Chromium; tests/e2e/conftest.py groups them) while the other
+# workers share out the rest test by test. PYTEST_ARGS="-n0" runs everything in one process.
+PYTEST_XDIST ?= -n auto --dist loadgroup
 test: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
 	$(if $(TEST_DATABASE_URL),DATABASE_URL="$(TEST_DATABASE_URL)",$(EMBEDDED_DB) --temp run --) \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,17 +1,31 @@
-"""Shared fixtures: the personas every test speaks of.
+"""Shared fixtures: the personas every test speaks of, the clock and a CSRF-checking client.
 
 - anonymous visitor: the test `client` fixture as it comes;
 - `coordinator_south_asia` (Asha) keeps HomeNet South Asia's records;
 - `coordinator_africa` (Grace) keeps HomeNet Africa's;
 - `staff_user` (Sam) is international staff, through the staff group;
-- `superuser` can do anything.
+- `superuser` can do anything;
+- `clock`: Python's clock at a fixed moment (tests/clock.py), for tests that depend on the date;
+- `csrf_client`: a client that enforces CSRF and posts as a browser does (tests/csrf.py).
 """
 
 import pytest
 from django.utils import translation
 
 from accounts.services import staff_group_ensure
+from tests.clock import NOW
+from tests.csrf import CsrfClient
 from tests.factories import RegionFactory, UserFactory
+
+
+def pytest_collection_modifyitems(items):
+    # The clock is set before any other fixture of the test, so that what they create is dated
+    # by it, however the test asks for it (as time-machine does for its own marker).
+    for item in items:
+        names = getattr(item, "fixturenames", [])
+        if "clock" in names:
+            names.remove("clock")
+            names.insert(0, "clock")
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +42,28 @@ def _fast_and_quiet(settings):
     yield
     # A request in another language must not leak into the next test's messages.
     translation.activate("en")
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Python's clock at tests.clock.NOW (15 June 2026, 12:00 UTC), ticking on from there.
+
+    For every test that depends on today's date or the time of day: as an argument, or for a
+    whole module with `pytestmark = pytest.mark.usefixtures("clock")`. It is set up before the
+    test's other fixtures (see pytest_collection_modifyitems), so that the objects they create
+    are dated by it too. `clock.shift(seconds_or_timedelta)` and
+    `clock.move_to(when)` move it. PostgreSQL's own clock (`now()`, which dates the history's
+    events) is not moved.
+    """
+    time_machine.move_to(NOW, tick=True)
+    return time_machine
+
+
+@pytest.fixture
+def csrf_client() -> CsrfClient:
+    """A client that checks CSRF as production does: `csrf_client.submit(url, data)` GETs the
+    form's page and posts with its token; `csrf_client.post(...)` sends none (403)."""
+    return CsrfClient()
 
 
 @pytest.fixture

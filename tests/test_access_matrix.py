@@ -3,7 +3,9 @@
 Roles: an anonymous visitor, the coordinator of South Asia, the coordinator of Africa, staff,
 a superuser. Each pattern of the URL resolver (admin and i18n included) needs an entry in
 MATRIX below, or a rule (the admin's); a pattern without one fails the test, naming it, and so
-does an entry whose pattern is gone.
+does an entry whose pattern is gone. Each (pattern, role) is a test of its own, named after
+both (`workspace:affiliate_detail-coordinator_africa`), so a failure names its cell; run one
+with `-k "workspace:affiliate_detail-"`.
 
 To add a URL: add a row `"namespace:name": [Case(kwargs=..., expect=...)]`. `kwargs` builds the
 URL's arguments from the `World` of real objects of both regions; `expect` maps each role to a
@@ -16,21 +18,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.services import staff_group_ensure
 from affiliates.choices import Status
 from affiliates.models import Affiliate
-from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory, UserFactory
+from tests.clock import NOW, YEAR
+from tests.factories import (
+    AffiliateFactory,
+    DeclarationFactory,
+    RegionFactory,
+    SectorFactory,
+    UserFactory,
+)
+from tests.url_patterns import url_patterns
 
-pytestmark = pytest.mark.django_db
+# The declarations pages exist for this year and earlier ones: the clock says which year.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 ROLES = ["anonymous", "coordinator_south_asia", "coordinator_africa", "staff", "superuser"]
 COORDINATORS = {"south_asia": "coordinator_south_asia", "africa": "coordinator_africa"}
@@ -54,6 +68,7 @@ class World:
     """Real objects of both regions, the ids and slugs the URLs are filled with."""
 
     users: dict
+    sessions: dict  # role -> the key of a session signed in as that role
     affiliate: dict  # region key -> an affiliate of that region
     application: dict  # region key -> an application (status applied) with a document
     year: int
@@ -140,14 +155,23 @@ REGION_NAMES_AND_CONTACTS = {
 # Public pages show nobody's private contact, whoever asks.
 PUBLIC_NEVER_SHOWS = dict.fromkeys(ROLES, (private_contact_of("south_asia"),))
 
+
+def figure(text: str) -> Callable[[World], str]:
+    """A figure as a cell shows it (`>1,245<`), not a number inside some other text."""
+    return lambda w: f">{text}<"
+
+
+# The home page's figures count the two affiliated organisations' members (1,200 + 45 women,
+# 30 + 6 men; South Asia's row 1,200), never the applications' (7,777 women each), which
+# would make them 16,799 and 8,977.
+HOME_SHOWS = dict.fromkeys(ROLES, (figure("1,245"), figure("36"), figure("1,200")))
+
 MATRIX: dict[str, list[Case]] = {
     # Django's language switch: a POST that redirects back.
     "set_language": [
         Case(everyone(Redirect("/")), method="post", data=lambda w: {"language": "en", "next": "/"})
     ],
-    "affiliates:home": [
-        Case(everyone(200), never_shows={"anonymous": (private_contact_of("africa"),)})
-    ],
+    "affiliates:home": [Case(everyone(200), shows=HOME_SHOWS)],
     # The public directory: affiliated organisations only, never a private contact
     "affiliates:directory": [Case(everyone(200), never_shows=PUBLIC_NEVER_SHOWS)],
     "affiliates:export_csv": [Case(everyone(200), never_shows=PUBLIC_NEVER_SHOWS)],
@@ -332,20 +356,6 @@ def admin_cases(key: str, route: str) -> list[Case]:
     raise KeyError(key)
 
 
-def url_patterns(patterns=None, prefix="", namespace=None):
-    """(key, route) of every pattern: 'namespace:name', or 'namespace:<unnamed route>'."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            route = prefix + str(pattern.pattern)
-            name = pattern.name or f"<unnamed {route}>"
-            yield (f"{namespace}:{name}" if namespace else name), route
-
-
 def cases_for(key: str, route: str) -> list[Case]:
     if key in MATRIX:
         return MATRIX[key]
@@ -354,46 +364,59 @@ def cases_for(key: str, route: str) -> list[Case]:
     raise KeyError(key)
 
 
+PATTERNS = dict(url_patterns())
+
+
 def test_every_url_pattern_has_an_entry():
-    keys = dict(url_patterns())
     missing = []
-    for key, route in keys.items():
+    for key, route in PATTERNS.items():
         try:
             cases_for(key, route)
         except KeyError:
             missing.append(f"{key}  ({route})")
     assert not missing, "URL patterns without an access-matrix entry:\n" + "\n".join(missing)
-    stale = sorted(set(MATRIX) - set(keys))
+    stale = sorted(set(MATRIX) - set(PATTERNS))
     assert not stale, f"Access-matrix entries for URL patterns that no longer exist: {stale}"
 
 
-@pytest.fixture
-def world(
-    south_asia,
-    africa,
-    coordinator_south_asia,
-    coordinator_africa,
-    staff_user,
-    superuser,
-    settings,
-    tmp_path,
-) -> World:
-    settings.MEDIA_ROOT = tmp_path
+def build_world() -> World:
+    regions = {
+        "south_asia": RegionFactory(
+            name="HomeNet South Asia", short_name="HNSA", slug="south-asia", countries=["IN", "NP"]
+        ),
+        "africa": RegionFactory(
+            name="HomeNet Africa", short_name="HNA", slug="africa", countries=["KE", "ZA"]
+        ),
+    }
+    staff = UserFactory(username="sam", is_staff=True)
+    staff.groups.add(staff_group_ensure())
+    users = {
+        "coordinator_south_asia": UserFactory(username="asha", coordinates=[regions["south_asia"]]),
+        "coordinator_africa": UserFactory(username="grace", coordinates=[regions["africa"]]),
+        "staff": staff,
+        "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+    }
     sector = SectorFactory()
     affiliates = {
         # Names found nowhere else on a page, so that a leak of either is seen.
         "south_asia": AffiliateFactory(
-            region=south_asia,
+            region=regions["south_asia"],
             country="IN",
             name="Sundarbans Weavers Collective",
             contact_name="Private Contact SA",
             sectors=[sector],
+            members_women=1200,
+            members_men=30,
+            members_total=1230,
         ),
         "africa": AffiliateFactory(
-            region=africa,
+            region=regions["africa"],
             country="KE",
             name="Kisumu Basket Makers Union",
             contact_name="Private Contact AF",
+            members_women=45,
+            members_men=6,
+            members_total=51,
         ),
     }
     applications = {
@@ -402,26 +425,49 @@ def world(
             name=f"Applicant of {key}",
             status=Status.APPLIED,
             document=ContentFile(b"%PDF-1.4 constitution", name="constitution.pdf"),
+            members_women=7777,
+            members_total=7777,
         )
-        for key, region in [("south_asia", south_asia), ("africa", africa)]
+        for key, region in regions.items()
     }
-    forgetful = UserFactory(username="forgetful", coordinates=[south_asia])
+    forgetful = UserFactory(username="forgetful", coordinates=[regions["south_asia"]])
     for affiliate in affiliates.values():
-        DeclarationFactory(affiliate=affiliate, year=timezone.now().year - 1)
+        DeclarationFactory(affiliate=affiliate, year=YEAR - 1)
+    sessions = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        client.get(reverse("affiliates:home"))  # the session's start and last request stamped
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return World(
-        users={
-            "coordinator_south_asia": coordinator_south_asia,
-            "coordinator_africa": coordinator_africa,
-            "staff": staff_user,
-            "superuser": superuser,
-        },
+        users=users,
+        sessions=sessions,
         affiliate=affiliates,
         application=applications,
-        year=timezone.now().year,
+        year=YEAR,
         # Somebody who never signs in here: signing in changes last_login, voiding the token.
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
     )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The World, built once for the module's tests inside a transaction rolled back after them.
+
+    Each test runs in a savepoint within it (pytest-django's `db`), rolled back when the test
+    ends, so what one test writes (a sign-out, an edit, a decision) is gone for the next. The
+    objects are shared: a test must not change them in Python either.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        transaction.atomic(),
+    ):
+        with time_machine.travel(NOW, tick=True):
+            built = build_world()
+        yield built
+        transaction.set_rollback(True)
 
 
 def body(response) -> str:
@@ -442,32 +488,31 @@ def check(response, expected) -> str | None:
     return f"{response.status_code} {response.get('Location', '')}".strip()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_expected(role, world):
-    requested, wrong = 0, []
+@pytest.mark.parametrize(
+    ("key", "role"),
+    [pytest.param(key, role, id=f"{key}-{role}") for key in PATTERNS for role in ROLES],
+)
+def test_the_url_answers_the_role_as_expected(key, role, world):
+    wrong = []
     client = Client()
-    for key, route in url_patterns():
-        for case in cases_for(key, route):
-            # One client per role; signed in again after a case that signed it out.
-            if role != "anonymous" and "_auth_user_id" not in client.session:
-                client.force_login(world.users[role])
-            url = case.path(world) if case.path else reverse(key, kwargs=case.kwargs(world))
-            response = getattr(client, case.method)(url, case.data(world))
-            requested += 1
-            expected = case.expect[role]
-            problem = check(response, expected)
-            if problem:
-                wrong.append(
-                    f"{case.method.upper()} {url} [{key}]: expected {expected}, got {problem}"
-                )
-            text = body(response)
-            for secret in case.never_shows.get(role, ()):
-                if secret(world) in text:
-                    wrong.append(f"{case.method.upper()} {url} [{key}]: shows {secret(world)!r}")
-            for expected_text in case.shows.get(role, ()):
-                if expected_text(world) not in text:
-                    wrong.append(
-                        f"{case.method.upper()} {url} [{key}]: lacks {expected_text(world)!r}"
-                    )
-    assert requested >= len(dict(url_patterns()))
-    assert not wrong, f"{len(wrong)} of {requested} answers wrong for {role}:\n" + "\n".join(wrong)
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    for number, case in enumerate(cases_for(key, PATTERNS[key])):
+        # Signed in again after a case that signed the client out.
+        if number and role != "anonymous" and "_auth_user_id" not in client.session:
+            client.force_login(world.users[role])
+        url = case.path(world) if case.path else reverse(key, kwargs=case.kwargs(world))
+        response = getattr(client, case.method)(url, case.data(world))
+        where = f"{case.method.upper()} {url}"
+        expected = case.expect[role]
+        problem = check(response, expected)
+        if problem:
+            wrong.append(f"{where}: expected {expected}, got {problem}")
+        text = body(response)
+        for secret in case.never_shows.get(role, ()):
+            if secret(world) in text:
+                wrong.append(f"{where}: shows {secret(world)!r}")
+        for expected_text in case.shows.get(role, ()):
+            if expected_text(world) not in text:
+                wrong.append(f"{where}: lacks {expected_text(world)!r}")
+    assert not wrong, f"{key} as {role}:\n" + "\n".join(wrong)

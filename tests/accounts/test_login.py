@@ -3,8 +3,9 @@ from django.urls import reverse
 from tests.factories import PASSWORD
 
 
-def test_a_coordinator_signs_in_and_lands_in_the_workspace(client, coordinator_south_asia):
-    response = client.post(reverse("accounts:login"), {"username": "asha", "password": PASSWORD})
+def test_a_coordinator_signs_in_and_lands_in_the_workspace(csrf_client, coordinator_south_asia):
+    client = csrf_client
+    response = client.submit(reverse("accounts:login"), {"username": "asha", "password": PASSWORD})
 
     assert response.status_code == 302
     assert response.url == reverse("workspace:dashboard")
@@ -25,11 +26,13 @@ def test_the_login_page_is_translated(client, db):
     assert 'lang="fr"' in response.content.decode()
 
 
-def test_signing_out_takes_a_post_and_ends_the_session(client, coordinator_south_asia):
+def test_signing_out_takes_a_post_and_ends_the_session(csrf_client, coordinator_south_asia):
+    client = csrf_client
     client.force_login(coordinator_south_asia)
 
     assert client.get(reverse("accounts:logout")).status_code == 405
-    response = client.post(reverse("accounts:logout"))
+    # The navigation's sign-out button, on any workspace page.
+    response = client.submit(reverse("accounts:logout"), page=reverse("workspace:dashboard"))
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:login")
@@ -45,10 +48,11 @@ def test_the_navigation_offers_sign_out_as_a_form(client, coordinator_south_asia
     assert 'method="post"' in html
 
 
-def test_a_signed_in_user_changes_their_password(client, coordinator_south_asia):
+def test_a_signed_in_user_changes_their_password(csrf_client, coordinator_south_asia):
+    client = csrf_client
     client.force_login(coordinator_south_asia)
 
-    response = client.post(
+    response = client.submit(
         reverse("accounts:password_change"),
         {
             "old_password": PASSWORD,

@@ -4,8 +4,9 @@ from django.core import mail
 from django.urls import reverse
 
 
-def test_a_coordinator_resets_a_forgotten_password_by_email(client, coordinator_south_asia):
-    response = client.post(reverse("accounts:password_reset"), {"email": "asha@example.org"})
+def test_a_coordinator_resets_a_forgotten_password_by_email(csrf_client, coordinator_south_asia):
+    client = csrf_client
+    response = client.submit(reverse("accounts:password_reset"), {"email": "asha@example.org"})
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:password_reset_done")
@@ -17,7 +18,7 @@ def test_a_coordinator_resets_a_forgotten_password_by_email(client, coordinator_
 
     # The link redirects once to a URL without the token, then shows the form.
     form_url = client.get(link).url
-    response = client.post(
+    response = client.submit(
         form_url,
         {
             "new_password1": "another fine passphrase 7",

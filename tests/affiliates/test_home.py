@@ -27,8 +27,24 @@ def test_the_home_page_counts_only_affiliated_organisations(client, south_asia, 
     assert "HomeNet Africa" in response.content.decode()
 
 
+# Home page texts, in English and as the Spanish catalogue (locale/es) translates them.
+HOME_IN_SPANISH = {
+    "HomeNet: home-based workers, organised": "HomeNet: trabajadoras a domicilio, organizadas",
+    "The network in figures": "La red en cifras",
+    "Affiliated organisations": "Organizaciones afiliadas",
+    "Regional networks": "Redes regionales",
+    "Find an organisation by name, place or trade": (
+        "Encuentre una organización por nombre, lugar u oficio"
+    ),
+}
+
+
 def test_the_home_page_speaks_spanish(client, south_asia):
     response = client.get(reverse("affiliates:home"), HTTP_ACCEPT_LANGUAGE="es")
 
     assert response["Content-Language"] == "es"
-    assert 'lang="es"' in response.content.decode()
+    html = response.content.decode()
+    assert 'lang="es"' in html
+    for english, spanish in HOME_IN_SPANISH.items():
+        assert spanish in html
+        assert english not in html

@@ -2,20 +2,19 @@
 
 import datetime as dt
 import io
+import threading
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from affiliates.choices import Status
 from affiliates.models import Affiliate, StatusChange
-from affiliates.services import affiliate_update
+from affiliates.services import AffiliateEditConflict, affiliate_update, bulk
 from audit.history import record_history
 from core.csv_writing import csv_lines
 from spreadsheets import importing
@@ -23,10 +22,12 @@ from spreadsheets.exports import export_rows
 from spreadsheets.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from spreadsheets.models import ImportUpload
 from spreadsheets.reading import IMPORT_COLUMNS as COLUMNS
+from tests.clock import TODAY
 from tests.factories import AffiliateFactory, SectorFactory
 from tests.history import events, latest, reason, user_id
 
-pytestmark = pytest.mark.django_db
+# Dates of affiliation default to today and may not be in the future; previews expire.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 HEADER = "name,country,organisation_type,piece_rate_workers,sectors,city,status\n"
 
@@ -432,21 +433,88 @@ def test_an_edit_saved_between_preview_and_confirmation_is_not_overwritten(
     assert (affiliate.city, other.city) == ("Vadodara", "Pune")
 
 
-def test_an_import_locks_the_rows_it_updates(south_asia, staff_user):
-    AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+@pytest.mark.django_db(transaction=True)
+def test_while_an_import_writes_an_edit_or_a_second_import_of_its_rows_waits_then_is_refused(
+    south_asia, staff_user, coordinator_south_asia, monkeypatch
+):
+    """The import locks the rows it updates, before comparing them with what it checked and
+    writing them (affiliates.services.bulk._lock_unchanged). Whoever saves one of them meanwhile, on
+    another connection, waits for the import to commit and is then told the record changed:
+    neither overwrites the other without a word. Rows the file does not touch stay free."""
+    affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
+    untouched = AffiliateFactory(region=south_asia, name="Other Union", city="Pune")
     content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
+    opened_at = affiliate.updated_at  # the coordinator's edit form carries this version
+    locked, release = threading.Event(), threading.Event()
+    lock_unchanged = bulk._lock_unchanged
 
-    with CaptureQueriesContext(connection) as queries:
-        affiliates_import(content=content, filename="f.csv", user=staff_user)
+    def lock_then_hold(updates, checked_at):
+        lock_unchanged(updates, checked_at)
+        if not locked.is_set():  # the first import holds its locks until told to write
+            locked.set()
+            release.wait(timeout=30)
 
-    assert any(q["sql"].endswith("FOR UPDATE") for q in queries.captured_queries)
+    monkeypatch.setattr(bulk, "_lock_unchanged", lock_then_hold)
+    outcomes: dict[str, object] = {}
+
+    def in_thread(name, work):
+        def run():
+            try:
+                outcomes[name] = work()
+            except Exception as error:  # the asserts below report it
+                outcomes[name] = error
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run, name=name)
+        thread.start()
+        return thread
+
+    def an_import():
+        return affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    def an_edit():
+        return affiliate_update(
+            affiliate=affiliate,
+            updated_by=coordinator_south_asia,
+            seen_updated_at=opened_at,
+            city="Vadodara",
+        )
+
+    threads = [in_thread("first import", an_import)]
+    try:
+        assert locked.wait(timeout=30), outcomes
+        # The import holds the row it updates, and only that one.
+        with pytest.raises(OperationalError, match="could not obtain lock"), transaction.atomic():
+            Affiliate.objects.select_for_update(nowait=True).get(pk=affiliate.pk)
+        with transaction.atomic():
+            Affiliate.objects.select_for_update(nowait=True).get(pk=untouched.pk)
+        waiting = [in_thread("edit", an_edit), in_thread("second import", an_import)]
+        threads += waiting
+        for thread in waiting:
+            thread.join(timeout=1)
+        assert [t.name for t in waiting if t.is_alive()] == ["edit", "second import"], outcomes
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    assert outcomes["first import"].written, outcomes
+    assert isinstance(outcomes["edit"], AffiliateEditConflict), outcomes
+    second = outcomes["second import"]
+    assert not second.written
+    assert second.file_errors == [
+        "1 affiliate changed while the file was being checked; check it again. Nothing was written."
+    ]
+    affiliate.refresh_from_db()
+    assert affiliate.city == "Ahmedabad"
 
 
-def test_the_preview_names_each_row_s_action_in_words(client, south_asia, staff_user):
+def test_the_preview_names_each_row_s_action_in_words(csrf_client, south_asia, staff_user):
     content = csv_file("New Weavers,IN,union,yes,,Surat,applied", "Bad Country,FR,union,yes,,,")
-    client.force_login(staff_user)
+    csrf_client.force_login(staff_user)
 
-    preview = client.post(
+    preview = csrf_client.submit(
         reverse("admin:affiliates_affiliate_import"),
         {"file": SimpleUploadedFile("f.csv", content)},
     )
@@ -469,7 +537,7 @@ def test_a_created_affiliate_keeps_the_date_of_affiliation_the_file_gives(south_
     dates = dict(Affiliate.objects.values_list("name", "affiliated_on"))
     assert dates == {
         "Old Union": dt.date(2009, 5, 1),
-        "New Union": timezone.localdate(),
+        "New Union": TODAY,
         "Left Union": dt.date(2001, 1, 1),
     }
 

@@ -13,6 +13,7 @@ from affiliates.services.lifecycle import (
     affiliate_transition,
     available_transitions,
 )
+from tests.clock import TODAY
 from tests.factories import AffiliateFactory
 from tests.history import latest, reason
 
@@ -143,7 +144,7 @@ def test_withdrawal_says_whether_it_left_merged_or_was_expelled(south_asia, staf
 
 
 def test_approval_sets_the_affiliation_date_and_records_the_step(
-    south_asia, staff_user, django_capture_on_commit_callbacks
+    clock, south_asia, staff_user, django_capture_on_commit_callbacks
 ):
     affiliate = AffiliateFactory(region=south_asia, status=Status.RECOMMENDED, affiliated_on=None)
     before = affiliate.status_changed_at
@@ -157,7 +158,7 @@ def test_approval_sets_the_affiliation_date_and_records_the_step(
     )
 
     affiliate.refresh_from_db()
-    assert affiliate.affiliated_on is not None
+    assert affiliate.affiliated_on == TODAY
     assert affiliate.status_changed_at > before
     assert change.comment_is_public and change.comment == "Welcome"
     assert reason(latest(affiliate)) == "approve"

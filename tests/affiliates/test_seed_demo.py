@@ -12,7 +12,9 @@ from demo.seeding import seed_demo
 from regions.models import Region
 from tests.history import events, reason
 
-pytestmark = pytest.mark.django_db
+# The demo data is dated back from today (declarations up to last year, statuses' dates):
+# the same seed gives the same registry on the same day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def seed(*args):

@@ -6,8 +6,10 @@ from django.urls import reverse
 
 from affiliates.choices import Status
 from affiliates.models import Affiliate
+from tests.clock import TODAY
 
-pytestmark = pytest.mark.django_db
+# Applying counts against the hour's rate limit; approval dates the affiliation today.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def decide(client, affiliate, action, comment=""):
@@ -52,7 +54,7 @@ def test_apply_recommend_approve_then_public(
         decide(client, affiliate, "approve", "Welcome to HomeNet")
     affiliate.refresh_from_db()
     assert affiliate.status == Status.AFFILIATED
-    assert affiliate.affiliated_on is not None
+    assert affiliate.affiliated_on == TODAY
     assert Affiliate.objects.public().filter(pk=affiliate.pk).exists()
 
     # The decision reached the applicant (with the public comment) and the region.

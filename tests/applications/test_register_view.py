@@ -16,13 +16,13 @@ def test_the_address_is_the_registration_form():
 
 
 def test_a_coordinator_registers_a_recommended_organisation(
-    client, application, coordinator_south_asia, django_capture_on_commit_callbacks
+    csrf_client, application, coordinator_south_asia, django_capture_on_commit_callbacks
 ):
-    client.force_login(coordinator_south_asia)
+    csrf_client.force_login(coordinator_south_asia)
     data = {**application, "comment": "Our member for ten years"}
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, data)
+        response = csrf_client.submit(URL, data)
 
     affiliate = Affiliate.objects.get()
     assert response.status_code == 302

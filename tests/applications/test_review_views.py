@@ -183,10 +183,22 @@ def decide(client, affiliate, action, **fields):
     return client.post(reverse("applications:decide", args=[affiliate.reference]), data)
 
 
-def test_a_coordinator_recommends(client, applied, coordinator_south_asia):
+def test_a_coordinator_recommends(csrf_client, applied, coordinator_south_asia):
+    client = csrf_client
     client.force_login(coordinator_south_asia)
 
-    response = decide(client, applied, "recommend", comment="We know them", comment_is_public="on")
+    # From the application's page, with its form's CSRF token, as a browser sends it.
+    response = client.submit(
+        reverse("applications:decide", args=[applied.reference]),
+        {
+            "action": "recommend",
+            "recommend-action": "recommend",
+            "recommend-from_status": Status.APPLIED,
+            "recommend-comment": "We know them",
+            "recommend-comment_is_public": "on",
+        },
+        page=reverse("applications:detail", args=[applied.reference]),
+    )
 
     assert response.status_code == 302
     applied.refresh_from_db()

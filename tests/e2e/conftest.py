@@ -1,7 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server.
 
 `playwright install` cannot download a browser here, so the system Chromium is used. Every test
-in this folder is marked `e2e` (`pytest -m "not e2e"` leaves them out).
+in this folder is marked `e2e` (`pytest -m "not e2e"` leaves them out) and put in one xdist
+group: under `--dist loadgroup` (make test) they all run on one worker, which starts one
+Chromium and one live server, while the other workers run the rest of the suite.
 """
 
 import os
@@ -20,6 +22,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.fspath).parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

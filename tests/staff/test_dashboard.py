@@ -9,9 +9,11 @@ from django.utils import timezone
 from affiliates import stats
 from affiliates.choices import Status
 from affiliates.models import Affiliate, StatusChange
+from tests.clock import YEAR
 from tests.factories import AffiliateFactory, DeclarationFactory
 
-pytestmark = pytest.mark.django_db
+# Decision times are counted back from now, missing declarations from last year.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def step(affiliate, to_status, days_ago):
@@ -40,7 +42,7 @@ def test_decision_times_come_from_the_status_log(south_asia):
 def test_the_dashboard_counts_every_status_and_lists_missing_declarations(
     client, staff_user, south_asia
 ):
-    last_year = timezone.localdate().year - 1
+    last_year = YEAR - 1
     DeclarationFactory(
         affiliate=AffiliateFactory(region=south_asia, name="Up To Date"), year=last_year
     )
@@ -72,7 +74,7 @@ def test_the_dashboard_figures_follow_the_chosen_status(client, staff_user, sout
 def test_the_staff_and_workspace_dashboards_agree_on_missing_declarations(
     client, staff_user, south_asia, africa
 ):
-    last_year = timezone.localdate().year - 1
+    last_year = YEAR - 1
     # Declared for last year: not missing, whatever came after.
     DeclarationFactory(
         affiliate=AffiliateFactory(region=south_asia, name="On Time"), year=last_year

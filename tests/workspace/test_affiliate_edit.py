@@ -27,12 +27,13 @@ def form_data(affiliate, **changes):
 
 
 def test_a_coordinator_edits_and_the_history_says_who_changed_what(
-    client, coordinator_south_asia, sewa
+    csrf_client, coordinator_south_asia, sewa
 ):
+    client = csrf_client
     client.force_login(coordinator_south_asia)
     url = reverse("workspace:affiliate_edit", args=[sewa.slug])
 
-    response = client.post(url, form_data(sewa, city="Ahmedabad", contact_phone="+91 555 0101"))
+    response = client.submit(url, form_data(sewa, city="Ahmedabad", contact_phone="+91 555 0101"))
 
     assert response.status_code == 302
     sewa.refresh_from_db()

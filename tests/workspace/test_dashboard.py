@@ -1,12 +1,13 @@
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from affiliates.choices import Status
+from tests.clock import YEAR
 from tests.factories import AffiliateFactory, DeclarationFactory
 
-pytestmark = pytest.mark.django_db
-LAST_YEAR = timezone.now().year - 1
+# "Missing a declaration" means none for last year: which year that is depends on the date.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+LAST_YEAR = YEAR - 1
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

@@ -2,14 +2,14 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from affiliates.choices import Status
 from affiliates.models import MembershipDeclaration
+from tests.clock import YEAR
 from tests.factories import AffiliateFactory, DeclarationFactory
 
-pytestmark = pytest.mark.django_db
-YEAR = timezone.now().year
+# The table is for the current year or a past one: the clock says which year that is.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def url(year=YEAR):
     return reverse("workspace:declarations", args=[year])
 
 
-def post_table(client, affiliates, rows, year=YEAR):
+def post_table(client, affiliates, rows, year=YEAR, *, submit=False):
     """rows: one (women, men, total) per affiliate; "" for an empty cell."""
     data = {
         "rows-TOTAL_FORMS": len(affiliates),
@@ -40,7 +40,7 @@ def post_table(client, affiliates, rows, year=YEAR):
             f"rows-{index}-men": men,
             f"rows-{index}-total": total,
         }
-    return client.post(url(year), data)
+    return client.submit(url(year), data) if submit else client.post(url(year), data)
 
 
 def test_the_table_lists_the_regions_members_prefilled(
@@ -76,11 +76,14 @@ def test_the_table_takes_a_fixed_number_of_queries(
 
 
 def test_one_submit_saves_every_row_and_updates_the_figures(
-    client, coordinator_south_asia, region_affiliates
+    csrf_client, coordinator_south_asia, region_affiliates
 ):
+    client = csrf_client
     client.force_login(coordinator_south_asia)
 
-    response = post_table(client, region_affiliates, [(100, 3, ""), (40, 0, 45), ("", "", "")])
+    response = post_table(
+        client, region_affiliates, [(100, 3, ""), (40, 0, 45), ("", "", "")], submit=True
+    )
 
     assert response.status_code == 302
     a, b, c = region_affiliates
