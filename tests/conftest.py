@@ -33,7 +33,7 @@ def _fast_and_quiet(settings):
     # Test-only tweaks: a fast hasher, mail kept in memory, plain static storage.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Public pages read fresh data in tests (tests/affiliates/test_cache.py turns it on).
+    # Public pages read fresh data in tests (tests/public/test_cache.py turns it on).
     settings.DIRECTORY_CACHE_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
