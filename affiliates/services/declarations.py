@@ -87,12 +87,7 @@ def declaration_record(
     declaration.notes = notes
     if recorded_by is not None and recorded_by.is_authenticated:
         declaration.recorded_by = recorded_by
-    declaration.full_clean()
-    with acting(recorded_by):
-        declaration.save()
-    affiliate_refresh_membership(locked, by=recorded_by)
-    # Membership over the years (/stats/) counts every declaration, not only the latest.
-    transaction.on_commit(public_cache_bump)
+    _save_with_figures(declaration, locked, by=recorded_by)
     _copy_membership(locked, affiliate)
     return declaration
 
@@ -108,12 +103,23 @@ def declaration_save(
     locked = _locked_for_membership(declaration.affiliate)
     if declaration.recorded_by_id is None and saved_by is not None and saved_by.is_authenticated:
         declaration.recorded_by = saved_by
-    declaration.full_clean()
-    with acting(saved_by):
-        declaration.save()
-    affiliate_refresh_membership(locked, by=saved_by)
-    transaction.on_commit(public_cache_bump)
+    _save_with_figures(declaration, locked, by=saved_by)
     return declaration
+
+
+def _save_with_figures(
+    declaration: MembershipDeclaration,
+    locked: Affiliate,
+    *,
+    by: User | AnonymousUser | None,
+) -> None:
+    """Check and save a declaration; its affiliate's figures (locked) follow the latest year."""
+    declaration.full_clean()
+    with acting(by):
+        declaration.save()
+    affiliate_refresh_membership(locked, by=by)
+    # Membership over the years (/stats/) counts every declaration, not only the latest.
+    transaction.on_commit(public_cache_bump)
 
 
 @transaction.atomic
