@@ -48,7 +48,7 @@ def workspace_overview(
 ) -> Overview:
     """What a coordinator (or staff) needs first: counts, work waiting, gaps, recent changes.
 
-    `affiliates` is already scoped to the user (visible_to) and the chosen region(s).
+    `affiliates` is already scoped to the user (affiliates_visible_to) and the chosen region(s).
     """
     counts = dict(affiliates.order_by().values_list("status").annotate(n=Count("pk")))
     by_status: list[tuple[str, StrOrPromise, int]] = [

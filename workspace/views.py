@@ -1,5 +1,5 @@
-"""The coordinators' workspace. Every read goes through affiliates_visible_to(user) and
-every write through editable_by(user) and a service: another region's record is a 404."""
+"""The coordinators' workspace. Every read is scoped by affiliates.access (the user's regions)
+and every write goes through a service: another region's record is a 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""csv_output: the one rule against CSV injection, in Python and in PostgreSQL."""
+"""core.csv_writing: the one rule against CSV injection, in Python and in PostgreSQL."""
 
 import pytest
 from django.db import connection

@@ -582,11 +582,11 @@ def test_a_rule_broken_during_the_copy_is_an_integrity_error(south_asia):
 def test_an_edit_saved_while_the_preview_runs_is_not_overwritten(
     client, south_asia, staff_user, coordinator_south_asia, monkeypatch
 ):
-    from spreadsheets import admin_views as admin_spreadsheets
+    from spreadsheets import admin_views
 
     affiliate = AffiliateFactory(region=south_asia, name="Sewa Mahila", city="Surat")
     content = csv_file("Sewa Mahila,IN,union,yes,,Ahmedabad,affiliated")
-    real_import = admin_spreadsheets.affiliates_import
+    real_import = admin_views.affiliates_import
 
     def preview_during_which_a_coordinator_saves(**kwargs):
         report = real_import(**kwargs)  # the preview has read the registry...
@@ -595,7 +595,7 @@ def test_an_edit_saved_while_the_preview_runs_is_not_overwritten(
         return report
 
     monkeypatch.setattr(
-        admin_spreadsheets, "affiliates_import", preview_during_which_a_coordinator_saves
+        admin_views, "affiliates_import", preview_during_which_a_coordinator_saves
     )
     client.force_login(staff_user)
     url = reverse("admin:affiliates_affiliate_import")
