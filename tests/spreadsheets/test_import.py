@@ -594,9 +594,7 @@ def test_an_edit_saved_while_the_preview_runs_is_not_overwritten(
             affiliate_update(affiliate=affiliate, updated_by=coordinator_south_asia, city="Vapi")
         return report
 
-    monkeypatch.setattr(
-        admin_views, "affiliates_import", preview_during_which_a_coordinator_saves
-    )
+    monkeypatch.setattr(admin_views, "affiliates_import", preview_during_which_a_coordinator_saves)
     client.force_login(staff_user)
     url = reverse("admin:affiliates_affiliate_import")
     client.post(url, {"file": SimpleUploadedFile("f.csv", content)})
