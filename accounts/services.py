@@ -14,7 +14,8 @@ def staff_membership_sync(user: User) -> None:
     admin. Every place that sets `is_staff` calls this, so the two never disagree.
     """
     if user.is_staff:
-        user.groups.add(staff_group_ensure())
+        group = Group.objects.filter(name=STAFF_GROUP_NAME).first() or staff_group_ensure()
+        user.groups.add(group)  # the group's permissions as a superuser left them
     else:
         user.groups.remove(*Group.objects.filter(name=STAFF_GROUP_NAME))
 

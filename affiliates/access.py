@@ -3,7 +3,7 @@
 The roles:
 - **International staff**: an active user with `is_staff`. They see and change every record.
   The *International staff* group only carries their permissions on the admin's screens;
-  `accounts.services.user_staff_role_set` keeps the two together, and nothing else decides
+  `accounts.services.staff_membership_sync` keeps the two together, and nothing else decides
   who is staff.
 - **Coordinator of region X**: an active user assigned to X (regions.CoordinatorAssignment).
   They see and change the records of their regions only.

@@ -23,8 +23,11 @@ from affiliates.choices import (
 from affiliates.rules import (
     EARLIEST_DECLARATION_YEAR,
     EARLIEST_FOUNDED_YEAR,
+    FOUNDED_IN_FUTURE,
+    NAME_TAKEN,
     TOTAL_TOO_SMALL,
     declaration_years,
+    founded_in_future,
     normalise_name,
 )
 from affiliates.search_columns import lower_case, search_vector, unaccented
@@ -235,9 +238,7 @@ class Affiliate(models.Model):
             models.UniqueConstraint(
                 fields=["country", "name_key"],
                 name="unique_affiliate_name_per_country",
-                violation_error_message=_(
-                    "An organisation with this name is already registered in this country."
-                ),
+                violation_error_message=NAME_TAKEN,
             ),
             models.CheckConstraint(
                 condition=Q(members_total__gte=F("members_women") + F("members_men")),
@@ -301,8 +302,8 @@ class Affiliate(models.Model):
         super().clean()
         self.name_key = normalise_name(self.name)
         errors: dict[str, StrOrPromise] = {}
-        if self.founded_year and self.founded_year > timezone.now().year:
-            errors["founded_year"] = _("The year founded cannot be in the future.")
+        if founded_in_future(self.founded_year):
+            errors["founded_year"] = FOUNDED_IN_FUTURE
         if (
             self.country
             and self.region_id

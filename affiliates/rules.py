@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 EARLIEST_FOUNDED_YEAR = 1800
 EARLIEST_DECLARATION_YEAR = 1950
 
+# One organisation per name and country (affiliates.models' constraint; forms say it first).
+NAME_TAKEN = _("An organisation with this name is already registered in this country.")
+
 # The membership rule every form, file and service checks (and the database enforces).
 TOTAL_TOO_SMALL = _("The total cannot be less than women plus men.")
 
@@ -29,9 +32,21 @@ def total_covers(women: int, men: int, total: int | None) -> bool:
     return total is None or total >= women + men
 
 
+def this_year() -> int:
+    """The current year, in the site's time zone: the last year anything may be dated."""
+    return timezone.localdate().year
+
+
 def declaration_years() -> range:
     """The years a membership declaration may be for: none before 1950, none in the future."""
-    return range(EARLIEST_DECLARATION_YEAR, timezone.localdate().year + 1)
+    return range(EARLIEST_DECLARATION_YEAR, this_year() + 1)
+
+
+FOUNDED_IN_FUTURE = _("The year founded cannot be in the future.")
+
+
+def founded_in_future(year: int | None) -> bool:
+    return year is not None and year > this_year()
 
 
 _ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")

@@ -5,14 +5,13 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from affiliates.access import country_choices_for, regions_coordinated_by
 from affiliates.choices import OrganisationType, Status, WithdrawalKind, WorkerCategory
 from affiliates.models import Affiliate, Sector
-from affiliates.rules import EARLIEST_FOUNDED_YEAR
+from affiliates.rules import EARLIEST_FOUNDED_YEAR, FOUNDED_IN_FUTURE, founded_in_future
 from affiliates.services.lifecycle import TRANSITIONS
 from regions.models import Region
 
@@ -180,8 +179,8 @@ class ApplicationForm(forms.Form):
 
     def clean_founded_year(self):
         year = self.cleaned_data["founded_year"]
-        if year and year > timezone.now().year:
-            raise ValidationError(_("The year founded cannot be in the future."))
+        if founded_in_future(year):
+            raise ValidationError(FOUNDED_IN_FUTURE)
         return year
 
     def clean(self) -> dict[str, Any]:

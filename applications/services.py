@@ -2,13 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from affiliates.access import may_register_in
 from affiliates.choices import Status
 from affiliates.models import Affiliate
 from affiliates.notifications import notify_application_received
+from affiliates.rules import this_year
 from affiliates.services import affiliate_create, declaration_record
 
 
@@ -56,7 +56,7 @@ def application_submit(
     if members_women or members_men:
         declaration_record(
             affiliate=affiliate,
-            year=timezone.now().year,
+            year=this_year(),
             women=members_women,
             men=members_men,
             source="Application for affiliation",

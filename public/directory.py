@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from affiliates import search
 from affiliates.facets import Facets, directory_facets
-from affiliates.models import Sector
+from affiliates.models import Affiliate, Sector
 from core.public_cache import cached
 from regions.models import Region
 
@@ -32,7 +33,7 @@ def directory_query(params: QueryDict) -> search.DirectoryQuery:
     return search.directory_parse(params, *_reference_lists())
 
 
-def directory_results(params: QueryDict):
+def directory_results(params: QueryDict) -> QuerySet[Affiliate]:
     """The public affiliates matching the query string, ordered as asked (for the CSV)."""
     return search.directory_search(directory_query(params), *_reference_lists())
 

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.urls import reverse
@@ -5,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import Affiliate, MembershipDeclaration, Sector, StatusChange
+from affiliates.rules import NAME_TAKEN
 from affiliates.services import (
     MEMBERSHIP_FIELDS,
     affiliate_refresh_membership,
@@ -71,8 +75,31 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class AffiliateAdminForm(forms.ModelForm):
+    """The admin's form, which says next to the name what the database would refuse.
+
+    `name_key` is no field of the form, so Django's own check skips the one-name-per-country
+    constraint; without this the save would fail.
+    """
+
+    class Meta:
+        model = Affiliate
+        fields = "__all__"  # noqa: DJ007 (the admin picks the fields, by its fieldsets)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        name, country = data.get("name"), data.get("country")
+        if name and country:
+            others = Affiliate.objects.named(name, country).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error("name", NAME_TAKEN)
+        return data
+
+
 @admin.register(Affiliate)
 class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelAdmin):
+    form = AffiliateAdminForm
     # members_year is the year of the latest declaration; updated_at the last change.
     list_display = [
         "name",

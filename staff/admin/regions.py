@@ -45,9 +45,10 @@ class RegionAdmin(RecordHistoryAdmin, admin.ModelAdmin):
         if formset.model is not RegionCountry:
             super().save_formset(request, form, formset, change)
             return
+        saved = formset.save(commit=False)  # this fills formset.deleted_objects
         moved = region_countries_save(
             region=form.instance,
-            saved=formset.save(commit=False),
+            saved=saved,
             deleted=formset.deleted_objects,
             changed_by=request.user,
         )

@@ -195,3 +195,33 @@ def test_an_affiliate_added_in_the_admin_starts_as_an_application(client, staff_
     assert affiliate.status == Status.APPLIED
     change = affiliate.status_changes.get()
     assert (change.from_status, change.to_status, change.actor) == ("", "applied", staff_user)
+
+
+def test_a_name_taken_in_the_country_is_said_next_to_the_name_in_the_admin(
+    client, staff_user, south_asia
+):
+    AffiliateFactory(region=south_asia, country="IN", name="Surat Embroiderers")
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("admin:affiliates_affiliate_add"),
+        {
+            "name": "surat  embroiderers",  # the same name, spelled otherwise
+            "slug": "surat-embroiderers-2",
+            "country": "IN",
+            "region": south_asia.pk,
+            "organisation_type": "union",
+            "has_piece_rate_workers": "on",
+            "language": "en",
+            "declarations-TOTAL_FORMS": 0,
+            "declarations-INITIAL_FORMS": 0,
+            "status_changes-TOTAL_FORMS": 0,
+            "status_changes-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        "An organisation with this name is already registered in this country."
+    ]
+    assert Affiliate.objects.filter(country="IN").count() == 1
