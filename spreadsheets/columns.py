@@ -6,7 +6,8 @@ translated), where its value comes from (`source`, an ORM path read with values_
 the value becomes a cell (`kind`). The lists at the end choose each file's columns, in order:
 
 - STAFF_EXPORT: the staff's export (CSV and XLSX); IMPORTED, its first columns, are what an
-  import reads back (the rest are informational: membership comes from declarations).
+  import reads back (the rest are informational: membership comes from declarations). Its XLSX
+  writes a column's cells as its `kind` says (numbers, dates, text) and `width` characters wide.
 - WORKSPACE_EXPORT: the coordinators' export of their region, private contacts included.
 - DIRECTORY_EXPORT: the public directory's CSV, public fields only.
 """
@@ -29,9 +30,11 @@ from core.csv_writing import Neutralised, neutralised_sql
 
 # How a value becomes a cell.
 TEXT = "text"  # as it is
-YES_NO = "yes_no"  # "yes" or "no" (translated in the directory)
-NUMBER = "number"  # digits; nothing for none
-DATE = "date"  # YYYY-MM-DD; nothing for none
+YES_NO = "yes_no"  # "yes" or "no" (translated in the directory); text in the XLSX too
+NUMBER = "number"  # digits; nothing for none; a number cell in the XLSX
+DATE = "date"  # YYYY-MM-DD; nothing for none; a date cell in the XLSX
+# How many characters a cell of each kind usually needs (the XLSX's column widths).
+WIDTHS = {TEXT: 18, YES_NO: 6, NUMBER: 8, DATE: 11}
 SECTOR_SEPARATOR = ";"
 
 # An expression giving the directory's cell, built per request (labels are translated).
@@ -65,11 +68,19 @@ class Column:
     sql: str = ""
     # The directory's cell, when not derived from `kind` and `source`.
     public: PublicCell | None = None
+    # Characters a typical cell needs in the XLSX, when not the kind's (see WIDTHS).
+    cell_width: int = 0
 
     @property
     def name(self) -> str:
         """The column's name in the files for machines."""
         return self.header or self.key
+
+    @property
+    def width(self) -> int:
+        """The XLSX column's width in characters: a typical cell, or the header and its
+        filter button."""
+        return max(self.cell_width or WIDTHS[self.kind], len(self.name) + 3)
 
     def copy_sql(self) -> str:
         """The cell as the staff CSV's COPY writes it: the text export_cells() gives."""
@@ -123,23 +134,29 @@ def _profile(context: PublicContext) -> Combinable:
 
 COLUMNS = [
     Column("reference", "reference"),
-    Column("slug", "slug"),
-    Column("name", "name", label=gettext_lazy("Name")),
-    Column("acronym", "acronym", label=gettext_lazy("Acronym")),
-    Column("status", "status"),
+    Column("slug", "slug", cell_width=24),
+    Column("name", "name", label=gettext_lazy("Name"), cell_width=40),
+    Column("acronym", "acronym", label=gettext_lazy("Acronym"), cell_width=10),
+    Column("status", "status", cell_width=10),
     Column(
         "organisation_type_label",
         "organisation_type",
         label=gettext_lazy("Type of organisation"),
         public=_organisation_type_label,
     ),
-    Column("country", "country", label=gettext_lazy("Country code"), public=lambda c: F("country")),
+    Column(
+        "country",
+        "country",
+        label=gettext_lazy("Country code"),
+        public=lambda c: F("country"),
+        cell_width=4,
+    ),
     Column("country_name", "country", label=gettext_lazy("Country"), public=_country_name),
-    Column("region", "region__slug", sql=neutralised_sql("r.slug")),
+    Column("region", "region__slug", sql=neutralised_sql("r.slug"), cell_width=12),
     Column("region_short_name", "region__short_name", header="region"),
     Column("region_name", "region__name", label=gettext_lazy("Regional network")),
-    Column("city", "city", label=gettext_lazy("City or district")),
-    Column("languages", "languages", label=gettext_lazy("Languages")),
+    Column("city", "city", label=gettext_lazy("City or district"), cell_width=16),
+    Column("languages", "languages", label=gettext_lazy("Languages"), cell_width=20),
     Column(
         "founded_year",
         "founded_year",
@@ -163,16 +180,22 @@ COLUMNS = [
         label=gettext_lazy("Self-employed workers"),
     ),
     # Slugs joined by SECTOR_SEPARATOR, filled in per batch of rows (sectors are many to many).
-    Column("sectors", "pk", sql=neutralised_sql("COALESCE(sec.slugs, '')")),
+    Column("sectors", "pk", sql=neutralised_sql("COALESCE(sec.slugs, '')"), cell_width=24),
     Column("sector_names", "sector_names", label=gettext_lazy("Sectors")),
-    Column("parent_network", "parent_network__slug", sql=neutralised_sql("COALESCE(p.slug, '')")),
-    Column("description", "description"),
-    Column("website", "website", label=gettext_lazy("Website")),
+    Column(
+        "parent_network",
+        "parent_network__slug",
+        sql=neutralised_sql("COALESCE(p.slug, '')"),
+        cell_width=24,
+    ),
+    Column("description", "description", cell_width=50),
+    Column("website", "website", label=gettext_lazy("Website"), cell_width=30),
     Column(
         "public_email",
         "public_email",
         label=gettext_lazy("Public email"),
         public=_with_consent("public_email"),
+        cell_width=28,
     ),
     Column(
         "public_phone",
@@ -182,9 +205,9 @@ COLUMNS = [
     ),
     Column("publish_contact", "publish_contact", YES_NO),
     Column("publish_contact_given_on", "publish_contact_given_on", DATE),
-    Column("contact_name", "contact_name"),
+    Column("contact_name", "contact_name", cell_width=24),
     Column("contact_role", "contact_role"),
-    Column("contact_email", "contact_email"),
+    Column("contact_email", "contact_email", cell_width=28),
     Column("contact_phone", "contact_phone"),
     Column("affiliated_on", "affiliated_on", DATE),
     Column("members_women", "members_women", NUMBER, label=gettext_lazy("Women members")),

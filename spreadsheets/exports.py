@@ -3,6 +3,8 @@
 - The staff's export (admin): CSV written by PostgreSQL (COPY ... TO STDOUT), or XLSX built in
   memory with openpyxl's write-only mode and capped at EXPORT_XLSX_MAX_ROWS rows: a larger
   selection is refused with a message pointing to CSV, so no request holds a worker for minutes.
+  The XLSX holds number and date cells where the columns say so, and text as text cells (never
+  a formula, so it needs no leading quote), under a frozen header with a filter.
 - The coordinators' export (workspace): their region's records, private contacts included.
 - The public directory's CSV: public fields only, written by PostgreSQL.
 
@@ -12,7 +14,7 @@ first) and streamed: memory stays flat whatever the size of the selection.
 
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from django.db.models import QuerySet
 
 from affiliates.models import Affiliate
 from core.csv_writing import copy_csv, csv_lines, neutralise
+from spreadsheets import ooxml
 from spreadsheets.columns import (
     DIRECTORY_EXPORT,
     SECTOR_SEPARATOR,
@@ -45,6 +48,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _typed(value: Any) -> Any:
+    """An XLSX cell's value: numbers and dates as they are, yes/no and other values as text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _text(value)
+    if isinstance(value, int | dt.date):
+        return value
+    return str(value)
+
+
 def _sectors_of(pks: list[int]) -> dict[int, str]:
     slugs: dict[int, list[str]] = {}
     through = Affiliate.sectors.through.objects.filter(affiliate_id__in=pks)
@@ -53,9 +67,12 @@ def _sectors_of(pks: list[int]) -> dict[int, str]:
     return {pk: SECTOR_SEPARATOR.join(sorted(values)) for pk, values in slugs.items()}
 
 
-def affiliate_cells(queryset: QuerySet, columns: list[Column]) -> Iterator[list[str]]:
+def affiliate_cells(
+    queryset: QuerySet, columns: list[Column], cell: Callable[[Any], Any] = _text
+) -> Iterator[list[Any]]:
     """One list of cells per affiliate (not yet neutralised), in the queryset's order.
 
+    Each value becomes a cell with `cell`: text by default, typed values for the XLSX.
     Read as tuples in batches (model instances would cost ten times more); the sectors of a
     batch in one more query.
     """
@@ -66,9 +83,9 @@ def affiliate_cells(queryset: QuerySet, columns: list[Column]) -> Iterator[list[
     def flush() -> Iterator[list[str]]:
         sectors = _sectors_of([row[0] for row in batch]) if sectors_at else {}
         for row in batch:
-            cells = [_text(value) for value in row[1:]]
+            cells = [cell(value) for value in row[1:]]
             for index in sectors_at:
-                cells[index] = sectors.get(row[0], "")
+                cells[index] = cell(sectors.get(row[0], ""))
             yield cells
 
     for row in values.iterator(chunk_size=BATCH_SIZE):
@@ -86,10 +103,8 @@ EXPORT_COLUMNS = names(STAFF_EXPORT)
 
 
 def export_rows(queryset: QuerySet) -> Iterator[list[str]]:
-    """The header, then one neutralised row per affiliate, reading the database in batches.
-
-    Neutralised here too (not only by csv_lines) because the XLSX export writes these rows.
-    """
+    """The header, then one neutralised row per affiliate, reading the database in batches:
+    the cells of the CSV export (and of the XLSX, there typed and never neutralised)."""
     yield EXPORT_COLUMNS
     for cells in affiliate_cells(queryset.order_by("pk"), STAFF_EXPORT):
         yield [neutralise(cell) for cell in cells]
@@ -128,17 +143,47 @@ class ExportTooLarge(Exception):
     pass
 
 
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A text as a text cell: openpyxl would make "=..." a formula and "#N/A" an error."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, ooxml.escape(value))
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_bytes(queryset: QuerySet) -> bytes:
-    """The selection as an XLSX workbook; refused above EXPORT_XLSX_MAX_ROWS rows."""
+    """The selection as an XLSX workbook; refused above EXPORT_XLSX_MAX_ROWS rows.
+
+    Typed cells (numbers, dates), text never read as a formula, each column as wide as its
+    usual content, the header frozen and bold, a filter over every column.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     limit = settings.EXPORT_XLSX_MAX_ROWS
     if queryset.count() > limit:
         raise ExportTooLarge(limit)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("affiliates")
-    for row in export_rows(queryset):
-        sheet.append(row)
+    # Write-only: the sheet's layout goes before its rows.
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(STAFF_EXPORT, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    header = [WriteOnlyCell(sheet, name) for name in EXPORT_COLUMNS]
+    for cell in header:
+        cell.font = bold
+    sheet.append(header)
+    rows = 1
+    for values in affiliate_cells(queryset.order_by("pk"), STAFF_EXPORT, cell=_typed):
+        sheet.append([_xlsx_cell(sheet, value) for value in values])
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{rows}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

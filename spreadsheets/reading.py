@@ -4,6 +4,10 @@
 the declarations upload both read with it, each refusing a bad file with its own messages.
 For an import file, limits are checked before it is parsed (size, rows, an XLSX's expanded
 size); a file that cannot be read at all is refused whole with FileRefused.
+
+An XLSX's cells become the text a CSV would hold: numbers as digits, dates as YYYY-MM-DD,
+true/false as yes/no, and a text cell starting like a formula with the quote the CSV export
+puts before it (a text cell is never a formula; a formula cell keeps its "=" and is refused).
 """
 
 import csv
@@ -16,6 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.csv_writing import neutralise
+from spreadsheets import ooxml
 from spreadsheets.columns import IMPORTED, INFORMATIONAL, names
 
 IMPORT_COLUMNS = names(IMPORTED)
@@ -46,9 +52,12 @@ def _is_xlsx(content: bytes, filename: str) -> bool:
     return content[:4] == b"PK\x03\x04"
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(value: Any, data_type: str | None = None) -> str:
+    """An XLSX cell as CSV text; `data_type` is openpyxl's ("s" text, "f" formula...)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value if data_type == "f" else neutralise(ooxml.unescape(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
@@ -109,8 +118,8 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
                 _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
             )
         rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
+        for cells in sheet.iter_rows():
+            rows.append([_cell_text(cell.value, cell.data_type) for cell in cells])
             if len(rows) > settings.IMPORT_MAX_ROWS + 1:
                 raise FileRefused(
                     _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}

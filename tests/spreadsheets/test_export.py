@@ -1,6 +1,7 @@
 """Exporting affiliates: the columns the import takes, safe in a spreadsheet, streamed."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -43,6 +44,13 @@ def exported(south_asia):
         members_men=10,
         members_total=100,
         members_year=2024,
+        founded_year=1998,
+        affiliated_on=dt.date(2024, 4, 8),
+        publish_contact=True,
+        publish_contact_given_on=dt.date(2024, 2, 1),
+        public_phone="=1+2",
+        is_registered=True,
+        registration_number="#N/A",
     )
     return affiliate
 
@@ -103,19 +111,81 @@ def test_staff_export_the_current_filter(client, staff_user, exported):
     assert [r[1] for r in read_csv(response.streaming_content)[1:]] == ["Applicant"]
 
 
-def test_the_xlsx_export_is_neutralised_and_capped(client, staff_user, exported, settings):
+def xlsx_sheet(client):
+    """The staff's XLSX export of every affiliate, as openpyxl reads it (cells and layout)."""
+    response = client.get(reverse("admin:affiliates_affiliate_xlsx"))
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content)).worksheets[0]
+
+
+def test_the_xlsx_holds_numbers_and_dates_as_such_and_text_as_text(client, staff_user, exported):
     client.force_login(staff_user)
 
-    response = client.get(reverse("admin:affiliates_affiliate_xlsx"))
+    sheet = xlsx_sheet(client)
 
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0] == EXPORT_COLUMNS and len(rows) == 3
-    sewa = next(r for r in rows if r[0] == "sewa")
-    assert sewa[EXPORT_COLUMNS.index("city")] == "'=1+2"
+    header = [cell.value for cell in sheet[1]]
+    assert header == EXPORT_COLUMNS and sheet.max_row == 3
+    sewa = dict(zip(header, sheet[3], strict=True))
+    assert sewa["slug"].value == "sewa"
+    numbers = ["founded_year", "members_women", "members_men", "members_total", "members_year"]
+    assert [(sewa[c].data_type, sewa[c].value) for c in numbers] == [
+        ("n", 1998),
+        ("n", 90),
+        ("n", 10),
+        ("n", 100),
+        ("n", 2024),
+    ]
+    for column, day in [
+        ("affiliated_on", dt.date(2024, 4, 8)),
+        ("publish_contact_given_on", dt.date(2024, 2, 1)),
+    ]:
+        assert sewa[column].is_date and sewa[column].number_format == "yyyy-mm-dd"
+        assert sewa[column].value.date() == day
+    # Text that starts like a formula is a text cell, without the CSV's leading quote: a text
+    # cell never runs. "#N/A" stays text too (openpyxl would make it an error cell).
+    for column, text in [
+        ("city", "=1+2"),
+        ("public_phone", "=1+2"),
+        ("languages", "+SUM(A1)"),
+        ("description", "-2+3"),
+        ("contact_name", "@cmd"),
+        ("registration_number", "#N/A"),
+    ]:
+        assert (sewa[column].data_type, sewa[column].value) == ("s", text), column
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    assert (sewa["piece_rate_workers"].value, sewa["publish_contact"].value) == ("yes", "yes")
+    # Nothing written where the record has nothing (the other affiliate has no founding year).
+    network = {name: cell.value for name, cell in zip(header, sheet[2], strict=True)}
+    assert network["slug"] == "network" and network["founded_year"] is None
 
+
+def test_the_xlsx_header_is_frozen_filtered_and_columns_are_wide_enough(
+    client, staff_user, exported
+):
+    client.force_login(staff_user)
+
+    sheet = xlsx_sheet(client)
+
+    assert sheet.freeze_panes == "A2"
+    last = sheet.cell(row=1, column=len(EXPORT_COLUMNS)).column_letter
+    assert sheet.auto_filter.ref == f"A1:{last}3"
+    assert all(cell.font.b for cell in sheet[1])
+    width = {
+        name: sheet.column_dimensions[cell.column_letter].width
+        for name, cell in zip(EXPORT_COLUMNS, sheet[1], strict=True)
+    }
+    # Every header fits with its filter button; names and descriptions get room.
+    assert all(width[name] >= len(name) + 3 for name in EXPORT_COLUMNS), width
+    assert width["name"] >= 40 and width["description"] >= 50
+    assert width["country"] < width["name"]
+
+
+def test_the_xlsx_export_is_capped(client, staff_user, exported, settings):
+    client.force_login(staff_user)
     settings.EXPORT_XLSX_MAX_ROWS = 1
+
     response = client.get(reverse("admin:affiliates_affiliate_xlsx"), follow=True)
+
     assert "An XLSX export holds at most 1 rows" in response.content.decode()
 
 

@@ -18,7 +18,7 @@ from affiliates.services import AffiliateEditConflict, affiliate_update, bulk
 from audit.history import record_history
 from core.csv_writing import csv_lines
 from spreadsheets import importing
-from spreadsheets.exports import export_rows
+from spreadsheets.exports import export_rows, xlsx_bytes
 from spreadsheets.importing import CREATE, REFUSED, UNCHANGED, UPDATE, affiliates_import
 from spreadsheets.models import ImportUpload
 from spreadsheets.reading import IMPORT_COLUMNS as COLUMNS
@@ -151,23 +151,39 @@ def test_rows_match_by_slug_before_name(south_asia, staff_user):
     assert affiliate.name == "New Name" and affiliate.name_key == "newname"
 
 
-def test_a_round_trip_changes_nothing_and_says_so(south_asia, garments, staff_user):
+def exported_file(kind: str) -> bytes:
+    """The staff's export of every affiliate, as the admin gives it."""
+    if kind == "xlsx":
+        return xlsx_bytes(Affiliate.objects.all())
+    return "".join(csv_lines(export_rows(Affiliate.objects.all()))).encode()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_round_trip_changes_nothing_and_says_so(south_asia, garments, staff_user, kind):
     parent = AffiliateFactory(region=south_asia, organisation_type="network", sectors=[garments])
     AffiliateFactory(
         region=south_asia,
         parent_network=parent,
         public_phone="+91 22 5550 1234",
-        description="=cmd|' /C calc'!A0 starts like a formula",
+        contact_phone="=1+2",
+        city="@home",
+        languages="#N/A",
+        # Typed in a browser (CR LF), and text that looks like OOXML's own escapes.
+        description="=cmd|' /C calc'!A0 starts like a formula\r\nline _x000D_ two",
         is_registered=True,
         registration_number="-12-ab",
         publish_contact=True,
         publish_contact_given_on="2024-02-01",
+        affiliated_on="2024-04-08",
         founded_year=1999,
+        members_women=2978,
+        members_total=2978,
+        members_year=2025,
     )
-    content = "".join(csv_lines(export_rows(Affiliate.objects.all()))).encode()
+    content = exported_file(kind)
     before = {a.pk: len(events(a)) for a in Affiliate.objects.all()}
 
-    report = affiliates_import(content=content, filename="export.csv", user=staff_user)
+    report = affiliates_import(content=content, filename=f"export.{kind}", user=staff_user)
 
     assert [row.action for row in report.rows] == [UNCHANGED, UNCHANGED], report.rows
     assert report.changes_nothing and "Nothing to change" in report.summary()
@@ -177,15 +193,47 @@ def test_a_round_trip_changes_nothing_and_says_so(south_asia, garments, staff_us
 def test_an_xlsx_file_is_read_like_a_csv(south_asia, staff_user):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["name", "country", "organisation_type", "piece_rate_workers", "founded_year"])
-    sheet.append(["Lalitpur Knitters", "NP", "self_help_group", True, 2004])
+    sheet.append(
+        [
+            "name",
+            "country",
+            "organisation_type",
+            "piece_rate_workers",
+            "founded_year",
+            "publish_contact",
+            "publish_contact_given_on",
+            "affiliated_on",
+            "contact_phone",
+            "status",
+        ]
+    )
+    # Numbers, dates and booleans as a spreadsheet stores them; a text starting with "=".
+    sheet.append(
+        [
+            "Lalitpur Knitters",
+            "NP",
+            "self_help_group",
+            True,
+            2004.0,
+            True,
+            dt.date(2024, 3, 31),
+            dt.datetime(2024, 4, 8),
+            "=1+2",
+            "affiliated",
+        ]
+    )
+    sheet["I2"].data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
 
     report = affiliates_import(content=buffer.getvalue(), filename="f.xlsx", user=staff_user)
 
-    assert report.written
-    assert Affiliate.objects.get().founded_year == 2004
+    assert report.written, report.rows
+    imported = Affiliate.objects.get()
+    assert imported.founded_year == 2004 and imported.has_piece_rate_workers
+    assert imported.publish_contact_given_on == dt.date(2024, 3, 31)
+    assert imported.affiliated_on == dt.date(2024, 4, 8)
+    assert imported.contact_phone == "=1+2"
 
 
 @pytest.mark.parametrize(
