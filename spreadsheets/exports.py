@@ -143,17 +143,6 @@ class ExportTooLarge(Exception):
     pass
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    """A text as a text cell: openpyxl would make "=..." a formula and "#N/A" an error."""
-    if not isinstance(value, str):
-        return value
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, ooxml.escape(value))
-    cell.data_type = "s"
-    return cell
-
-
 def xlsx_bytes(queryset: QuerySet) -> bytes:
     """The selection as an XLSX workbook; refused above EXPORT_XLSX_MAX_ROWS rows.
 
@@ -162,6 +151,7 @@ def xlsx_bytes(queryset: QuerySet) -> bytes:
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -170,18 +160,31 @@ def xlsx_bytes(queryset: QuerySet) -> bytes:
         raise ExportTooLarge(limit)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("affiliates")
+
+    def cell(value: Any) -> Any:
+        # openpyxl makes a text starting with "=" a formula and "#N/A" an error: those get a
+        # cell typed as text (only those: a cell object for every text costs a third more).
+        if not isinstance(value, str):
+            return value
+        value = ooxml.escape(value)
+        if not (value.startswith("=") or value in ERROR_CODES):
+            return value
+        text = WriteOnlyCell(sheet, value)
+        text.data_type = "s"
+        return text
+
     # Write-only: the sheet's layout goes before its rows.
     sheet.freeze_panes = "A2"
     for index, column in enumerate(STAFF_EXPORT, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     bold = Font(bold=True)
     header = [WriteOnlyCell(sheet, name) for name in EXPORT_COLUMNS]
-    for cell in header:
-        cell.font = bold
+    for name in header:
+        name.font = bold
     sheet.append(header)
     rows = 1
     for values in affiliate_cells(queryset.order_by("pk"), STAFF_EXPORT, cell=_typed):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
+        sheet.append([cell(value) for value in values])
         rows += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{rows}"
     buffer = io.BytesIO()

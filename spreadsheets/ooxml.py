@@ -17,7 +17,9 @@ def escape(text: str) -> str:
     """The text as an XLSX cell holds it."""
     if "_x" in text:
         text = _STARTS_ESCAPE.sub("_x005F_", text)
-    return text.replace("\r", "_x000D_")
+    if "\r" in text:
+        text = text.replace("\r", "_x000D_")
+    return text
 
 
 def unescape(text: str) -> str:
