@@ -1,5 +1,7 @@
 """/apply/: the public application form, its rules, its protections and its emails."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -80,6 +82,33 @@ def test_the_emails_are_in_the_applicants_language(
         assert message.extra_headers["Content-Language"] == "fr"
     applicant = next(m for m in mail.outbox if m.to == ["rukhsana@example.org"])
     assert month in applicant.body
+
+
+def test_the_covered_countries_come_first(client, south_asia, africa):
+    html = client.get(URL).content.decode()
+
+    select = re.search(r'<select name="country".*?</select>', html, re.S).group()
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S)
+    assert [label for label, _options in groups] == [
+        "Countries with a regional network",
+        "Other countries",
+    ]
+    covered = re.findall(r'<option value="([A-Z]{2})"', groups[0][1])
+    assert covered == ["IN", "KE", "NP", "ZA"]  # by name: India, Kenya, Nepal, South Africa
+    others = re.findall(r'<option value="([A-Z]{2})"', groups[1][1])
+    assert "BR" in others and not set(covered) & set(others)
+    assert "write to the international office" in html
+
+
+def test_the_kinds_of_workers_are_grouped_under_a_legend(client, south_asia):
+    html = client.get(URL).content.decode()
+
+    # The group's own fieldset (inside the form's), its legend first, up to its end.
+    group = re.search(
+        r"<fieldset[^>]*>\s*<legend[^>]*>\s*Members are\b.*?</legend>(.*?)</fieldset>", html, re.S
+    )
+    assert group
+    assert group.group(1).count('name="worker_categories"') == 2
 
 
 def test_a_country_no_region_covers_gets_a_clear_message(client, application):
@@ -219,7 +248,7 @@ def test_a_pdf_over_five_megabytes_is_refused(client, application):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("declaration", "", "Only membership-based organisations can affiliate."),
+        ("declaration", "", "Tick the box to declare that the organisation is membership-based"),
         ("worker_categories", [], "Choose one or both kinds of workers."),
         ("founded_year", "2999", "cannot be in the future"),
         ("members_women", "-3", "greater than or equal to 0"),
