@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from affiliates.choices import Status
 from affiliates.models import Affiliate
 from tests.applications.conftest import PDF, pdf_of_size
-from tests.factories import AffiliateFactory
+from tests.factories import AffiliateFactory, UserFactory
 
 # Rate limits count per clock hour (a test must not straddle two) and the founding year may
 # not be in the future.
@@ -78,10 +78,41 @@ def test_the_emails_are_in_the_applicants_language(
     with translation.override("en"):
         english_month = date_format(affiliate.created_at, "F")
     assert month != english_month
-    for message in mail.outbox:
-        assert message.extra_headers["Content-Language"] == "fr"
     applicant = next(m for m in mail.outbox if m.to == ["rukhsana@example.org"])
+    assert applicant.extra_headers["Content-Language"] == "fr"
     assert month in applicant.body
+    # The coordinator chose no language: the site's default, whatever the applicant's.
+    coordinator = next(m for m in mail.outbox if m.to == ["asha@example.org"])
+    assert coordinator.extra_headers["Content-Language"] == "en"
+    assert "Review it here:" in coordinator.body
+
+
+def test_each_coordinator_reads_the_news_in_their_own_language(
+    client, application, south_asia, django_capture_on_commit_callbacks
+):
+    UserFactory(username="amelie", language="fr", coordinates=[south_asia])
+    UserFactory(username="lucia", language="es", coordinates=[south_asia])
+    UserFactory(username="asha", coordinates=[south_asia])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, application, headers={"accept-language": "en"})
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_address) == [
+        "amelie@example.org",
+        "asha@example.org",
+        "lucia@example.org",
+        "rukhsana@example.org",
+    ]
+    expected = {
+        "amelie@example.org": ("fr", "Examinez-la ici :"),
+        "lucia@example.org": ("es", "Revísela aquí:"),
+        "asha@example.org": ("en", "Review it here:"),
+    }
+    for address, (language, text) in expected.items():
+        assert by_address[address].extra_headers["Content-Language"] == language
+        assert text in by_address[address].body
+    assert by_address["rukhsana@example.org"].extra_headers["Content-Language"] == "en"
 
 
 def test_the_covered_countries_come_first(client, south_asia, africa):
