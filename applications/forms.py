@@ -189,8 +189,8 @@ class ApplicationForm(forms.Form):
 
     submit_label = _("Send the application")
     country_help: "StrOrPromise" = _(
-        "If no regional network covers your country yet, we cannot take an application from "
-        "there: write to the international office instead."
+        "Countries with a regional network come first. An organisation in another country "
+        "cannot apply yet: write to the international office."
     )
 
     def country_choices(self) -> list:
@@ -322,8 +322,8 @@ class StatusLookupForm(forms.Form):
         if reference is None:
             raise ValidationError(
                 _(
-                    "A reference has eight letters and digits after HN, for example "
-                    "HN-7K3M-Q9PX. Copy it from the email we sent."
+                    "A reference has eight letters and digits after HN. Copy it from the email "
+                    "we sent."
                 )
             )
         return reference
