@@ -26,3 +26,11 @@ def staff_group_ensure() -> Group:
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP_NAME)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
     return group
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Record the language a person reads the registry in ("" for the site's default)."""
+    user.language = language
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["language"])
+    return user

@@ -1,8 +1,9 @@
 """Emails about an affiliate's application and lifecycle, sent after the transaction commits.
 
-Each message is written in the language the applicant used (Affiliate.language), to the
-applicant's contact email and to the coordinators of the affiliate's region. A mail server that
-is down must not undo a decision already committed: failures are logged, not raised.
+Each person reads their mail in their own language: the applicant's contact email in the
+language they applied in (Affiliate.language), each coordinator of the affiliate's region in the
+language of their account (User.language; the site's default when they chose none). A mail
+server that is down must not undo a decision already committed: failures are logged, not raised.
 """
 
 import logging
@@ -21,15 +22,22 @@ from affiliates.models import Affiliate, StatusChange
 logger = logging.getLogger(__name__)
 
 
-def coordinator_emails(affiliate: Affiliate) -> list[str]:
-    return list(
+def coordinator_emails_by_language(affiliate: Affiliate) -> dict[str, list[str]]:
+    """The region's active coordinators' addresses, by the language each reads mail in."""
+    people = (
         get_user_model()
         .objects.filter(coordinator_assignments__region=affiliate.region_id, is_active=True)
         .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
+        .order_by("email", "pk")
+        .values_list("email", "language")
     )
+    by_language: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for email, language in people:
+        if email not in seen:  # one message per address, even for two accounts sharing it
+            seen.add(email)
+            by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    return by_language
 
 
 def _links(affiliate: Affiliate) -> dict[str, str]:
@@ -49,17 +57,16 @@ def _message(template: str, context: dict[str, Any], to: list[str], language: st
 
 
 def _send(affiliate: Affiliate, applicant: str, coordinators: str, context: dict[str, Any]) -> None:
-    language = affiliate.language or settings.LANGUAGE_CODE
     context = {"affiliate": affiliate, **_links(affiliate), **context}
-    with translation.override(language):
-        messages = []
-        if affiliate.contact_email:
+    messages = []
+    if affiliate.contact_email:
+        language = affiliate.language or settings.LANGUAGE_CODE
+        with translation.override(language):
             messages.append(_message(applicant, context, [affiliate.contact_email], language))
-        # One message each: coordinators need not see each other's addresses.
-        messages += [
-            _message(coordinators, context, [email], language)
-            for email in coordinator_emails(affiliate)
-        ]
+    for language, emails in coordinator_emails_by_language(affiliate).items():
+        with translation.override(language):
+            # One message each: coordinators need not see each other's addresses.
+            messages += [_message(coordinators, context, [email], language) for email in emails]
     try:
         get_connection().send_messages(messages)
     except Exception:

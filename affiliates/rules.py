@@ -81,3 +81,28 @@ def first_free_slug(name: str, taken: Callable[[str], bool]) -> str:
         counter += 1
         candidate = f"{base}-{counter}"
     return candidate
+
+
+# Crockford's base-32, the alphabet of references (affiliates.models.REFERENCE_ALPHABET, which
+# a test keeps equal): no I, L, O or U. Read as Crockford reads them: O is 0, I and L are 1.
+_REFERENCE_DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_REFERENCE_MISREADS = str.maketrans("OIL", "011")
+_REFERENCE_TYPED = re.compile(r"HN([0-9A-Z]{8})")
+_REFERENCE_SEPARATORS = re.compile(r"[\s\-‐‑–—_.]+")
+
+
+def normalise_reference(text: str) -> str | None:
+    """The reference `text` means, as stored (HN-7K3M-Q9PX), or None if it cannot be one.
+
+    Accepts what a person types from a letter or a phone call: any case, dashes and spaces
+    missing or extra, O for 0, I or L for 1. The HN stays: without it, "HN-7K3M-Q9" (two
+    characters short) would read as another reference, HN-HN7K-3MQ9.
+    """
+    compact = _REFERENCE_SEPARATORS.sub("", text).upper()
+    match = _REFERENCE_TYPED.fullmatch(compact)
+    if match is None:
+        return None
+    digits = match.group(1).translate(_REFERENCE_MISREADS)
+    if any(char not in _REFERENCE_DIGITS for char in digits):
+        return None
+    return f"HN-{digits[:4]}-{digits[4:]}"

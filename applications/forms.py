@@ -1,4 +1,4 @@
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
@@ -11,9 +11,17 @@ from django_countries import countries
 from affiliates.access import country_choices_for, regions_coordinated_by
 from affiliates.choices import OrganisationType, Status, WithdrawalKind, WorkerCategory
 from affiliates.models import Affiliate, Sector
-from affiliates.rules import EARLIEST_FOUNDED_YEAR, FOUNDED_IN_FUTURE, founded_in_future
+from affiliates.rules import (
+    EARLIEST_FOUNDED_YEAR,
+    FOUNDED_IN_FUTURE,
+    founded_in_future,
+    normalise_reference,
+)
 from affiliates.services.lifecycle import TRANSITIONS
 from regions.models import Region
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PDF_MAGIC = b"%PDF-"
 
@@ -106,7 +114,12 @@ class ApplicationForm(forms.Form):
             "We declare that the organisation is membership-based and run by its members, "
             "home-based workers."
         ),
-        error_messages={"required": _("Only membership-based organisations can affiliate.")},
+        error_messages={
+            "required": _(
+                "Tick the box to declare that the organisation is membership-based and run by "
+                "its members: only such organisations can affiliate."
+            )
+        },
     )
     document = forms.FileField(
         label=_("Constitution or rules (optional)"),
@@ -129,7 +142,9 @@ class ApplicationForm(forms.Form):
         self.region: Region | None = None
         self.duplicate = False
         self.name_checked = False  # whether clean() answered "is this name taken?"
-        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "---------"), *countries]
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = self.country_choices()
+        country.help_text = self.country_help
         cast(ParentNetworkField, self.fields["parent_network"]).queryset = (
             Affiliate.objects.public()
             .filter(organisation_type=OrganisationType.NETWORK)
@@ -173,6 +188,28 @@ class ApplicationForm(forms.Form):
         )
 
     submit_label = _("Send the application")
+    country_help: "StrOrPromise" = _(
+        "Countries with a regional network come first. An organisation in another country "
+        "cannot apply yet: write to the international office."
+    )
+
+    def country_choices(self) -> list:
+        """The countries a regional network covers first, then the others (which it refuses).
+
+        Names are in the active language: built per form, never at import.
+        """
+        covered = Region.objects.by_country()
+        return [
+            ("", "---------"),
+            (
+                _("Countries with a regional network"),
+                [(code, name) for code, name in countries if code in covered],
+            ),
+            (
+                _("Other countries"),
+                [(code, name) for code, name in countries if code not in covered],
+            ),
+        ]
 
     def extra_layout(self) -> list:
         return [Div("fax", css_class="hn-trap")] if self.with_honeypot else []
@@ -246,6 +283,7 @@ class RegistrationForm(ApplicationForm):
 
     with_honeypot = False
     submit_label = _("Register and recommend")
+    country_help = ""
     comment = forms.CharField(
         label=_("Your recommendation"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -255,9 +293,7 @@ class RegistrationForm(ApplicationForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        # Only the countries of the coordinator's regions (every covered one for staff).
         country = cast(forms.ChoiceField, self.fields["country"])
-        country.choices = [("", "---------"), *country_choices_for(user)]
         country.error_messages["invalid_choice"] = _(
             "You can register organisations only in the countries of your region."
         )
@@ -266,18 +302,31 @@ class RegistrationForm(ApplicationForm):
             "its members, home-based workers."
         )
 
+    def country_choices(self) -> list:
+        # Only the countries of the coordinator's regions (every covered one for staff).
+        return [("", "---------"), *country_choices_for(self.user)]
+
     def extra_layout(self) -> list:
         return [Fieldset(_("Recommendation"), "comment")]
 
 
 class StatusLookupForm(forms.Form):
     reference = forms.CharField(
-        label=_("Reference"), max_length=20, help_text=_("For example HN-7K3M-Q9PX")
+        label=_("Reference"), max_length=40, help_text=_("For example HN-7K3M-Q9PX")
     )
     email = forms.EmailField(label=_("Email address used in the application"))
 
-    def clean_reference(self):
-        return self.cleaned_data["reference"].strip().upper()
+    def clean_reference(self) -> str:
+        # Something that cannot be a reference is no guess at one: saying so tells nothing.
+        reference = normalise_reference(self.cleaned_data["reference"])
+        if reference is None:
+            raise ValidationError(
+                _(
+                    "A reference has eight letters and digits after HN. Copy it from the email "
+                    "we sent."
+                )
+            )
+        return reference
 
 
 class DecisionForm(forms.Form):

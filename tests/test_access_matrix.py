@@ -191,6 +191,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(everyone(405), note="GET never signs anybody out"),
         Case(everyone(Redirect("/accounts/login/")), method="post"),
     ],
+    "accounts:language": [Case(signed_in(200))],
     "accounts:password_change": [Case(signed_in(200))],
     "accounts:password_change_done": [Case(signed_in(200))],
     "accounts:password_reset": [Case(everyone(200))],

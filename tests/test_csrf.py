@@ -104,6 +104,9 @@ SITE: dict[str, Post] = {
         url("accounts:login"), data=lambda w: {"username": "asha", "password": PASSWORD}
     ),
     "accounts:logout": Post(url("accounts:logout"), user="coordinator", page=const("/workspace/")),
+    "accounts:language": Post(
+        url("accounts:language"), user="coordinator", data=lambda w: {"language": "fr"}
+    ),
     "accounts:password_change": Post(url("accounts:password_change"), user="coordinator"),
     "accounts:password_reset": Post(
         url("accounts:password_reset"), data=lambda w: {"email": "forgetful@example.org"}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from affiliates.access import regions_coordinated_by
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate
+from affiliates.rules import normalise_reference
 from regions.models import Region
 
 
@@ -12,12 +13,18 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
     """Search and filters of the workspace's affiliate list (and of its CSV export)."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    # "All", as the directory's filters say, rather than django-filter's dashes.
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, label=_("Status"), empty_label=_("All")
+    )
     organisation_type = django_filters.ChoiceFilter(
-        choices=OrganisationType.choices, label=_("Type of organisation")
+        choices=OrganisationType.choices, label=_("Type of organisation"), empty_label=_("All")
     )
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.none(), to_field_name="slug", label=_("Regional network")
+        queryset=Region.objects.none(),
+        to_field_name="slug",
+        label=_("Regional network"),
+        empty_label=_("All"),
     )
 
     class Meta:
@@ -32,11 +39,15 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
+        condition = (
             Q(name__icontains=value)
             | Q(acronym__icontains=value)
             | Q(city__icontains=value)
-            | Q(reference__iexact=value)
             | Q(contact_name__icontains=value)
             | Q(contact_email__icontains=value)
         )
+        # A reference as people type it (no dashes, O for 0...) finds its record.
+        reference = normalise_reference(value)
+        if reference:
+            condition |= Q(reference=reference)
+        return queryset.filter(condition)

@@ -18,6 +18,16 @@ class CoordinatorAssignmentInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [CoordinatorAssignmentInline]
+    # Django's fieldsets, with the language each person is written to in.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
 
     def save_related(self, request, form, formsets, change):

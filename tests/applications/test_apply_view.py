@@ -1,5 +1,7 @@
 """/apply/: the public application form, its rules, its protections and its emails."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +12,7 @@ from django.utils.formats import date_format
 from affiliates.choices import Status
 from affiliates.models import Affiliate
 from tests.applications.conftest import PDF, pdf_of_size
-from tests.factories import AffiliateFactory
+from tests.factories import AffiliateFactory, UserFactory
 
 # Rate limits count per clock hour (a test must not straddle two) and the founding year may
 # not be in the future.
@@ -76,10 +78,68 @@ def test_the_emails_are_in_the_applicants_language(
     with translation.override("en"):
         english_month = date_format(affiliate.created_at, "F")
     assert month != english_month
-    for message in mail.outbox:
-        assert message.extra_headers["Content-Language"] == "fr"
     applicant = next(m for m in mail.outbox if m.to == ["rukhsana@example.org"])
+    assert applicant.extra_headers["Content-Language"] == "fr"
     assert month in applicant.body
+    # The coordinator chose no language: the site's default, whatever the applicant's.
+    coordinator = next(m for m in mail.outbox if m.to == ["asha@example.org"])
+    assert coordinator.extra_headers["Content-Language"] == "en"
+    assert "Review it here:" in coordinator.body
+
+
+def test_each_coordinator_reads_the_news_in_their_own_language(
+    client, application, south_asia, django_capture_on_commit_callbacks
+):
+    UserFactory(username="amelie", language="fr", coordinates=[south_asia])
+    UserFactory(username="lucia", language="es", coordinates=[south_asia])
+    UserFactory(username="asha", coordinates=[south_asia])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, application, headers={"accept-language": "en"})
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_address) == [
+        "amelie@example.org",
+        "asha@example.org",
+        "lucia@example.org",
+        "rukhsana@example.org",
+    ]
+    expected = {
+        "amelie@example.org": ("fr", "Examinez-la ici :"),
+        "lucia@example.org": ("es", "Revísela aquí:"),
+        "asha@example.org": ("en", "Review it here:"),
+    }
+    for address, (language, text) in expected.items():
+        assert by_address[address].extra_headers["Content-Language"] == language
+        assert text in by_address[address].body
+    assert by_address["rukhsana@example.org"].extra_headers["Content-Language"] == "en"
+
+
+def test_the_covered_countries_come_first(client, south_asia, africa):
+    html = client.get(URL).content.decode()
+
+    select = re.search(r'<select name="country".*?</select>', html, re.S).group()
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S)
+    assert [label for label, _options in groups] == [
+        "Countries with a regional network",
+        "Other countries",
+    ]
+    covered = re.findall(r'<option value="([A-Z]{2})"', groups[0][1])
+    assert covered == ["IN", "KE", "NP", "ZA"]  # by name: India, Kenya, Nepal, South Africa
+    others = re.findall(r'<option value="([A-Z]{2})"', groups[1][1])
+    assert "BR" in others and not set(covered) & set(others)
+    assert "write to the international office" in html
+
+
+def test_the_kinds_of_workers_are_grouped_under_a_legend(client, south_asia):
+    html = client.get(URL).content.decode()
+
+    # The group's own fieldset (inside the form's), its legend first, up to its end.
+    group = re.search(
+        r"<fieldset[^>]*>\s*<legend[^>]*>\s*Members are\b.*?</legend>(.*?)</fieldset>", html, re.S
+    )
+    assert group
+    assert group.group(1).count('name="worker_categories"') == 2
 
 
 def test_a_country_no_region_covers_gets_a_clear_message(client, application):
@@ -219,7 +279,7 @@ def test_a_pdf_over_five_megabytes_is_refused(client, application):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("declaration", "", "Only membership-based organisations can affiliate."),
+        ("declaration", "", "Tick the box to declare that the organisation is membership-based"),
         ("worker_categories", [], "Choose one or both kinds of workers."),
         ("founded_year", "2999", "cannot be in the future"),
         ("members_women", "-3", "greater than or equal to 0"),

@@ -5,6 +5,8 @@ import re
 import pytest
 
 from affiliates.choices import Status
+from affiliates.models import REFERENCE_ALPHABET, new_reference
+from affiliates.rules import normalise_reference
 from affiliates.services.lifecycle import affiliate_transition
 from tests.factories import AffiliateFactory
 
@@ -44,6 +46,54 @@ def test_the_right_pair_shows_the_status_and_public_history(csrf_client, applied
     assert "Known to the region: a strong union." in content
     # Reviewers' names are not part of the public history.
     assert "asha" not in content
+
+
+@pytest.mark.parametrize(
+    "typed", ["hn 7k3m q9px", "HN7K3MQ9PX", "hn-7k3m-q9px", " HN--7K3M  Q9PX "]
+)
+def test_the_reference_may_be_typed_without_dashes_or_capitals(client, applied, typed):
+    applied.reference = "HN-7K3M-Q9PX"
+    applied.save()
+
+    response = client.post(URL, {"reference": typed, "email": applied.contact_email})
+
+    assert "Recommended by the region" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["HN-7K3M-Q9PO", "hn-7k3m-q9po", "HN-7K3M-Q9P0"])
+def test_o_is_read_as_zero_and_i_and_l_as_one(client, applied, typed):
+    applied.reference = "HN-7K3M-Q9P0"
+    applied.save()
+    other = AffiliateFactory(
+        region=applied.region,
+        status=Status.APPLIED,
+        reference="HN-1K3M-Q9P1",
+        contact_email="x@example.org",
+    )
+
+    found = client.post(URL, {"reference": typed, "email": applied.contact_email})
+    found_too = client.post(URL, {"reference": "hn-Ik3m-q9pL", "email": other.contact_email})
+
+    assert applied.name in found.content.decode()
+    assert other.name in found_too.content.decode()
+
+
+def test_every_reference_made_reads_back_as_itself_and_look_alikes_are_refused():
+    references = {new_reference() for _ in range(200)}
+    assert {normalise_reference(r) for r in references} == references
+    assert {normalise_reference(r.lower().replace("-", "")) for r in references} == references
+    # Every digit of the alphabet, and the letters read as digits.
+    assert normalise_reference("HN" + REFERENCE_ALPHABET[:8]) == "HN-0123-4567"
+    assert normalise_reference("HN" + REFERENCE_ALPHABET[-8:]) == "HN-RSTV-WXYZ"
+    assert normalise_reference("hn-oil0-lioo") == "HN-0110-1100"
+    for wrong in ["", "HN-7K3M-Q9P", "HN-7K3M-Q9PXX", "HN-7K3M-Q9PU", "7K3M-Q9PX", "HN-7K3M-Q9P*"]:
+        assert normalise_reference(wrong) is None, wrong
+
+
+def test_something_that_is_no_reference_is_explained(client, applied):
+    response = client.post(URL, {"reference": "HN-7K3M-Q9", "email": applied.contact_email})
+
+    assert "A reference has eight letters and digits after HN" in response.content.decode()
 
 
 def test_a_private_comment_stays_private(client, applied, staff_user):

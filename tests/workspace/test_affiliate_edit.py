@@ -1,4 +1,5 @@
 import importlib
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -95,6 +96,22 @@ def test_a_coordinator_is_offered_only_their_regions_countries(
 
     codes = {code for code, _name in response.context["form"].fields["country"].choices}
     assert codes == {"IN", "NP"}
+
+
+def test_the_worker_checkboxes_are_grouped_under_a_legend(client, coordinator_south_asia, sewa):
+    client.force_login(coordinator_south_asia)
+
+    html = client.get(reverse("workspace:affiliate_edit", args=[sewa.slug])).content.decode()
+
+    # The group's own fieldset, its legend first, up to its end.
+    group = re.search(
+        r"<fieldset[^>]*>\s*<legend[^>]*>\s*Members are\s*</legend>(.*?)</fieldset>", html, re.S
+    )
+    assert group
+    assert 'name="has_piece_rate_workers"' in group.group(1)
+    assert 'name="has_self_employed_workers"' in group.group(1)
+    assert 'name="name"' not in group.group(1)
+    assert "style=" not in html
 
 
 def test_a_coordinator_cannot_move_an_affiliate_to_another_region(

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -48,6 +49,29 @@ def test_the_region_filter_offers_only_the_users_regions(
     # Another region's slug is not a valid choice: the filter refuses it, nothing leaks.
     assert list(response.context["filter"].form.fields["region"].queryset) == [south_asia]
     assert "region" in response.context["filter"].form.errors
+
+
+def test_every_filter_offers_all_rather_than_dashes(client, coordinator_south_asia, south_asia):
+    client.force_login(coordinator_south_asia)
+
+    html = client.get(reverse("workspace:affiliate_list")).content.decode()
+
+    assert "---------" not in html
+    for name in ("status", "organisation_type", "region"):
+        select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+        assert select, name
+        assert re.search(r'<option value="" selected>All</option>', select.group()), name
+
+
+@pytest.mark.parametrize("typed", ["hn 7k3m q9p0", "HN7K3MQ9P0", "hn-7k3m-q9pO", " HN 7K3M-Q9PO "])
+def test_the_search_finds_a_reference_typed_loosely(client, coordinator_south_asia, sewa, typed):
+    sewa.reference = "HN-7K3M-Q9P0"
+    sewa.save()
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(reverse("workspace:affiliate_list"), {"q": typed})
+
+    assert [a.name for a in response.context["page"].object_list] == [sewa.name]
 
 
 def test_the_list_is_paginated_in_a_fixed_number_of_queries(
