@@ -1,8 +1,10 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from affiliates.choices import Status
-from tests.clock import YEAR
+from tests.clock import TODAY, YEAR
 from tests.factories import AffiliateFactory, DeclarationFactory
 
 # "Missing a declaration" means none for last year: which year that is depends on the date.
@@ -79,3 +81,39 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     # missing declarations (list), its count, latest changes with their users
     with django_assert_num_queries(7):
         client.get(reverse("workspace:dashboard"))
+
+
+def test_the_declarations_button_opens_the_due_year_while_some_affiliate_owes_it(
+    client, coordinator_south_asia, south_asia
+):
+    AffiliateFactory(region=south_asia, name="Owes Last Year", affiliated_on=dt.date(2024, 5, 1))
+    client.force_login(coordinator_south_asia)
+
+    html = client.get(reverse("workspace:dashboard")).content.decode()
+
+    due = reverse("workspace:declarations", args=[LAST_YEAR])
+    button = f'class="btn btn-primary" href="{due}">Record the declarations for {LAST_YEAR}</a>'
+    assert button in html
+    assert f"Declaration for {LAST_YEAR} missing" in html
+    assert "Record this year's declarations" not in html
+
+
+def test_the_declarations_button_opens_this_year_once_nobody_owes_the_due_year(
+    client, coordinator_south_asia, south_asia
+):
+    DeclarationFactory(
+        affiliate=AffiliateFactory(region=south_asia, affiliated_on=dt.date(2024, 5, 1)),
+        year=LAST_YEAR,
+    )
+    # Affiliated this year: owes nothing for last year, so nothing is missing.
+    AffiliateFactory(region=south_asia, name="Approved Today", affiliated_on=TODAY)
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(reverse("workspace:dashboard"), {"region": "south-asia"})
+
+    assert response.context["overview"].missing_count == 0
+    this_year = reverse("workspace:declarations", args=[YEAR])
+    assert (
+        f'class="btn btn-primary" href="{this_year}?region=south-asia">'
+        "Record this year's declarations</a>" in response.content.decode()
+    )
