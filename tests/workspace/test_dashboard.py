@@ -117,3 +117,40 @@ def test_the_declarations_button_opens_this_year_once_nobody_owes_the_due_year(
         f'class="btn btn-primary" href="{this_year}?region=south-asia">'
         "Record this year's declarations</a>" in response.content.decode()
     )
+
+
+def test_one_application_reads_as_one_latest_change(
+    client, coordinator_south_asia, south_asia, django_capture_on_commit_callbacks
+):
+    """Sent outside a request (as a command would), with sectors and this year's figures."""
+    from affiliates.services import affiliate_update
+    from applications.services import application_submit
+    from tests.factories import SectorFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        affiliate = application_submit(
+            name="Pune Weavers",
+            country="IN",
+            organisation_type="union",
+            members_women=40,
+            members_men=2,
+            language="en",
+            city="Pune",
+            sectors=[SectorFactory(name="Weaving")],
+            has_piece_rate_workers=True,
+            contact_name="Asha",
+            contact_email="asha@example.org",
+            description="Weavers working at home.",
+        )
+    affiliate_update(affiliate=affiliate, updated_by=coordinator_south_asia, city="Pimpri")
+    client.force_login(coordinator_south_asia)
+
+    response = client.get(reverse("workspace:dashboard"))
+
+    changes = [(c.name, c.kind, c.who) for c in response.context["overview"].latest_changes]
+    assert changes == [
+        ("Pune Weavers", "~", coordinator_south_asia),  # a later action stays apart
+        ("Pune Weavers", "+", None),
+    ]
+    section = response.content.decode().split('id="changes-heading"')[1]
+    assert section.count("Pune Weavers") == 2
