@@ -104,6 +104,19 @@ class Action:
         return str((self.last.pgh_context or {}).get("reason") or "")
 
 
+def shown_kind(action: Action, prior: Event | None) -> str:
+    """The action's kind as pages show it, knowing its predecessor (None: nothing before it).
+
+    A change with nothing on record before it is the record's first recorded state (a
+    baseline, "="), as much as a migration's baseline is: the record existed before its
+    history began (loaded in bulk before the database kept history), so what the change
+    changed is not known, and its values are not news. The next change diffs against it.
+    """
+    if prior is None and action.kind == "~":
+        return "="
+    return action.kind
+
+
 class Tracked(Protocol):
     """A model tracked by pghistory, which gives it its event models when it sets them up."""
 
