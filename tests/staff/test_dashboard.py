@@ -155,7 +155,9 @@ def test_an_approved_application_that_declared_this_year_is_not_missing_last_yea
     response = client.get(reverse("staff:dashboard"))
 
     assert response.context["missing_count"] == 0
-    assert "Pune Weavers" not in response.content.decode()
+    html = response.content.decode()
+    assert "Pune Weavers" not in html
+    assert f"No affiliate owes a declaration for {YEAR - 1}." in html
 
 
 def test_a_member_that_declared_a_later_year_is_not_listed_as_missing_the_due_year(

@@ -112,6 +112,7 @@ def test_the_declarations_button_opens_this_year_once_nobody_owes_the_due_year(
     response = client.get(reverse("workspace:dashboard"), {"region": "south-asia"})
 
     assert response.context["overview"].missing_count == 0
+    assert f"No affiliate owes a declaration for {LAST_YEAR}." in response.content.decode()
     this_year = reverse("workspace:declarations", args=[YEAR])
     assert (
         f'class="btn btn-primary" href="{this_year}?region=south-asia">'
