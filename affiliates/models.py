@@ -27,6 +27,7 @@ from affiliates.rules import (
     NAME_TAKEN,
     TOTAL_TOO_SMALL,
     declaration_years,
+    end_of_year,
     founded_in_future,
     normalise_name,
 )
@@ -91,13 +92,20 @@ class AffiliateQuerySet(models.QuerySet["Affiliate"]):
         return self.filter(status__in=DECLARING_STATUSES)
 
     def missing_declaration(self, year: int) -> "AffiliateQuerySet":
-        """Members with no declaration for `year`, whatever they declared for other years.
+        """The members that owe a declaration for `year` (rules.declaration_due_year: last year).
 
-        The one definition of a missing declaration: the workspace and the staff dashboard
-        both list these.
+        The one definition of a missing declaration, which the workspace, the staff dashboard
+        and /staff/stats/ list. A member (affiliated or suspended) owes `year` when it was
+        affiliated by the end of that year (no date of affiliation: it counts as a member since
+        before) and has declared neither that year nor a later one: an organisation approved
+        this year owes nothing for last year, and one that already declared a later year is up
+        to date, its figures newer than those due (it may still record the year it skipped).
         """
-        declared = MembershipDeclaration.objects.filter(affiliate=models.OuterRef("pk"), year=year)
-        return self.declaring().filter(~models.Exists(declared))
+        declared = MembershipDeclaration.objects.filter(
+            affiliate=models.OuterRef("pk"), year__gte=year
+        )
+        member_by_then = Q(affiliated_on__isnull=True) | Q(affiliated_on__lte=end_of_year(year))
+        return self.declaring().filter(member_by_then).filter(~models.Exists(declared))
 
 
 # name_key and the search columns are derived from the name and other fields, not changes

@@ -4,6 +4,7 @@ Models check them in `clean()` and constraints; forms, files and services call t
 next to the field or row at fault.
 """
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -40,6 +41,20 @@ def this_year() -> int:
 def declaration_years() -> range:
     """The years a membership declaration may be for: none before 1950, none in the future."""
     return range(EARLIEST_DECLARATION_YEAR, this_year() + 1)
+
+
+def declaration_due_year() -> int:
+    """The year whose declaration is due now: last year, the year that has ended.
+
+    Who owes it is AffiliateQuerySet.missing_declaration: members affiliated by the end of that
+    year who have declared neither it nor a later year. Every screen that speaks of a missing
+    declaration asks these two.
+    """
+    return this_year() - 1
+
+
+def end_of_year(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
 
 
 FOUNDED_IN_FUTURE = _("The year founded cannot be in the future.")

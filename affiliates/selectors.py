@@ -8,7 +8,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from affiliates.access import affiliates_visible_to
 from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
@@ -42,11 +41,6 @@ def membership_sums(condition: Q | None = None) -> dict[str, Aggregate | Coalesc
         "men": Coalesce(Sum("members_men", filter=condition), 0),
         "total": Coalesce(Sum("members_total", filter=condition), 0),
     }
-
-
-def declaration_due_year() -> int:
-    """The year whose declarations are due now: last year, in the site's time zone."""
-    return timezone.localdate().year - 1
 
 
 def declaring_affiliates(

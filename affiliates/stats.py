@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate, MembershipDeclaration, StatusChange
-from affiliates.selectors import Figures, declaration_due_year, figures_by, membership_sums
+from affiliates.rules import declaration_due_year
+from affiliates.selectors import Figures, figures_by, membership_sums
 from regions.models import Region
 
 FIGURES = ["regions", "types", "categories", "gender", "years"]
@@ -295,8 +296,8 @@ def decision_times(now: dt.datetime | None = None) -> list[DecisionTimes]:
 
 
 def missing_declarations(year: int | None = None) -> QuerySet[Affiliate]:
-    """Members with no declaration for `year` (by default the one due now), as the workspace
-    counts them (AffiliateQuerySet.missing_declaration)."""
+    """The members that owe a declaration for `year` (by default the one due now), as the
+    workspace counts them (AffiliateQuerySet.missing_declaration)."""
     year = year or declaration_due_year()
     return (
         Affiliate.objects.missing_declaration(year)

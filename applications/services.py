@@ -10,6 +10,7 @@ from affiliates.models import Affiliate
 from affiliates.notifications import notify_application_received
 from affiliates.rules import this_year
 from affiliates.services import affiliate_create, declaration_record
+from core.history import acting
 
 
 @transaction.atomic
@@ -43,25 +44,28 @@ def application_submit(
         if not comment.strip():
             raise ValidationError({"comment": _("Say why the regional network recommends it.")})
         status = Status.RECOMMENDED
-    affiliate = affiliate_create(
-        name=name,
-        country=country,
-        organisation_type=organisation_type,
-        status=status,
-        created_by=registered_by,
-        comment=comment.strip(),
-        language=language,
-        **details,
-    )
-    if members_women or members_men:
-        declaration_record(
-            affiliate=affiliate,
-            year=this_year(),
-            women=members_women,
-            men=members_men,
-            source="Application for affiliation",
-            recorded_by=registered_by,
+    # One application, one action in the history, outside a request too (a command, a job):
+    # otherwise the creation and the declaration each open a history context of their own.
+    with acting(registered_by):
+        affiliate = affiliate_create(
+            name=name,
+            country=country,
+            organisation_type=organisation_type,
+            status=status,
+            created_by=registered_by,
+            comment=comment.strip(),
+            language=language,
+            **details,
         )
-        affiliate.refresh_from_db()
+        if members_women or members_men:
+            declaration_record(
+                affiliate=affiliate,
+                year=this_year(),
+                women=members_women,
+                men=members_men,
+                source="Application for affiliation",
+                recorded_by=registered_by,
+            )
+            affiliate.refresh_from_db()
     transaction.on_commit(lambda: notify_application_received(affiliate))
     return affiliate

@@ -23,7 +23,9 @@ from audit.history import (
     acting_users,
     events_of,
     history_changes,
+    predecessors,
     read_actions,
+    shown_kind,
 )
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 
@@ -166,7 +168,11 @@ def recent_changes(
         more = more or cut
     actions.sort(key=lambda action: action.when, reverse=True)
     shown = actions[(page - 1) * PAGE_SIZE : wanted]
-    changes = history_changes({model: [a for a in shown if a.model is model] for model in AUDITED})
+    groups = {model: [a for a in shown if a.model is model] for model in AUDITED}
+    previous = {model: predecessors(model, groups[model]) for model in AUDITED}
+    # Only what changed: a creation or a first recorded state reads as one line (its values
+    # are on the record's history page), the change after it as what it changed.
+    changes = history_changes(groups, previous=previous, initial=False)
     users = acting_users(shown)
     names = _named(shown)
     entries = [
@@ -175,7 +181,7 @@ def recent_changes(
             who=action.who(users),
             kind=str(action.model._meta.verbose_name),
             label=_label(action.model, action.last, names),
-            action=str(ACTIONS[action.kind]),
+            action=str(ACTIONS[shown_kind(action, previous[action.model][action.last.pgh_id])]),
             reason=action.reason,
             history_url=_history_url(action.model, action.last),
             changes=changes[action.key],

@@ -104,6 +104,19 @@ class Action:
         return str((self.last.pgh_context or {}).get("reason") or "")
 
 
+def shown_kind(action: Action, prior: Event | None) -> str:
+    """The action's kind as pages show it, knowing its predecessor (None: nothing before it).
+
+    A change with nothing on record before it is the record's first recorded state (a
+    baseline, "="), as much as a migration's baseline is: the record existed before its
+    history began (loaded in bulk before the database kept history), so what the change
+    changed is not known, and its values are not news. The next change diffs against it.
+    """
+    if prior is None and action.kind == "~":
+        return "="
+    return action.kind
+
+
 class Tracked(Protocol):
     """A model tracked by pghistory, which gives it its event models when it sets them up."""
 
@@ -219,7 +232,8 @@ def history_changes(
     `groups` holds each model's actions. `previous`, when the caller already has them, gives
     each action's predecessor (by the pgh_id of its last event) and saves the query that finds
     them. An action with no predecessor lists the values it started with, or nothing if
-    `initial` is False.
+    `initial` is False. A field that reads the same before and after (a time moved within the
+    minute it shows) is left out.
     """
     pending: dict[tuple[type[Model], int], list[tuple[Field[Any, Any], object, object]]] = {}
     referenced: dict[type[Model], set[object]] = defaultdict(set)
@@ -251,13 +265,21 @@ def history_changes(
     }
     return {
         key: [
-            Change(
-                str(field.verbose_name), _display(field, old, names), _display(field, new, names)
-            )
+            change
             for field, old, new in diffs
+            if (change := _change(field, old, new, names)).old != change.new
         ]
         for key, diffs in pending.items()
     }
+
+
+def _change(
+    field: "Field[Any, Any]",
+    old: object,
+    new: object,
+    names: Mapping[type[Model], Mapping[object, str]],
+) -> Change:
+    return Change(str(field.verbose_name), _display(field, old, names), _display(field, new, names))
 
 
 def _related_model(field: "Field[Any, Any]") -> type[Model] | None:

@@ -13,6 +13,7 @@ from audit.history import (
     events_of,
     history_changes,
     object_actions,
+    shown_kind,
 )
 
 
@@ -35,10 +36,9 @@ def affiliate_change_history(affiliate: Affiliate, *, limit: int = 50) -> list[H
     users = acting_users(actions)
     entries: list[HistoryEntry] = []
     for action in actions:
-        kind = action.kind
-        has_previous = previous[action.last.pgh_id] is not None
-        if not has_previous and kind == "~":
-            kind = "="  # a baseline: the record existed before its history began
+        prior = previous[action.last.pgh_id]
+        kind = shown_kind(action, prior)
+        has_previous = prior is not None
         recorded = changes[action.key]
         if has_previous and not recorded and kind == "~":
             continue  # a save that changed nothing a reader cares about

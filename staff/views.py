@@ -6,7 +6,8 @@ from django.shortcuts import render
 from affiliates import stats
 from affiliates.access import staff_required
 from affiliates.models import Affiliate
-from affiliates.selectors import declaration_due_year, public_figures
+from affiliates.rules import declaration_due_year
+from affiliates.selectors import public_figures
 from audit.changes import recent_changes
 from staff.forms import ChangesFilterForm, StatusFilterForm
 

@@ -12,7 +12,7 @@ from accounts.models import User
 from affiliates.access import is_staff_member
 from affiliates.choices import Status
 from affiliates.models import Affiliate, AffiliateQuerySet
-from affiliates.selectors import declaration_due_year
+from affiliates.rules import declaration_due_year, this_year
 from audit.history import acting_users, events_of, read_actions
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ class Overview:
     waiting_status: str
     missing_year: int
     missing_count: int
+    # The table the dashboard opens: the due year's while anybody owes it, else this year's.
+    declarations_year: int
     missing: list[Affiliate]
     latest_changes: list[LatestChange]
 
@@ -69,6 +71,7 @@ def workspace_overview(
         waiting_status=waiting_status,
         missing_year=missing_year,
         missing_count=missing_count,
+        declarations_year=missing_year if missing_count else this_year(),
         missing=missing[:missing_shown],
         latest_changes=[
             LatestChange(

@@ -1,7 +1,7 @@
 import pytest
 
 from affiliates.choices import Status
-from tests.clock import YEAR
+from tests.clock import TODAY, YEAR
 from tests.factories import PASSWORD, AffiliateFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -12,8 +12,13 @@ def test_a_coordinator_records_the_years_declarations_and_sees_the_dashboard_cha
 ):
     # "This year's declarations": the live server's thread reads the same moved clock.
     year = YEAR
-    AffiliateFactory(region=south_asia, name="Ahmedabad Weavers", status=Status.AFFILIATED)
-    AffiliateFactory(region=south_asia, name="Kathmandu Stitchers", country="NP")
+    # Affiliated this year: they owe nothing for last year, so the button opens this year.
+    AffiliateFactory(
+        region=south_asia, name="Ahmedabad Weavers", status=Status.AFFILIATED, affiliated_on=TODAY
+    )
+    AffiliateFactory(
+        region=south_asia, name="Kathmandu Stitchers", country="NP", affiliated_on=TODAY
+    )
     AffiliateFactory(region=africa, country="KE", name="Nairobi Union")
 
     page.goto(live_server.url + "/workspace/")

@@ -9,7 +9,8 @@ from django.utils import timezone
 from affiliates import stats
 from affiliates.choices import Status
 from affiliates.models import Affiliate, StatusChange
-from tests.clock import YEAR
+from affiliates.services import declaration_record
+from tests.clock import TODAY, YEAR
 from tests.factories import AffiliateFactory, DeclarationFactory
 
 # Decision times are counted back from now, missing declarations from last year.
@@ -79,9 +80,9 @@ def test_the_staff_and_workspace_dashboards_agree_on_missing_declarations(
     DeclarationFactory(
         affiliate=AffiliateFactory(region=south_asia, name="On Time"), year=last_year
     )
-    # Declared only for this year: last year's is still missing.
+    # Declared only for last year's predecessor: last year's is missing.
     DeclarationFactory(
-        affiliate=AffiliateFactory(region=south_asia, name="Skipped A Year"), year=last_year + 1
+        affiliate=AffiliateFactory(region=south_asia, name="Skipped A Year"), year=last_year - 1
     )
     AffiliateFactory(region=africa, country="KE", name="Never Declared")
     AffiliateFactory(region=africa, country="KE", name="Suspended", status=Status.SUSPENDED)
@@ -96,3 +97,95 @@ def test_the_staff_and_workspace_dashboards_agree_on_missing_declarations(
     assert {a.name for a in staff["missing"]} == expected == {a.name for a in workspace.missing}
     assert staff["missing_count"] == workspace.missing_count == 3
     assert staff["last_year"] == workspace.missing_year == last_year
+
+
+def test_only_members_affiliated_by_the_end_of_the_due_year_owe_it(client, staff_user, south_asia):
+    """The due year is last year; a member owes it if it was affiliated by its last day."""
+    last_year = YEAR - 1
+    AffiliateFactory(region=south_asia, name="Old Member", affiliated_on=dt.date(2019, 3, 1))
+    AffiliateFactory(
+        region=south_asia, name="Joined 31 December", affiliated_on=dt.date(2025, 12, 31)
+    )
+    AffiliateFactory(region=south_asia, name="No Date On Record", affiliated_on=None)
+    AffiliateFactory(region=south_asia, name="Joined 1 January", affiliated_on=dt.date(2026, 1, 1))
+    AffiliateFactory(region=south_asia, name="Approved Today", affiliated_on=TODAY)
+    client.force_login(staff_user)
+
+    response = client.get(reverse("staff:dashboard"))
+
+    assert response.context["last_year"] == last_year == 2025
+    assert {a.name for a in response.context["missing"]} == {
+        "Old Member",
+        "Joined 31 December",
+        "No Date On Record",
+    }
+    html = response.content.decode()
+    assert "Affiliates without a declaration for 2025" in html
+    assert "Approved Today" not in html and "Joined 1 January" not in html
+
+
+def test_an_approved_application_that_declared_this_year_is_not_missing_last_year(
+    client, staff_user, coordinator_south_asia, south_asia
+):
+    """As on the demo site: applied with this year's figures, approved today."""
+    from affiliates.services.lifecycle import affiliate_transition
+    from applications.services import application_submit
+
+    affiliate = application_submit(
+        name="Pune Weavers",
+        country="IN",
+        organisation_type="union",
+        members_women=40,
+        members_men=2,
+        language="en",
+        city="Pune",
+        has_piece_rate_workers=True,
+        contact_name="Asha",
+        contact_email="asha@example.org",
+        description="Weavers working at home.",
+    )
+    affiliate_transition(
+        affiliate=affiliate, action="recommend", actor=coordinator_south_asia, comment="Known"
+    )
+    affiliate_transition(affiliate=affiliate, action="approve", actor=staff_user, comment="Yes")
+    affiliate.refresh_from_db()
+    assert affiliate.status == Status.AFFILIATED and affiliate.affiliated_on == TODAY
+    client.force_login(staff_user)
+
+    response = client.get(reverse("staff:dashboard"))
+
+    assert response.context["missing_count"] == 0
+    html = response.content.decode()
+    assert "Pune Weavers" not in html
+    assert f"No affiliate owes a declaration for {YEAR - 1}." in html
+
+
+def test_a_member_that_declared_a_later_year_is_not_listed_as_missing_the_due_year(
+    client, staff_user, south_asia
+):
+    """The choice made (see AffiliateQuerySet.missing_declaration): a later declaration is
+    newer than the figures due, so the member is up to date; a member that declared only an
+    earlier year is listed with that year."""
+    last_year = YEAR - 1
+    DeclarationFactory(
+        affiliate=AffiliateFactory(
+            region=south_asia, name="Declared This Year", affiliated_on=dt.date(2020, 1, 1)
+        ),
+        year=YEAR,
+    )
+    declaration_record(
+        affiliate=AffiliateFactory(
+            region=south_asia, name="Declared Long Ago", affiliated_on=dt.date(2020, 1, 1)
+        ),
+        year=last_year - 3,
+        women=30,
+        men=1,
+    )
+    client.force_login(staff_user)
+
+    response = client.get(reverse("staff:dashboard"))
+
+    assert [a.name for a in response.context["missing"]] == ["Declared Long Ago"]
+    html = response.content.decode()
+    assert "Declared This Year" not in html
+    assert f"<td>{last_year - 3}</td>" in html  # its latest declaration, shown beside it
