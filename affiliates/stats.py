@@ -6,8 +6,10 @@ totals here are those of `public_figures()`.
 
 import datetime as dt
 import statistics
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -58,36 +60,76 @@ MEASURES = {
 }
 
 
+def _coordinate(value: float) -> str:
+    """A number for an SVG attribute: always with a dot, whatever the page's language."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 @dataclass
 class Chart:
-    """A horizontal bar chart, drawn by templates/stats/bar_chart.svg as inline SVG."""
+    """A horizontal bar chart, drawn by templates/public/stats/bar_chart.svg as inline SVG.
+
+    Drawn for a phone: 340 units wide, shown at that many CSS pixels at most (narrower on a
+    phone's 330 px column, never wider), so the 14 px labels stay about as large on screen.
+    Each bar has its label above it, wrapped on two lines at most; a longer label is cut with
+    an ellipsis and its whole text is in the bar's <title>.
+    """
 
     title: str
     bars: list[tuple[str, int]]
     caption: str = ""
-    bar_height: int = 24
-    label_width: int = 300
-    width: int = 640
+    width: int = 340
+    bar_height: int = 14
+    line_height: int = 17  # of a label line, with font-size 14px (static/css/site.css)
+    gap: int = 10  # below each bar
+    label_chars: int = 40  # characters on a label line (about 8 px each)
+    label_lines: int = 2
+
+    def _label_lines(self, label: str) -> list[str]:
+        lines = textwrap.wrap(label, self.label_chars) or [""]
+        if len(lines) > self.label_lines:
+            lines = lines[: self.label_lines]
+            lines[-1] = lines[-1][: self.label_chars - 1].rstrip() + "…"
+        return lines
+
+    @property
+    def drawn(self) -> list[dict[str, Any]]:
+        return self._layout[0]
 
     @property
     def height(self) -> int:
-        return max(1, len(self.bars)) * self.bar_height + 8
+        return self._layout[1]
 
-    @property
-    def drawn(self) -> list[dict[str, str | int | float]]:
+    @cached_property
+    def _layout(self) -> tuple[list[dict[str, Any]], int]:
+        """The bars with their coordinates, and the height they take."""
         top = max((value for _, value in self.bars), default=0) or 1
-        room = self.width - self.label_width - 90
-        return [
-            {
-                "label": label,
-                "value": value,
-                "y": 4 + index * self.bar_height,
-                "text_y": 4 + index * self.bar_height + self.bar_height * 0.65,
-                "width": round(room * value / top, 1),
-                "value_x": round(self.label_width + room * value / top + 6, 1),
-            }
-            for index, (label, value) in enumerate(self.bars)
-        ]
+        # Room for the value right of the longest bar: digits and their group separators.
+        digits = len(str(top))
+        room = self.width - 12 - 8.5 * (digits + (digits - 1) // 3)
+        rows: list[dict[str, Any]] = []
+        y = 0.0
+        for label, value in self.bars:
+            lines = self._label_lines(label)
+            texts = [
+                {"text": text, "y": _coordinate(y + (n + 1) * self.line_height - 4)}
+                for n, text in enumerate(lines)
+            ]
+            y += len(lines) * self.line_height + 2
+            width = max(room * value / top, 1 if value else 0)
+            rows.append(
+                {
+                    "label": label,
+                    "value": value,
+                    "lines": texts,
+                    "y": _coordinate(y),
+                    "width": _coordinate(width),
+                    "value_x": _coordinate(width + 6),
+                    "value_y": _coordinate(y + self.bar_height - 2),
+                }
+            )
+            y += self.bar_height + self.gap
+        return rows, max(1, round(y))
 
 
 def _lines(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -48,3 +50,16 @@ def test_the_home_page_speaks_spanish(client, south_asia):
     for english, spanish in HOME_IN_SPANISH.items():
         assert spanish in html
         assert english not in html
+
+
+def test_each_figure_of_the_regions_table_names_its_column_for_a_phone(client, south_asia):
+    # On a phone the table stacks into cards (static/css/site.css, .table-stack): each cell
+    # shows its column's name from data-label; the ARIA roles keep it a table.
+    AffiliateFactory(region=south_asia, members_women=900, members_men=100, members_total=1000)
+
+    html = client.get(reverse("affiliates:home")).content.decode()
+
+    table = re.search(r'<table class="table table-stack" role="table">.*?</table>', html, re.S)
+    row = re.search(r'<tr role="row"><th scope="row" role="rowheader">.*?</tr>', table.group())
+    cells = re.findall(r'<td role="cell" [^>]*data-label="([^"]+)">([^<]*)</td>', row.group())
+    assert cells == [("Organisations", "1"), ("Countries", "1"), ("Women", "900"), ("Men", "100")]

@@ -178,3 +178,46 @@ def test_a_region_page_and_stats_count_types_alike(client, registry, south_asia)
     assert sorted(
         (row["label"], row["organisations"], row["total"]) for row in region_page["by_type"]
     ) == sorted((line.label, line.organisations, line.total) for line in in_region.lines)
+
+
+def test_the_charts_coordinates_keep_a_dot_in_french(client, registry):
+    # A French page writes 19,6 for 19.6: an SVG coordinate written so is no number at all.
+    client.cookies["django_language"] = "fr"
+    html = client.get(reverse("stats:index")).content.decode()
+
+    svgs = re.findall(r"<svg .*?</svg>", html, flags=re.S)
+    attributes = re.findall(r' (?:x|y|width|height|viewBox)="([^"]*)"', "".join(svgs))
+    assert attributes and all(re.fullmatch(r"[0-9. ]+", value) for value in attributes)
+    assert any("." in value for value in attributes)  # some bars have fractional widths
+    assert "Organisations" in html and "Femmes" in html
+
+
+def test_a_long_label_wraps_and_its_whole_name_is_in_the_bar_s_title():
+    name = "HomeNet Eastern Europe and Central Asia, with the Caucasus and the Balkans too"
+    chart = stats.Chart(title="By region", bars=[(name, 12), ("HomeNet Africa", 3)])
+
+    first, second = chart.drawn
+    lines = [line["text"] for line in first["lines"]]
+    assert len(lines) == 2 and all(len(line) <= chart.label_chars for line in lines)
+    assert " ".join(lines).startswith("HomeNet Eastern Europe and Central Asia")
+    assert [line["text"] for line in second["lines"]] == ["HomeNet Africa"]
+    # The rows do not overlap: the second label starts below the first bar.
+    assert float(second["lines"][0]["y"]) > float(first["y"]) + chart.bar_height
+    assert chart.height >= float(second["y"]) + chart.bar_height
+
+    much_longer = stats.Chart(title="t", bars=[(name + " " + name, 1)])
+    cut = [line["text"] for line in much_longer.drawn[0]["lines"]]
+    assert len(cut) == 2 and cut[-1].endswith("…")
+
+
+def test_the_page_names_each_bar_in_full_in_its_title(client, registry, south_asia):
+    south_asia.name = "HomeNet South Asia and the Himalayan countries, with the islands"
+    south_asia.save()
+
+    html = client.get(reverse("stats:index")).content.decode()
+
+    svg = re.search(r"<svg .*?</svg>", html, flags=re.S).group()
+    assert f"<title>{south_asia.name}: 2</title>" in svg
+    labels = re.findall(r'<text [^>]*class="bar-label">([^<]*)</text>', svg)
+    assert f"{south_asia.name}" not in labels
+    assert all(len(label) <= 40 for label in labels)
