@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from affiliates.models import Affiliate
-from affiliates.rules import declaration_years, total_covers
+from affiliates.rules import declaration_years, normalise_reference, total_covers
 from affiliates.services import DeclarationRow
 
 # The workspace's views import the private export from here until they import it from
@@ -99,7 +99,7 @@ def declarations_csv_parse(
         raise CSVRejected(
             [_("This is not a readable CSV file (%(error)s).") % {"error": error}]
         ) from None
-    references = {cells[0].strip().upper() for _line, cells in lines if cells}
+    references = {_reference(cells[0]) for _line, cells in lines if cells}
     return _declaration_rows(lines, year, find_affiliates(references))
 
 
@@ -119,20 +119,20 @@ def _declaration_rows(
             )
             continue
         reference, _name, row_year, women, men, total = (cell.strip() for cell in cells)
-        affiliate = affiliates_by_reference.get(reference.upper())
+        affiliate = affiliates_by_reference.get(_reference(reference))
         if affiliate is None:
             errors.append(
                 _("Row %(line)s: unknown affiliate “%(reference)s” (not one of your region's).")
                 % {"line": line, "reference": reference[:40]}
             )
             continue
-        if reference.upper() in seen:
+        if _reference(reference) in seen:
             errors.append(
                 _("Row %(line)s: %(name)s is already on row %(first)s.")
-                % {"line": line, "name": affiliate.name, "first": seen[reference.upper()]}
+                % {"line": line, "name": affiliate.name, "first": seen[_reference(reference)]}
             )
             continue
-        seen[reference.upper()] = line
+        seen[_reference(reference)] = line
         if not (women or men or total):
             continue
         year_error = _year_error(row_year, year, line)
@@ -188,3 +188,8 @@ def _figures(
         )
         return None
     return counts[0], counts[1], total_count
+
+
+def _reference(typed: str) -> str:
+    """A reference as stored, however it was typed in the file (or as typed, if it is none)."""
+    return normalise_reference(typed) or typed.strip().upper()

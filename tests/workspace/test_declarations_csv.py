@@ -202,3 +202,14 @@ def test_the_service_refuses_another_regions_affiliate(coordinator_south_asia, a
             year=YEAR, rows=[DeclarationRow(kenyan, 1, 1)], recorded_by=coordinator_south_asia
         )
     assert not MembershipDeclaration.objects.exists()
+
+
+def test_a_reference_typed_by_hand_is_read_as_crockford_reads_it(signed_in, pair):
+    # Lower case, spaces for dashes, O for 0 and L for 1: what a person types from a letter.
+    typed = pair[0].reference.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+
+    response = upload(signed_in, lines(f"{typed},A Union,{YEAR},70,5,80"))
+
+    assert response.status_code == 302, response.context.get("upload_errors")
+    declaration = MembershipDeclaration.objects.get(affiliate=pair[0], year=YEAR)
+    assert (declaration.women, declaration.men, declaration.total) == (70, 5, 80)
