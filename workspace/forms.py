@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -70,15 +70,63 @@ class AffiliateEditForm(forms.Form):
         return data
 
 
-class DeclarationRowForm(forms.Form):
-    """One affiliate's row in the yearly table; all three counts empty means "not yet"."""
+DECLARATION_FIGURES = ("women", "men", "total")
 
-    reference = forms.CharField(widget=forms.HiddenInput)
+
+def declaration_row_shown(reference: str, seen: str, figures: Sequence[int | None]) -> str:
+    """A row's `shown` value: its affiliate, the declaration's version and figures as shown."""
+    return "|".join([reference, seen, *("" if n is None else str(n) for n in figures)])
+
+
+class DeclarationRowForm(forms.Form):
+    """One affiliate's row in the yearly table; all three counts empty means "not yet".
+
+    Besides the figures typed, a row posts back what the table showed when it was opened, in
+    one hidden field (one, so that 2,000 rows stay within DATA_UPLOAD_MAX_NUMBER_FIELDS):
+    the affiliate's reference, the declaration's version then (its updated_at, or "none") and
+    its figures. A row whose figures are still those is not saved; a changed row someone else
+    saved after the table was opened is refused by the service rather than written over.
+    """
+
+    shown = forms.CharField(widget=forms.HiddenInput)
     women = forms.IntegerField(label=_("Women"), min_value=0, required=False)
     men = forms.IntegerField(label=_("Men"), min_value=0, required=False)
     total = forms.IntegerField(
         label=_("Total"), min_value=0, required=False, help_text=_("Empty: women plus men.")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set after a refusal, to post back what the row shows now (see declaring.py).
+        self.shown_now: str | None = None
+
+    @property
+    def reference(self) -> str:
+        return str(self["shown"].value() or "").split("|", 1)[0]
+
+    @property
+    def shown_value(self) -> str:
+        return self.shown_now or str(self["shown"].value() or "")
+
+    def clean_shown(self) -> dict[str, Any]:
+        parts = self.cleaned_data["shown"].split("|")
+        try:
+            reference, seen, *figures = parts
+            if len(figures) != len(DECLARATION_FIGURES):
+                raise ValueError
+            version = seen if seen == "none" else datetime.fromisoformat(seen)
+            if version != "none" and version.tzinfo is None:
+                raise ValueError
+            numbers = [int(n) if n else None for n in figures]
+        except ValueError:
+            raise ValidationError(_("The table is damaged; open the page again.")) from None
+        return {"reference": reference, "seen": version, "figures": numbers}
+
+    @property
+    def figures_changed(self) -> bool:
+        """Whether the person typed other figures than the table showed (on a valid form)."""
+        shown = self.cleaned_data["shown"]["figures"]
+        return [self.cleaned_data.get(name) for name in DECLARATION_FIGURES] != shown
 
     def clean(self) -> dict[str, Any]:
         super().clean()

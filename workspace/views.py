@@ -31,6 +31,7 @@ from spreadsheets.declarations import declarations_template_rows
 from spreadsheets.exports import affiliates_private_rows
 from workspace.declaring import (
     declaration_table,
+    declarations_changed_meanwhile,
     declarations_table_submit,
     declarations_upload,
 )
@@ -215,14 +216,21 @@ def declarations(request, year):
             "regions": regions,
             "region": region,
             "formset": formset,
-            "rows": [(form, by_reference.get(form["reference"].value())) for form in formset],
+            "rows": [(form, by_reference.get(form.reference)) for form in formset],
             "too_many": table.too_many,
             "upload": upload,
             "upload_errors": upload_errors,
         },
-        # 400 tells tests and tools the submission was refused; browsers show the page as usual.
-        status=400 if upload_errors or upload.errors or formset.total_error_count() else 200,
+        status=_declarations_status(formset, upload, upload_errors),
     )
+
+
+def _declarations_status(formset, upload, upload_errors) -> int:
+    # 400 tells tests and tools the submission was refused; browsers show the page as usual.
+    # 409: a row someone else saved after the table was opened (nothing was written).
+    if formset.is_bound and declarations_changed_meanwhile(formset):
+        return 409
+    return 400 if upload_errors or upload.errors or formset.total_error_count() else 200
 
 
 def _declarations_saved(request, year, region, written):

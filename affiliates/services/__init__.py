@@ -27,7 +27,9 @@ from affiliates.services.bulk import (
     chunks,
 )
 from affiliates.services.declarations import (
+    CHANGED_SINCE_SEEN,
     MEMBERSHIP_FIELDS,
+    NOT_DECLARED,
     DeclarationBatchError,
     DeclarationRow,
     affiliate_refresh_membership,
@@ -47,7 +49,9 @@ from affiliates.services.sectors import (
 
 __all__ = [
     "AFFILIATE_EDITABLE_FIELDS",
+    "CHANGED_SINCE_SEEN",
     "MEMBERSHIP_FIELDS",
+    "NOT_DECLARED",
     "SLUG_ATTEMPTS",
     "AffiliateEditConflict",
     "AffiliateRow",

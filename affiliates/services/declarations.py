@@ -3,12 +3,13 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -148,14 +149,32 @@ class DeclarationRow:
     women: int
     men: int
     total: int | None = None
+    # The declaration the row was typed over, as the table showed it: its updated_at, or
+    # NOT_DECLARED when there was none. A row that says so is refused if the declaration has
+    # changed since (someone else saved it); None (a CSV file has no version) checks nothing.
+    seen_updated_at: dt.datetime | Literal["none"] | None = None
+
+
+NOT_DECLARED: Literal["none"] = "none"
+# The code of a row's ValidationError when someone else saved it after the table was opened.
+CHANGED_SINCE_SEEN = "changed_since_seen"
 
 
 class DeclarationBatchError(Exception):
-    """Some rows of a batch were refused; `errors` maps the row's index to its ValidationError."""
+    """Some rows of a batch were refused; `errors` maps the row's index to its ValidationError.
 
-    def __init__(self, errors: dict[int, ValidationError]) -> None:
+    `current` maps the index of each row refused because someone else saved it meanwhile
+    (code CHANGED_SINCE_SEEN) to the declaration as it now stands.
+    """
+
+    def __init__(
+        self,
+        errors: dict[int, ValidationError],
+        current: dict[int, MembershipDeclaration] | None = None,
+    ) -> None:
         super().__init__(f"{len(errors)} rows refused")
         self.errors = errors
+        self.current = current or {}
 
 
 @transaction.atomic
@@ -169,9 +188,12 @@ def declarations_record(
     """Record many affiliates' declarations for a year: all of them, or none.
 
     Every row is checked against the model's rules, as `declaration_record` checks one; rows
-    identical to what is already declared are left alone. Then everything is written in bulk,
-    so that a region's 2,000 rows take a few queries rather than 20 each (the history triggers
-    record each row all the same).
+    identical to what is already declared are left alone. A row that says which version of the
+    declaration it was typed over (`seen_updated_at`) is refused when someone else saved that
+    declaration since: checked here, under the affiliates' lock that every declaration write
+    takes, so that no save can slip in between the check and the write. Then everything is
+    written in bulk, so that a region's 2,000 rows take a few queries rather than 20 each (the
+    history triggers record each row all the same).
     Returns how many declarations were written; raises DeclarationBatchError listing every
     refused row (and writes nothing) otherwise.
     """
@@ -210,6 +232,7 @@ class _Batch:
         self.changed: list[MembershipDeclaration] = []
         self.checked: dict[int, MembershipDeclaration] = {}  # by row index
         self.errors: dict[int, ValidationError] = {}
+        self.current: dict[int, MembershipDeclaration] = {}  # changed since seen, by row index
 
     def check(self, rows: Sequence[DeclarationRow], affiliates: dict[int, Affiliate]) -> None:
         """Every row against the model's rules; DeclarationBatchError names each refused one."""
@@ -217,7 +240,7 @@ class _Batch:
             d.affiliate_id: d
             for d in MembershipDeclaration.objects.filter(
                 year=self.year, affiliate_id__in=affiliates
-            )
+            ).select_related("recorded_by")
         }
         seen: set[int] = set()
         for index, row in enumerate(rows):
@@ -233,7 +256,7 @@ class _Batch:
                 seen.add(affiliate.pk)
                 self._check_row(index, row, affiliate, existing.get(affiliate.pk))
         if self.errors:
-            raise DeclarationBatchError(self.errors)
+            raise DeclarationBatchError(self.errors, self.current)
 
     def _check_row(
         self,
@@ -249,6 +272,11 @@ class _Batch:
             total,
         ):
             return  # declared already, exactly so
+        if _changed_since_seen(row, declaration):
+            assert declaration is not None
+            self.errors[index] = _changed_since_seen_error(declaration)
+            self.current[index] = declaration
+            return
         if declaration is None:
             declaration = MembershipDeclaration(affiliate=affiliate, year=self.year)
         declaration.women, declaration.men, declaration.total = row.women, row.men, total
@@ -287,6 +315,42 @@ class _Batch:
             if self.errors:
                 raise DeclarationBatchError(self.errors) from None
             raise
+
+
+def _changed_since_seen(row: DeclarationRow, declaration: MembershipDeclaration | None) -> bool:
+    if row.seen_updated_at is None:
+        return False
+    if declaration is None:
+        return False  # nobody can have saved what does not exist (nor deleted what was seen)
+    return row.seen_updated_at == NOT_DECLARED or declaration.updated_at != row.seen_updated_at
+
+
+def _changed_since_seen_error(declaration: MembershipDeclaration) -> ValidationError:
+    when = formats.date_format(timezone.localtime(declaration.updated_at), "DATETIME_FORMAT")
+    figures = {
+        "time": when,
+        "women": declaration.women,
+        "men": declaration.men,
+        "total": declaration.total,
+    }
+    by = declaration.recorded_by
+    name = (by.get_full_name() or by.get_username()) if by is not None else ""
+    if name:
+        message = _(
+            "Someone else (%(name)s) saved this row at %(time)s, after you opened the table; "
+            "your figures for it were not saved. It now reads %(women)s women, %(men)s men, "
+            "%(total)s in all: submit again to replace them with yours, or reload the page."
+        ) % {"name": name, **figures}
+    else:
+        message = (
+            _(
+                "Someone else saved this row at %(time)s, after you opened the table; your figures "
+                "for it were not saved. It now reads %(women)s women, %(men)s men, %(total)s in "
+                "all: submit again to replace them with yours, or reload the page."
+            )
+            % figures
+        )
+    return ValidationError(message, code=CHANGED_SINCE_SEEN)
 
 
 def _membership_follow_declarations(affiliates: list[Affiliate], now: dt.datetime) -> None:

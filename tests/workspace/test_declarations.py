@@ -1,12 +1,15 @@
 """The yearly table: every affiliate of the region in one form, saved all together or not at all."""
 
+from html.parser import HTMLParser
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from affiliates.choices import Status
 from affiliates.models import MembershipDeclaration
 from tests.clock import YEAR
-from tests.factories import AffiliateFactory, DeclarationFactory
+from tests.factories import AffiliateFactory, DeclarationFactory, UserFactory
 
 # The table is for the current year or a past one: the clock says which year that is.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -35,12 +38,47 @@ def post_table(client, affiliates, rows, year=YEAR, *, submit=False):
     }
     for index, (affiliate, (women, men, total)) in enumerate(zip(affiliates, rows, strict=True)):
         data |= {
-            f"rows-{index}-reference": affiliate.reference,
+            f"rows-{index}-shown": shown_now(affiliate, year),
             f"rows-{index}-women": women,
             f"rows-{index}-men": men,
             f"rows-{index}-total": total,
         }
     return client.submit(url(year), data) if submit else client.post(url(year), data)
+
+
+def shown_now(affiliate, year=YEAR):
+    """What a table opened now shows of the affiliate's row (its hidden `shown` field)."""
+    declaration = MembershipDeclaration.objects.filter(affiliate=affiliate, year=year).first()
+    if declaration is None:
+        return f"{affiliate.reference}|none|||"
+    figures = (declaration.women, declaration.men, declaration.total)
+    return "|".join([affiliate.reference, declaration.updated_at.isoformat(), *map(str, figures)])
+
+
+class _TableForm(HTMLParser):
+    """The inputs of the page's declarations table form, as a browser would post them."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._inside = {}, False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self._inside = attributes.get("enctype") is None and attributes.get("method") == "post"
+        elif tag == "input" and self._inside and attributes.get("name"):
+            self.data[attributes["name"]] = attributes.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._inside = False
+
+
+def table_form(response):
+    """The table form's fields as the page holds them: `open` the table, type, then post."""
+    parser = _TableForm()
+    parser.feed(response.content.decode())
+    return parser.data
 
 
 def test_the_table_lists_the_regions_members_prefilled(
@@ -209,3 +247,104 @@ def test_saving_the_table_takes_the_same_queries_for_3_rows_as_for_30(
 
     assert written == size
     assert rows[-1].affiliate.members_total == 90 + size - 1
+
+
+@pytest.fixture
+def colleague(south_asia):
+    """A second coordinator of the same region, saving from another browser."""
+    user = UserFactory(
+        username="ravi", first_name="Ravi", last_name="Kumar", coordinates=[south_asia]
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_table_opened_earlier_leaves_alone_the_rows_its_sender_did_not_change(
+    csrf_client, coordinator_south_asia, region_affiliates, colleague, clock
+):
+    a, b, _c = region_affiliates
+    for affiliate in (a, b):
+        DeclarationFactory(affiliate=affiliate, year=YEAR, women=5, men=5, total=10)
+    csrf_client.force_login(coordinator_south_asia)
+    opened = table_form(csrf_client.get(url()))  # Asha opens the table: B shows 5 and 5
+    clock.shift(60)
+    theirs = table_form(colleague.get(url()))
+    theirs |= {"rows-1-women": 777, "rows-1-men": 888, "rows-1-total": ""}
+    assert colleague.post(url(), theirs).status_code == 302  # Ravi saves B: 777 and 888
+    clock.shift(60)
+
+    # Asha changes only A, and sends her page, where B still reads 5 and 5.
+    response = csrf_client.submit(url(), opened | {"rows-0-women": 6, "rows-0-men": 4})
+
+    assert response.status_code == 302
+    assert "1 declarations" in csrf_client.get(response.url).content.decode()
+    assert a.declarations.values_list("women", "men", "total").get() == (6, 4, 10)
+    assert b.declarations.values_list("women", "men", "total").get() == (777, 888, 1665)
+    b.refresh_from_db()
+    assert b.members_total == 1665
+
+
+def test_a_row_both_changed_is_refused_naming_who_saved_it_and_nothing_is_written(
+    csrf_client, coordinator_south_asia, region_affiliates, colleague, clock
+):
+    a, b, _c = region_affiliates
+    DeclarationFactory(affiliate=b, year=YEAR, women=5, men=5, total=10)
+    csrf_client.force_login(coordinator_south_asia)
+    opened = table_form(csrf_client.get(url()))
+    clock.shift(60)
+    theirs = table_form(colleague.get(url()))
+    theirs |= {"rows-1-women": 777, "rows-1-men": 888, "rows-1-total": ""}
+    assert colleague.post(url(), theirs).status_code == 302
+    clock.shift(60)
+
+    mine = opened | {"rows-0-women": 1, "rows-0-men": 2}
+    mine |= {"rows-1-women": 50, "rows-1-men": 60, "rows-1-total": ""}
+    response = csrf_client.submit(url(), mine)
+
+    assert response.status_code == 409
+    assert not a.declarations.exists()  # all or nothing: A, fine on its own, waits too
+    assert b.declarations.values_list("women", "men").get() == (777, 888)
+    refused = response.context["formset"].forms[1]
+    message = " ".join(refused.non_field_errors())
+    assert "Someone else (Ravi Kumar) saved this row at" in message
+    assert "after you opened the table; your figures for it were not saved" in message
+    assert "777 women, 888 men, 1665 in all" in message
+    html = response.content.decode()
+    assert "Ravi Kumar" in html
+    assert 'value="50"' in html  # what she typed is still there
+
+    # Having read the message, she sends the page again: now her figures replace Ravi's.
+    again = csrf_client.submit(url(), table_form(response))
+
+    assert again.status_code == 302
+    assert b.declarations.values_list("women", "men").get() == (50, 60)
+    assert a.declarations.values_list("women", "men").get() == (1, 2)
+
+
+def test_a_row_first_declared_by_someone_else_after_the_table_was_opened_is_refused(
+    csrf_client, coordinator_south_asia, region_affiliates, colleague, clock
+):
+    a = region_affiliates[0]
+    csrf_client.force_login(coordinator_south_asia)
+    opened = table_form(csrf_client.get(url()))  # no declaration yet
+    theirs = table_form(colleague.get(url())) | {"rows-0-women": 7, "rows-0-men": 8}
+    assert colleague.post(url(), theirs).status_code == 302
+
+    response = csrf_client.submit(url(), opened | {"rows-0-women": 1, "rows-0-men": 1})
+
+    assert response.status_code == 409
+    assert "Someone else (Ravi Kumar)" in response.content.decode()
+    assert a.declarations.values_list("women", "men").get() == (7, 8)
+
+
+def test_a_tampered_row_version_is_refused(client, coordinator_south_asia, region_affiliates):
+    client.force_login(coordinator_south_asia)
+    data = table_form(client.get(url())) | {"rows-0-women": 1, "rows-0-men": 1}
+    data["rows-0-shown"] = data["rows-0-shown"].replace("none", "yesterday")
+
+    response = client.post(url(), data)
+
+    assert response.status_code == 400
+    assert "The table is damaged" in response.content.decode()
+    assert not MembershipDeclaration.objects.exists()
