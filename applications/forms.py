@@ -141,7 +141,8 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region: Region | None = None
         self.duplicate = False
-        self.name_checked = False  # whether clean() answered "is this name taken?"
+        # The (name, country) clean() answered "is this name taken?" for, if it did.
+        self.name_checked: tuple[str, str] | None = None
         country = cast(forms.ChoiceField, self.fields["country"])
         country.choices = self.country_choices()
         country.help_text = self.country_help
@@ -237,7 +238,7 @@ class ApplicationForm(forms.Form):
                 )
         name = data.get("name")
         if name and country:
-            self.name_checked = True
+            self.name_checked = (name, country)
             if self._name_taken(name, country):
                 self.duplicate = True
                 self.add_error(

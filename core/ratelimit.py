@@ -1,5 +1,6 @@
 """Per-IP limits kept in Django's cache, so several app servers share them through Redis."""
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -39,10 +40,31 @@ def is_limited(scope: str, request: HttpRequest, limit: int) -> bool:
 
 def record(scope: str, request: HttpRequest) -> int:
     """Count one more attempt from this address in this hour; returns the count."""
-    key = _key(scope, request)
+    return _incr(_key(scope, request))
+
+
+def _incr(key: str) -> int:
     cache.add(key, 0, WINDOW_SECONDS)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, WINDOW_SECONDS)
         return 1
+
+
+def record_distinct(scope: str, request: HttpRequest, item: str, limit: int) -> bool:
+    """Count `item` once per address and hour, up to `limit` different items.
+
+    True when the item may be answered: seen already this hour (it costs nothing more), or a
+    new one within the limit (now counted). False when it is a new one beyond the limit; it
+    is then not remembered, so it stays refused until the hour ends.
+    """
+    key = _key(scope, request)
+    digest = hashlib.sha256(item.encode()).hexdigest()[:32]  # the cache never holds the item
+    seen_key = f"{key}:{digest}"
+    if not cache.add(seen_key, 1, WINDOW_SECONDS):
+        return True
+    if _incr(key) > limit:
+        cache.delete(seen_key)
+        return False
+    return True

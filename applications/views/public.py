@@ -17,21 +17,46 @@ logger = logging.getLogger(__name__)
 SESSION_KEY = "applied_reference"
 
 
-def _too_many(request, what: str):
-    return render(request, "applications/too_many.html", {"what": what}, status=429)
+def _too_many(request):
+    return render(request, "applications/too_many.html", status=429)
+
+
+def _name_answer_allowed(request, name: str, country: str) -> bool:
+    """Whether this address may learn whether (name, country) is taken: APPLY_RATE_LIMIT
+    different names an hour.
+
+    Every form that reaches the name check answers "is this name taken?" (a sent application
+    included), so the limit counts the different (name, country) pairs answered, not the
+    forms: a person correcting their own mistakes sends the same name again and again and
+    uses one; someone probing which organisations exist needs a new one each time.
+    """
+    pair = f"{country}:{' '.join(name.casefold().split())}"
+    return ratelimit.record_distinct("apply", request, pair, settings.APPLY_RATE_LIMIT)
+
+
+def _apply_limited(request, form: ApplicationForm):
+    """The form again, with what was typed and the limit's message but no answer about the name
+    (nor any other error, which would say the name is free by its absence)."""
+    typed = {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+        if name not in ("fax", "document")
+    }
+    return render(
+        request,
+        "applications/apply.html",
+        {"form": ApplicationForm(initial=typed), "limited": True},
+        status=429,
+    )
 
 
 def apply(request):
     form = ApplicationForm()
     if request.method == "POST":
-        if ratelimit.is_limited("apply", request, settings.APPLY_RATE_LIMIT):
-            return _too_many(request, "apply")
         form = ApplicationForm(request.POST, request.FILES)
         valid = form.is_valid()
-        if form.name_checked:
-            # Every answer to "is this name taken?" counts (a sent application included):
-            # otherwise the form tells anyone, without limit, which organisations exist.
-            ratelimit.record("apply", request)
+        if form.name_checked and not _name_answer_allowed(request, *form.name_checked):
+            return _apply_limited(request, form)
         if valid:
             if form.is_spam:
                 logger.info(
@@ -76,7 +101,7 @@ def status(request):
     not_found = False
     if request.method == "POST":
         if ratelimit.is_limited("status", request, settings.STATUS_RATE_LIMIT):
-            return _too_many(request, "status")
+            return _too_many(request)
         form = StatusLookupForm(request.POST)
         if form.is_valid():
             # One query for both: an unknown reference and a wrong email read the same.

@@ -187,7 +187,7 @@ def test_a_few_applications_per_address_per_hour(client, application, settings):
     response = client.post(URL, {**application, "name": "Group 3"})
 
     assert response.status_code == 429
-    assert "Too many applications" in response.content.decode()
+    assert "Too many different organisation names" in response.content.decode()
     assert Affiliate.objects.count() == 2
     # Another address is not held back by the first one.
     other = client.post(URL, {**application, "name": "Group 4"}, REMOTE_ADDR="203.0.113.9")
@@ -198,16 +198,66 @@ def test_name_checks_count_against_the_limit_so_the_form_is_no_oracle(client, so
     settings.APPLY_RATE_LIMIT = 3
     AffiliateFactory(region=south_asia, country="IN", name="Quiet Union", status=Status.SUSPENDED)
     # Just a name and a country: enough to learn whether an organisation is on record.
-    probes = ["Quiet Union", "Nobody Here", "Quiet Union"]
+    probes = ["Quiet Union", "Nobody Here", "Quiet Union", "Another One"]
     answers = [client.post(URL, {"name": name, "country": "IN"}) for name in probes]
     taken = ["has already applied or is registered" in a.content.decode() for a in answers]
-    assert taken == [True, False, True]
+    assert taken == [True, False, True, False]
 
-    response = client.post(URL, {"name": "Quiet Union", "country": "IN"})
+    response = client.post(URL, {"name": "Silent Union", "country": "IN"})
 
     assert response.status_code == 429
     body = response.content.decode()
-    assert "Too many applications" in body and "already applied" not in body
+    assert "Too many different organisation names" in body
+    assert "already applied" not in body and "This field is required" not in body
+    # A name answered already this hour costs nothing more: asking again says the same.
+    again = client.post(URL, {"name": "Quiet Union", "country": "IN"})
+    assert "has already applied or is registered" in again.content.decode()
+
+
+def test_probing_six_different_taken_names_is_limited(csrf_client, south_asia, settings):
+    settings.APPLY_RATE_LIMIT = 5
+    names = [f"Known Union {n}" for n in range(6)]
+    for name in names:
+        AffiliateFactory(region=south_asia, country="IN", name=name)
+    answers = [csrf_client.submit(URL, {"name": name, "country": "IN"}) for name in names]
+
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert all("has already applied" in a.content.decode() for a in answers[:5])
+    assert "has already applied" not in answers[5].content.decode()
+
+
+def test_a_person_correcting_their_own_mistakes_is_never_locked_out(
+    csrf_client, application, settings
+):
+    settings.APPLY_RATE_LIMIT = 5
+    for _attempt in range(6):
+        refused = csrf_client.submit(URL, {**application, "contact_email": ""})
+        assert refused.status_code == 200
+        assert "This field is required" in refused.content.decode()
+
+    response = csrf_client.submit(URL, application)
+
+    assert response.status_code == 302
+    assert Affiliate.objects.get().name == application["name"]
+
+
+def test_the_limits_page_keeps_what_was_typed(csrf_client, application, settings):
+    settings.APPLY_RATE_LIMIT = 1
+    csrf_client.submit(URL, {**application, "name": "First Try Union"})
+
+    response = csrf_client.submit(URL, {**application, "name": "Second Try Union"})
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many different organisation names" in html
+    assert "send it again in an hour" in html
+    for typed in ("Second Try Union", "Lucknow", "rukhsana@example.org", "Chikan embroiderers"):
+        assert typed in html
+    assert 'value="1800"' in html
+    assert 'value="piece_rate" checked' in html or re.search(
+        r'value="piece_rate"[^>]*checked', html
+    )
+    assert Affiliate.objects.count() == 1
 
 
 def test_a_form_sent_without_a_name_is_not_counted(client, application, settings):
