@@ -79,7 +79,7 @@ format: install
 # Production settings must pass Django's deployment checks with no warning.
 check-deploy: install
 	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=registry.example.org \
-		DATABASE_URL=postgres://registry@db.example.org/registry \
+		DATABASE_URL=postgres://registry@db.example.org/registry SITE_URL=https://registry.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install

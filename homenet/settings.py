@@ -93,12 +93,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on signed-in pages, the admin and the workspace.
+    "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signed-in sessions end after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all.
     "accounts.middleware.SessionExpiryMiddleware",
@@ -252,12 +255,46 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Serving (issue 13). Health probes of a load balancer may come over plain HTTP: no redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Permissions-Policy (core.middleware): the registry uses none of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []  # () allows the feature to no origin; ["self"] would allow this site
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+# Seconds an SMTP connection may wait for the mail server before the send fails: a hung
+# server must not hold a worker (and the person waiting) indefinitely.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if EMAIL_TIMEOUT <= 0:
+    raise ImproperlyConfigured(f"EMAIL_TIMEOUT must be above 0 seconds, not {EMAIL_TIMEOUT}")
+
 # Content-Security-Policy: our pages load scripts, styles and images from this site only and
 # carry no inline script or style (a JSON-LD data block is not a script). Bootstrap's form
-# controls draw their arrows and ticks from data: images. Django's own admin still has inline
-# scripts, so it is left out; it is for signed-in staff only.
+# controls draw their arrows and ticks from data: images. Django's admin (5.2) works under the
+# same policy: its scripts are files, its data travels in data- attributes and JSON blocks.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -280,7 +317,8 @@ LOGGING = {
 }
 
 # Affiliation applications (/apply/): links in emails, abuse limits, the supporting document.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# SITE_URL: the site's own address; `check --deploy` wants https:// (core/checks.py).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 APPLY_RATE_LIMIT = env_int("APPLY_RATE_LIMIT", 5)  # applications per IP address per hour
 STATUS_RATE_LIMIT = env_int("STATUS_RATE_LIMIT", 10)  # wrong status look-ups per IP per hour
 # How many proxies of ours append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.

@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from core import health
+
 admin.site.site_header = _("HomeNet Registry administration")
 admin.site.site_title = _("HomeNet Registry")
 admin.site.index_title = _("Registry administration")
 
 urlpatterns = [
+    # Probes for load balancers and monitors (core/health.py), outside every language and app.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),

@@ -171,6 +171,9 @@ MATRIX: dict[str, list[Case]] = {
     "set_language": [
         Case(everyone(Redirect("/")), method="post", data=lambda w: {"language": "en", "next": "/"})
     ],
+    # Health probes (core/health.py): for load balancers and monitors, nobody signed in.
+    "healthz": [Case(everyone(200))],
+    "readyz": [Case(everyone(200))],
     "affiliates:home": [Case(everyone(200), shows=HOME_SHOWS)],
     # The public directory: affiliated organisations only, never a private contact
     "affiliates:directory": [Case(everyone(200), never_shows=PUBLIC_NEVER_SHOWS)],

@@ -159,6 +159,8 @@ SITE: dict[str, Post] = {
 
 # The site's URL patterns that take no POST: their forms, if any, are GET forms (filters).
 GET_ONLY = {
+    "healthz",
+    "readyz",
     "accounts:password_change_done",
     "accounts:password_reset_done",
     "accounts:password_reset_complete",

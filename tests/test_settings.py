@@ -1,22 +1,30 @@
 """The registry runs on PostgreSQL only: the embedded server by default, never SQLite."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dj_database_url
+import pytest
 
 from homenet import embedded_db
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def python(code: str, **env: str) -> subprocess.CompletedProcess:
+def python(code: str, timeout: float | None = None, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environ |= {"DJANGO_SETTINGS_MODULE": "homenet.settings", **env}
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -76,3 +84,83 @@ def test_run_gives_the_command_a_fast_throwaway_server_and_removes_it():
     assert (name, fsync) == ("homenet", "off")
     assert not Path(data).exists()
     assert f"Embedded PostgreSQL stopped: {data}" in result.stderr
+
+
+def test_mail_waits_ten_seconds_at_most_unless_email_timeout_says():
+    show = "import django; django.setup(); from django.conf import settings; "
+    show += "print(settings.EMAIL_TIMEOUT)"
+
+    assert python(show).stdout.strip() == "10"
+    assert python(show, EMAIL_TIMEOUT="3").stdout.strip() == "3"
+    refused = python(show, EMAIL_TIMEOUT="0")
+    assert "EMAIL_TIMEOUT must be above 0 seconds, not 0" in refused.stderr
+
+
+def test_a_mail_server_that_never_answers_fails_the_send_within_email_timeout():
+    # A server on loopback that accepts the connection and then says nothing (a hung SMTP
+    # server); without a timeout the send would wait for it forever.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        send = (
+            "import django, time; django.setup(); from django.core.mail import send_mail; "
+            "start = time.monotonic()\n"
+            "try:\n    send_mail('Subject', 'Body', None, ['someone@example.org'])\n"
+            "except OSError as error:\n    print(type(error).__name__)\n"
+            "print(round(time.monotonic() - start))"
+        )
+        start = time.monotonic()
+        result = python(
+            send,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(port),
+            EMAIL_USE_TLS="false",
+            EMAIL_TIMEOUT="1",
+            timeout=8,
+        )
+
+    assert result.returncode == 0, result.stderr
+    # smtplib reports the silent greeting as a disconnection, after EMAIL_TIMEOUT seconds.
+    assert result.stdout.split() == ["SMTPServerDisconnected", "1"]
+    assert time.monotonic() - start < 5
+
+
+def deploy_check(**env: str) -> subprocess.CompletedProcess:
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-production-key-" + "x" * 50,
+        "ALLOWED_HOSTS": "registry.example.org",
+        "DATABASE_URL": "postgres://registry@db.example.org/registry",
+    }
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ |= {"DJANGO_SETTINGS_MODULE": "homenet.settings", **production, **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("site_url", "warning"),
+    [
+        (None, "homenet.W001"),
+        ("http://registry.example.org", "homenet.W002"),
+        ("https://elsewhere.example.org", "homenet.W003"),
+    ],
+)
+def test_check_deploy_wants_the_sites_own_https_address_in_site_url(site_url, warning):
+    result = deploy_check(**({"SITE_URL": site_url} if site_url else {}))
+
+    assert result.returncode != 0
+    assert warning in result.stderr
+
+
+def test_check_deploy_passes_the_production_settings_of_make_check_deploy():
+    result = deploy_check(SITE_URL="https://registry.example.org")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

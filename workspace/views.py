@@ -100,7 +100,7 @@ def affiliate_detail(request, slug):
 
 
 @signed_in_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def affiliate_edit(request, slug):
     affiliate = affiliate_for(request.user, edit=True, slug=slug)
     form = AffiliateEditForm(request.POST or None, affiliate=affiliate, user=request.user)
@@ -185,7 +185,7 @@ def declarations_current(request):
 
 
 @signed_in_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declarations(request, year):
     regions, region = _declaration_region(request, year)
     table = declaration_table(request.user, region, year)

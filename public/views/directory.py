@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from affiliates import search
 from affiliates.models import Affiliate
@@ -15,7 +15,7 @@ from regions.models import Region
 from spreadsheets.exports import directory_csv
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     regions = list(Region.objects.all())
     figures, by_region = cached("figures", (), public_figures_by_region)
@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", {"figures": figures, "regions": regions})
 
 
-@require_GET
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     shown = directory_page(request.GET)
     return render(
@@ -43,14 +43,14 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     # Not public reads exactly like not existing: 404 either way.
     shown = public_profile(slug, request.build_absolute_uri)
     return render(request, "public/profile.html", vars(shown))
 
 
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The directory's search and filters as CSV of public fields, streamed."""
     # Each row's profile address is this plus the slug and a slash.

@@ -1,6 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from affiliates.choices import OrganisationType
 from affiliates.models import Affiliate
@@ -16,7 +16,7 @@ from regions.models import Region
 AFFILIATES_SHOWN = 25
 
 
-@require_GET
+@require_safe
 def region_list(request: HttpRequest) -> HttpResponse:
     regions = list(Region.objects.all())
     _network, by_region = cached("figures", (), public_figures_by_region)
@@ -25,7 +25,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/regions/list.html", {"regions": regions})
 
 
-@require_GET
+@require_safe
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
     public = Affiliate.objects.public().in_region(region)

@@ -115,3 +115,82 @@ def test_no_page_breaks_the_content_security_policy(
         for path, seen in found.items()
         for v in seen
     )
+
+
+def test_the_admin_works_under_the_content_security_policy(
+    live_server, page, south_asia, staff_user, tmp_path
+):
+    network = AffiliateFactory(region=south_asia, name="Gujarat Network of Home Workers")
+    affiliate = AffiliateFactory(
+        region=south_asia, name="Surat Embroiderers", sectors=[SectorFactory(name="Embroidery")]
+    )
+    SectorFactory(name="Weaving")
+    DeclarationFactory(affiliate=affiliate, year=2024)
+    page.add_init_script(RECORD_VIOLATIONS)
+    found: dict[str, list[dict]] = {}
+
+    def look(what):
+        if seen := violations_on(page):
+            found[what] = seen
+
+    def visit(path):
+        response = page.goto(live_server.url + path)
+        assert response.ok, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        look(path)
+
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(staff_user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    look("/admin/login/")
+    for path in [
+        "/admin/",
+        "/admin/affiliates/affiliate/",
+        "/admin/affiliates/affiliate/?q=surat",
+        "/admin/regions/region/",
+        f"/admin/regions/region/{south_asia.pk}/change/",
+        "/admin/affiliates/membershipdeclaration/add/",
+    ]:
+        visit(path)
+
+    # The changelist's scripts: ticking every row counts them.
+    visit("/admin/affiliates/affiliate/")
+    page.locator("#action-toggle").check()
+    assert "2 of 2 selected" in page.locator(".action-counter").inner_text()
+    look("changelist: select all")
+
+    # The change form: a calendar, an autocomplete, a two-list chooser, inlines.
+    visit(f"/admin/affiliates/affiliate/{affiliate.pk}/change/")
+    page.locator("a[id^=calendarlink]").first.click()
+    page.locator(".calendarbox:visible .calendar-shortcuts a").first.click()  # Yesterday
+    look("change form: calendar")
+    page.locator(".select2-selection").first.click()
+    page.keyboard.type("gujarat")
+    page.locator(".select2-results__option", has_text=network.name).click()
+    look("change form: autocomplete")
+    page.locator("#id_sectors_from option", has_text="Weaving").click()
+    page.locator("#id_sectors_add").click()
+    assert page.locator("#id_sectors_to option").count() == 2
+    look("change form: sectors chooser")
+    rows = page.locator("#declarations-group tbody tr.form-row").count()
+    page.locator("#declarations-group .add-row a").click()
+    assert page.locator("#declarations-group tbody tr.form-row").count() == rows + 1
+    look("change form: another declaration")
+
+    # The import page and its preview.
+    visit("/admin/affiliates/affiliate/import/")
+    upload = tmp_path / "affiliates.csv"
+    upload.write_text(
+        "name,country,organisation_type,piece_rate_workers\nNew Weavers,IN,union,yes\n"
+    )
+    page.locator("input[type=file]").set_input_files(upload)
+    page.get_by_role("button", name="Preview").click()
+    assert page.get_by_text("New Weavers").count()
+    look("import: preview")
+
+    assert not found, "The Content-Security-Policy refused in the admin:\n" + "\n".join(
+        f"{what}: {v['directive']} {v['blocked']} ({v['source']} line {v['line']})"
+        for what, seen in found.items()
+        for v in seen
+    )
