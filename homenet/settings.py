@@ -198,6 +198,9 @@ AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.signin_locked_out"
 # accounts.signals logs each sign-in and failure its own way (user id, never a password).
 AXES_VERBOSE = False
+# Attempts are kept in the database but not shown in the admin (staff have no business with
+# other people's addresses): `manage.py axes_list_attempts`, `axes_reset_username NAME`.
+AXES_ENABLE_ADMIN = False
 # Password-reset requests per hour: per email address asked for, and per client address.
 # Beyond either, the page answers as always but no mail is sent.
 PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
