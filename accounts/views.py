@@ -7,6 +7,8 @@ import time
 from datetime import datetime
 from typing import Any
 
+from axes.helpers import get_client_parameters, get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -130,9 +132,6 @@ def signin_locked_out(
 
 def _signin_retry_at(request: HttpRequest, credentials: dict[str, Any] | None) -> datetime:
     """When every lock on this request ends: cool-off after the last failure that locks it."""
-    from axes.helpers import get_client_parameters, get_client_username, get_cool_off
-    from axes.models import AccessAttempt
-
     cool_off = get_cool_off(request)
     assert cool_off is not None  # AXES_COOLOFF_TIME is set: no permanent lockout
     now = timezone.now()

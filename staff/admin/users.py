@@ -178,14 +178,11 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
-    """A group's permissions pass to its members: only superusers set them, or delete a group."""
+    """A group's permissions pass to its members: only superusers set them."""
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly if request.user.is_superuser else [*readonly, "permissions"]
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def save_related(self, request, form, formsets, change):
         group = form.instance
