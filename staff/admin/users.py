@@ -70,9 +70,9 @@ class UserAdmin(BaseUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if request.user.is_superuser:
             return readonly
-        readonly += POWER_FIELDS
+        readonly += [*POWER_FIELDS, "last_login"]
         # A changed address and then a reset link would hand the account to whoever chose the
-        # address: staff set the address of a new account, not of one already in use.
+        # address: staff set the address of a new account (never signed in), not of one in use.
         if obj is not None and obj.pk != request.user.pk and obj.last_login is not None:
             readonly.append("email")
         return readonly

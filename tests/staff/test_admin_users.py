@@ -126,8 +126,11 @@ def test_staff_cannot_redirect_the_mail_of_an_account_in_use(client, staff_user,
     nadia.save(update_fields=["last_login"])
     client.force_login(staff_user)
 
+    # Not even by first clearing the date of the last sign-in.
+    _change(client, nadia, is_staff=False, last_login_0="", last_login_1="")
     _change(client, nadia, is_staff=False, email="thief@example.net")
 
+    assert nadia.last_login is not None
     assert nadia.email == "nadia@example.org"
 
 
