@@ -68,3 +68,18 @@ def record_distinct(scope: str, request: HttpRequest, item: str, limit: int) -> 
         cache.delete(seen_key)
         return False
     return True
+
+
+def record_for(scope: str, identity: str) -> int:
+    """Count one more attempt by `identity` (e.g. a hash of an email address) in this hour.
+
+    For limits on something other than the client's address; returns the count, this one
+    included. Counting before checking keeps simultaneous requests from slipping past.
+    """
+    key = f"ratelimit:{scope}:{identity}:{int(time.time() // WINDOW_SECONDS)}"
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        return 1

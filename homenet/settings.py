@@ -6,6 +6,7 @@ stops the start with ImproperlyConfigured rather than being guessed at.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -176,6 +177,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in protection (issue 13) -------------------------------------------------------------
+# django-axes counts failed sign-ins in the database (so several app servers agree), per account
+# and per address separately: SIGNIN_FAILURE_LIMIT failures within SIGNIN_COOLOFF_MINUTES, for
+# either, refuse further attempts until that many minutes after the last failure. Every
+# authenticate() call goes through it, so the admin's sign-in is limited too; nothing is locked
+# for good, and failures while locked out do not extend the wait.
+INSTALLED_APPS += ["axes"]
+# Last, as its documentation asks: it turns a refused sign-in into the lockout page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The address as the rate limits read it (TRUSTED_PROXY_COUNT), not a header a client can forge.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+# The page that says when to try again, the same whether or not the account exists (429).
+AXES_LOCKOUT_CALLABLE = "accounts.views.signin_locked_out"
+# accounts.signals logs each sign-in and failure its own way (user id, never a password).
+AXES_VERBOSE = False
+# Attempts are kept in the database but not shown in the admin (staff have no business with
+# other people's addresses): `manage.py axes_list_attempts`, `axes_reset_username NAME`.
+AXES_ENABLE_ADMIN = False
+# Password-reset requests per hour: per email address asked for, and per client address.
+# Beyond either, the page answers as always but no mail is sent.
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
+PASSWORD_RESET_IP_LIMIT = env_int("PASSWORD_RESET_IP_LIMIT", 10)
+# Argon2 for new and re-hashed passwords; older PBKDF2 hashes still verify and are upgraded
+# when their owner next signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# --- End of sign-in protection -----------------------------------------------------------------
 
 # Shared cache: Redis in production (CACHE_URL=redis://...), so that several app servers
 # agree on rate limits; a per-process memory cache in development.

@@ -332,7 +332,11 @@ def admin_cases(key: str, route: str) -> list[Case]:
             )
         ],
         "admin:auth_user_password_change": [
-            Case(staff(200), kwargs=lambda w: {"id": w.users["coordinator_south_asia"].pk})
+            Case(
+                {**staff(200), "staff": 403},
+                kwargs=lambda w: {"id": w.users["coordinator_south_asia"].pk},
+                note="setting another person's password is for superusers only",
+            )
         ],
     }
     if key in special:
