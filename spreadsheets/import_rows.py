@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from affiliates.choices import Status
 from affiliates.models import Affiliate, Sector
-from affiliates.rules import normalise_name
+from affiliates.rules import clean_name, normalise_name
 from affiliates.services import SlugsInUse, chunks, region_for_country
 from core.csv_writing import FORMULA_STARTS, NEUTRALISER
 from regions.models import Region
@@ -122,7 +122,7 @@ def plan_row(
     """What one row would do: its affiliate as it would be written, and its result."""
     errors: list[str] = []
     values = {column: _cell(raw, column, errors) for column, raw in cells.items()}
-    name, slug = values.get("name", ""), values.get("slug", "")
+    name, slug = clean_name(values.get("name", "")), values.get("slug", "")
     result = RowResult(number=number, action=REFUSED, name=name, slug=slug, errors=errors)
     existing = _match(values, context, errors)
     planned = PlannedRow(result=result, affiliate=existing or Affiliate())

@@ -652,3 +652,25 @@ def test_an_edit_saved_while_the_preview_runs_is_not_overwritten(
     assert "1 affiliate changed while the file was being checked" in confirmed.text
     affiliate.refresh_from_db()
     assert affiliate.city == "Vapi"
+
+
+def test_a_disguised_copy_of_a_name_matches_the_organisation(south_asia, staff_user):
+    AffiliateFactory(region=south_asia, name="Sewa Mahila", country="IN", city="Surat")
+    content = csv_file(
+        "Sewa\u200b Mahila,IN,union,yes,,Surat,affiliated",  # zero-width space
+        "\ufeffS\u0435wa Mahila,IN,union,yes,,Surat,affiliated",  # BOM, a Cyrillic е
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert [row.action for row in report.rows] == [UNCHANGED, REFUSED]
+    assert "Row 2 already names this organisation." in report.rows[1].errors
+
+
+def test_an_imported_name_is_stored_without_invisible_characters(south_asia, staff_user):
+    content = csv_file("Home\u202e Workers\u00ad,IN,union,yes,,Pune,applied")  # RLO, soft hyphen
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written
+    assert Affiliate.objects.get().name == "Home Workers"
