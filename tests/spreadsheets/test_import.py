@@ -166,7 +166,7 @@ def test_a_round_trip_changes_nothing_and_says_so(south_asia, garments, staff_us
         parent_network=parent,
         public_phone="+91 22 5550 1234",
         contact_phone="=1+2",
-        city="@home",
+        city="@home;=1+2, -3",
         languages="#N/A",
         # Typed in a browser (CR LF), and text that looks like OOXML's own escapes.
         description="=cmd|' /C calc'!A0 starts like a formula\r\nline _x000D_ two",
