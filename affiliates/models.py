@@ -310,10 +310,10 @@ class Affiliate(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        self.name = clean_name(self.name)
+        typed, self.name = self.name, clean_name(self.name)
         self.name_key = normalise_name(self.name)
         errors: dict[str, StrOrPromise] = {}
-        if not self.name:  # nothing left once invisible characters are gone
+        if typed and not self.name:  # nothing left once invisible characters are gone
             errors["name"] = models.Field.default_error_messages["blank"]
         if founded_in_future(self.founded_year):
             errors["founded_year"] = FOUNDED_IN_FUTURE
