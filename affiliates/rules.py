@@ -80,14 +80,16 @@ def _visible(char: str) -> bool:
 
 
 def clean_name(name: str) -> str:
-    """A name as it is stored: NFKC, no invisible or control characters, single spaces.
+    """A name as it is stored: NFC, no invisible or control characters, single spaces.
 
-    "Sewa\u200b Mahila" is saved as "Sewa Mahila", a right-to-left override is dropped, a
-    full-width "Ｓｅｗａ" becomes "Sewa". Letters of any script stay as typed (Cyrillic stays
-    Cyrillic): folding look-alikes is for the key only (normalise_name).
+    "Sewa\u200b Mahila" is saved as "Sewa Mahila", a right-to-left override is dropped.
+    Letters of any script stay as typed (Cyrillic stays Cyrillic): folding look-alikes is for
+    the key only (normalise_name), and so is NFKC's compatibility folding: NFKC would rewrite
+    Thai's SARA AM ("ทำ") as two other characters, and a search typed the usual way would no
+    longer find the name. A full-width "Ｓｅｗａ" is kept, and keyed as "sewa".
     """
     kept = "".join(
-        char for char in unicodedata.normalize("NFKC", name) if char.isspace() or _visible(char)
+        char for char in unicodedata.normalize("NFC", name) if char.isspace() or _visible(char)
     )
     return _WHITESPACE.sub(" ", kept).strip()
 
