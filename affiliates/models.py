@@ -26,6 +26,7 @@ from affiliates.rules import (
     FOUNDED_IN_FUTURE,
     NAME_TAKEN,
     TOTAL_TOO_SMALL,
+    clean_name,
     declaration_years,
     end_of_year,
     founded_in_future,
@@ -298,7 +299,8 @@ class Affiliate(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # A derived key, not a rule: kept here so no write path can forget it.
+        # The stored name's cleaning and its derived key: kept here so no write path forgets them.
+        self.name = clean_name(self.name)
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
 
@@ -308,8 +310,11 @@ class Affiliate(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        typed, self.name = self.name, clean_name(self.name)
         self.name_key = normalise_name(self.name)
         errors: dict[str, StrOrPromise] = {}
+        if typed and not self.name:  # nothing left once invisible characters are gone
+            errors["name"] = models.Field.default_error_messages["blank"]
         if founded_in_future(self.founded_year):
             errors["founded_year"] = FOUNDED_IN_FUTURE
         if (

@@ -66,17 +66,75 @@ def founded_in_future(year: int | None) -> bool:
 
 _ACCENTS_AND_SPACES = re.compile(r"[\u0300-\u036f\s]+")
 
+# Characters that show nothing yet make two names differ: besides every format character
+# (Unicode's Cf: zero-width space, joiners, soft hyphen, byte-order mark, word joiner, the
+# bidirectional embeddings, overrides, isolates and marks...), the combining grapheme joiner,
+# the Hangul fillers and the Khmer inherent vowels, which are letters or marks that draw nothing.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _visible(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category not in ("Cf", "Cc") and char not in _INVISIBLE
+
+
+def clean_name(name: str) -> str:
+    """A name as it is stored: NFC, no invisible or control characters, single spaces.
+
+    "Sewa\u200b Mahila" is saved as "Sewa Mahila", a right-to-left override is dropped.
+    Letters of any script stay as typed (Cyrillic stays Cyrillic): folding look-alikes is for
+    the key only (normalise_name), and so is NFKC's compatibility folding: NFKC would rewrite
+    Thai's SARA AM ("ทำ") as two other characters, and a search typed the usual way would no
+    longer find the name. A full-width "Ｓｅｗａ" is kept, and keyed as "sewa".
+    """
+    kept = "".join(
+        char for char in unicodedata.normalize("NFC", name) if char.isspace() or _visible(char)
+    )
+    return _WHITESPACE.sub(" ", kept).strip()
+
+
+# Cyrillic, Greek and Armenian letters drawn like a Latin one, after casefolding: the key is
+# case-blind, so a small letter folds like its capital when either looks Latin (Cyrillic "н"
+# because "Н" is an H, Greek "ν" because "Ν" is an N). Unicode's confusables.txt (UTS #39)
+# lists thousands more; these are the ones a keyboard or a copy-paste slips into a Latin name.
+_LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "і": "i", "ј": "j", "к": "k", "м": "m",
+        "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
+        "һ": "h", "ԁ": "d", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ү": "y", "ѵ": "v",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "h", "ι": "i", "κ": "k", "μ": "m",
+        "ν": "n", "ο": "o", "ρ": "p", "τ": "t", "υ": "y", "χ": "x", "ϲ": "c", "ϳ": "j",
+        # Armenian
+        "օ": "o", "ս": "u", "հ": "h", "ո": "n",
+    }
+)  # fmt: skip
+
 
 def normalise_name(name: str) -> str:
     """The key two names share when they name the same organisation.
 
-    Ignores case, Latin accents and spaces ("Sewa  Mahila", "sewa mahila", "Séwa Mahila").
+    Ignores case, Latin accents, spaces and invisible characters ("Sewa  Mahila", "sewa
+    mahila", "Séwa Mahila", "Sewa\u200bMahila"), and reads Cyrillic, Greek and Armenian
+    look-alikes as the Latin letter they look like ("Sеwa" with a Cyrillic е).
     Only the combining diacritics block is dropped: Devanagari or Thai vowel signs change
     the word and are kept.
+
+    Look-alikes are folded always, not only in names that mix scripts: a name written wholly
+    in Cyrillic keeps a key of its own as long as one of its letters has no Latin twin
+    ("Союз" keys as "coюз", which no Latin name gives), and its key is still the same
+    whichever Latin look-alike slips into it ("Coюз" with a Latin C). Folding only mixed
+    names would miss that second case and let "АСМЕ" in Cyrillic stand beside a Latin
+    "ACME": two names a reader cannot tell apart. The price: a Cyrillic or Greek name made
+    only of look-alikes ("Сор") is the same name as the Latin one it looks like ("Cop"), in
+    the same country; that is the point of the rule.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    kept = _ACCENTS_AND_SPACES.sub("", decomposed)
-    return unicodedata.normalize("NFC", kept).casefold()
+    decomposed = unicodedata.normalize("NFKD", clean_name(name)).casefold()
+    folded = decomposed.translate(_LOOK_ALIKES)
+    kept = _ACCENTS_AND_SPACES.sub("", folded)
+    return unicodedata.normalize("NFC", kept)
 
 
 # Slugs that would shadow a fixed address such as /workspace/affiliates/new/.

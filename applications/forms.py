@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from affiliates import rules
 from affiliates.access import country_choices_for, regions_coordinated_by
 from affiliates.choices import OrganisationType, Status, WithdrawalKind, WorkerCategory
 from affiliates.models import Affiliate, Sector
@@ -214,6 +215,13 @@ class ApplicationForm(forms.Form):
 
     def extra_layout(self) -> list:
         return [Div("fax", css_class="hn-trap")] if self.with_honeypot else []
+
+    def clean_name(self) -> str:
+        # As the registry stores it: invisible and direction characters gone (affiliates.rules).
+        name = rules.clean_name(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(self.fields["name"].error_messages["required"], code="required")
+        return name
 
     def clean_founded_year(self):
         year = self.cleaned_data["founded_year"]

@@ -5,8 +5,12 @@ write their files with these helpers, so they agree on:
 
 - CSV injection (OWASP): a cell starting with = + - @, a tab or a carriage return would be read
   as a formula (some programs strip tab and CR and look at what follows); it gets a leading
-  apostrophe. `neutralise()` does it in Python, `neutralised_sql()` / `Neutralised` in
-  PostgreSQL, with the same characters. The import takes that apostrophe off again.
+  apostrophe. So does every piece of a cell that a spreadsheet could split off on ";" or ","
+  (a program that reads this file with semicolons as separators cuts "x;=1+2" in two, and
+  "=1+2" would be a formula): "x;'=1+2". An apostrophe before the cell alone would not help,
+  the piece would still start with "=". `neutralise()` does it in Python, `neutralised_sql()` /
+  `Neutralised` in PostgreSQL, with the same characters. The import takes those apostrophes
+  off again (`restore()`).
 - A byte-order mark first, so that Excel reads UTF-8 (Devanagari, Thai, Cyrillic names).
   Python's csv ends lines with CRLF (with "\n" alone it would leave a cell holding a bare CR
   unquoted); rows from COPY end with "\n". CSV readers take both.
@@ -14,6 +18,7 @@ write their files with these helpers, so they agree on:
 """
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection
@@ -25,13 +30,27 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
 
 
-def neutralise(value: object) -> str:
-    """A cell's text, inert in a spreadsheet: a leading formula character gets a quote.
+# A piece starts at the start of the cell or after a ";" or ",", and may begin with spaces.
+_PIECE_STARTS = r"(^|[;,])( *)"
+_FORMULA_CLASS = "[" + "".join(FORMULA_STARTS).replace("-", "") + "-]"
+_SUSPECT_PIECE = re.compile(_PIECE_STARTS + "(" + _FORMULA_CLASS + ")")
+_NEUTRALISED_PIECE = re.compile(_PIECE_STARTS + NEUTRALISER + "(" + _FORMULA_CLASS + ")")
 
-    Applying it twice changes nothing (the quote is not a formula character).
+
+def neutralise(value: object) -> str:
+    """A cell's text, inert in a spreadsheet: each piece starting like a formula gets a quote.
+
+    "=1+2" becomes "'=1+2", "-5" "'-5", "x;=1+2" "x;'=1+2", "a, =cmd" "a, '=cmd". Applying it
+    twice changes nothing (the quote is not a formula character).
     """
     text = "" if value is None else str(value)
-    return NEUTRALISER + text if text.startswith(FORMULA_STARTS) else text
+    return _SUSPECT_PIECE.sub(r"\1\2" + NEUTRALISER + r"\3", text)
+
+
+def restore(cell: str) -> str | None:
+    """The text `neutralise()` turned into `cell`, or None if it did not write this cell."""
+    text = _NEUTRALISED_PIECE.sub(r"\1\2\3", cell)
+    return text if text != cell and neutralise(text) == cell else None
 
 
 def _sql_literal(character: str) -> str:
@@ -39,15 +58,19 @@ def _sql_literal(character: str) -> str:
     return escaped.get(character, "'" + character.replace("'", "''") + "'")
 
 
-_SQL_STARTS = ", ".join(_sql_literal(c) for c in FORMULA_STARTS)
+def _sql_pattern(pattern: str) -> str:
+    # A tab or CR in the pattern is sent as itself inside an E'' string; backslashes doubled.
+    body = pattern.replace("\\", "\\\\").replace("'", "''").replace("\t", "\\t")
+    return "E'" + body.replace("\r", "\\r") + "'"
+
+
+_SQL_SUSPECT = _sql_pattern(_SUSPECT_PIECE.pattern)
+_SQL_REPLACEMENT = _sql_pattern(r"\1\2" + NEUTRALISER + r"\3")
 
 
 def neutralised_sql(expression: str) -> str:
     """`neutralise()` in PostgreSQL, for an SQL text expression (NULL stays NULL)."""
-    return (
-        f"CASE WHEN left({expression}, 1) IN ({_SQL_STARTS}) "
-        f"THEN {_sql_literal(NEUTRALISER)} || {expression} ELSE {expression} END"
-    )
+    return f"regexp_replace({expression}, {_SQL_SUSPECT}, {_SQL_REPLACEMENT}, 'g')"
 
 
 class Neutralised(Func):

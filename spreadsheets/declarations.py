@@ -14,7 +14,7 @@ from affiliates.rules import declaration_years, normalise_reference, total_cover
 from affiliates.services import DeclarationRow
 
 # The workspace's views import the private export from here until they import it from
-from spreadsheets.reading import csv_records
+from spreadsheets.reading import csv_records, nul_line, nul_message
 
 DECLARATIONS_HEADER = ["reference", "name", "year", "women", "men", "total"]
 # Far above a region's file (about 60 bytes a row): anything bigger is not a declarations file.
@@ -81,8 +81,9 @@ def declarations_csv_parse(
         raise CSVRejected(
             [_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")]
         ) from None
-    if "\x00" in text:
-        raise CSVRejected([_("This is not a CSV file.")])
+    line = nul_line(text)
+    if line is not None:
+        raise CSVRejected([nul_message(line)])
     records = csv_records(text)
     try:
         first = next(records, None)

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from affiliates.choices import Status
 from affiliates.models import Affiliate, Sector
-from affiliates.rules import normalise_name
+from affiliates.rules import clean_name, normalise_name
 from affiliates.services import SlugsInUse, chunks, region_for_country
-from core.csv_writing import FORMULA_STARTS, NEUTRALISER
+from core.csv_writing import restore
 from regions.models import Region
 from spreadsheets.columns import IMPORTED, SECTOR_SEPARATOR, TEXT, YES_NO
 from spreadsheets.import_report import CREATE, REFUSED, UNCHANGED, UPDATE, RowResult
@@ -122,7 +122,7 @@ def plan_row(
     """What one row would do: its affiliate as it would be written, and its result."""
     errors: list[str] = []
     values = {column: _cell(raw, column, errors) for column, raw in cells.items()}
-    name, slug = values.get("name", ""), values.get("slug", "")
+    name, slug = clean_name(values.get("name", "")), values.get("slug", "")
     result = RowResult(number=number, action=REFUSED, name=name, slug=slug, errors=errors)
     existing = _match(values, context, errors)
     planned = PlannedRow(result=result, affiliate=existing or Affiliate())
@@ -147,9 +147,10 @@ def plan_row(
 
 
 def _cell(raw: str, column: str, errors: list[str]) -> str:
-    """A cell's value: a quote the export put before a formula character comes off again."""
-    if raw.startswith(NEUTRALISER) and raw[1:2] and raw[1:].startswith(FORMULA_STARTS):
-        return raw[1:]
+    """A cell's value: the quotes the export put before formula characters come off again."""
+    exported = restore(raw)
+    if exported is not None:
+        return exported
     value = raw.strip()
     if value.startswith(("=", "@")) or (
         value.startswith(("+", "-")) and not _PLAIN_NUMBER.match(value)

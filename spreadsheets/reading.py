@@ -13,6 +13,7 @@ puts before it (a text cell is never a formula; a formula cell keeps its "=" and
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -28,12 +29,34 @@ IMPORT_COLUMNS = names(IMPORTED)
 REQUIRED_COLUMNS = ["name", "country", "organisation_type"]
 
 
+# Any line end a spreadsheet may write: CR LF (Windows), LF, or CR alone (old Mac programs).
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def line_count(content: bytes) -> int:
+    """How many line ends `content` holds, whichever it uses: a cheap upper bound on its rows."""
+    return content.count(b"\n") + content.count(b"\r") - content.count(b"\r\n")
+
+
+def nul_line(text: str) -> int | None:
+    """The line of the first NUL character in `text` (none is in any text file), or None."""
+    position = text.find("\x00")
+    return None if position < 0 else len(_LINE_END.findall(text, 0, position)) + 1
+
+
+def nul_message(line: int) -> str:
+    return _(
+        "Row %(row)d holds a NUL character, which a text file never does: this is not a CSV "
+        "file as a spreadsheet saves it. Save it as “CSV UTF-8” and try again."
+    ) % {"row": line}
+
+
 def csv_records(text: str, *, strict: bool = False) -> Iterator[tuple[int, list[str]]]:
     """The records of CSV text, each with the line it ends on; csv.Error if it is malformed.
 
     The delimiter is the first line's: spreadsheets in many languages save CSV with semicolons.
     """
-    first_line = text.split("\n", 1)[0]
+    first_line = _LINE_END.split(text, maxsplit=1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     for cells in reader:
@@ -71,7 +94,7 @@ def _cell_text(value: Any, data_type: str | None = None) -> str:
 
 def _read_csv(content: bytes) -> list[list[str]]:
     # Counting line ends is a cheap upper bound on the rows, known before parsing.
-    if content.count(b"\n") > settings.IMPORT_MAX_ROWS + 1:
+    if line_count(content) > settings.IMPORT_MAX_ROWS + 1:
         raise FileRefused(
             _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
         )
@@ -85,10 +108,19 @@ def _read_csv(content: bytes) -> list[list[str]]:
             )
             % {"position": error.start + 1}
         ) from error
+    line = nul_line(text)
+    if line is not None:  # PostgreSQL stores no NUL: refused here, not as a server error
+        raise FileRefused(nul_message(line))
     try:
-        return [cells for _line, cells in csv_records(text, strict=True)]
+        records = [cells for _line, cells in csv_records(text, strict=True)]
     except csv.Error as error:
         raise FileRefused(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
+    # The bound above lets one more through when the last row has no line end.
+    if len(records) > settings.IMPORT_MAX_ROWS + 1:
+        raise FileRefused(
+            _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
+        )
+    return records
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -141,6 +173,9 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
     table = _read_xlsx(content) if _is_xlsx(content, filename) else _read_csv(content)
     if not table:
         raise FileRefused(_("The file is empty."))
+    for number, cells in enumerate(table, start=1):  # an XLSX cell may hold _x0000_
+        if any("\x00" in cell for cell in cells):
+            raise FileRefused(nul_message(number))
     header = [cell.strip().lower() for cell in table[0]]
     while header and header[-1] == "":
         header.pop()

@@ -16,7 +16,7 @@ from accounts.models import User
 from affiliates.access import affiliates_editable_by, regions_coordinated_by
 from affiliates.choices import Status
 from affiliates.models import Affiliate, Sector, StatusChange
-from affiliates.rules import first_free_slug
+from affiliates.rules import clean_name, first_free_slug
 from affiliates.services.sectors import affiliate_set_sectors
 from core.history import acting
 from core.public_cache import public_cache_bump
@@ -95,7 +95,7 @@ def affiliate_create(
     rule is checked before anything is written.
     """
     affiliate = Affiliate(
-        name=name.strip(),
+        name=clean_name(name),
         country=country,
         organisation_type=organisation_type,
         status=status,
@@ -215,7 +215,7 @@ def affiliate_update(
     for field, value in changes.items():
         setattr(locked, field, value)
     if isinstance(locked.name, str):
-        locked.name = locked.name.strip()
+        locked.name = clean_name(locked.name)
     if "country" in changes:
         locked.region = region_for_country(locked.country)
         if not regions_coordinated_by(updated_by).filter(pk=locked.region_id).exists():

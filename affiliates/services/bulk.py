@@ -17,7 +17,13 @@ from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 from affiliates.models import Affiliate, Sector, StatusChange
-from affiliates.rules import RESERVED_SLUGS, first_free_slug, normalise_name, slug_base
+from affiliates.rules import (
+    RESERVED_SLUGS,
+    clean_name,
+    first_free_slug,
+    normalise_name,
+    slug_base,
+)
 from affiliates.services.sectors import sector_names_text
 from core.history import acting, carry_context
 from core.public_cache import public_cache_bump
@@ -123,6 +129,7 @@ def affiliates_bulk_create(
     sectors = Sector.objects.in_bulk()
     new = [row.affiliate for row in rows]
     for row in rows:
+        row.affiliate.name = clean_name(row.affiliate.name)
         row.affiliate.name_key = normalise_name(row.affiliate.name)
         row.affiliate.created_by = user
         row.affiliate.sector_names = sector_names_text(sectors[pk] for pk in row.sector_ids or ())
@@ -196,6 +203,7 @@ def affiliates_bulk_update(
         _lock_unchanged(affiliates, checked_at)
         now = timezone.now()
         for affiliate in affiliates:
+            affiliate.name = clean_name(affiliate.name)
             affiliate.name_key = normalise_name(affiliate.name)
             affiliate.updated_at = now
         sectors = Sector.objects.in_bulk()

@@ -161,6 +161,31 @@ def test_the_same_organisation_cannot_apply_twice(client, application, south_asi
     assert Affiliate.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "Lucknow Chikan\u200b Embroiderers' Union",  # zero-width space
+        "Lucknow Chi\u00adkan Embroiderers' Union",  # soft hyphen
+        "Lucknow Chikаn Embroiderers' Union",  # a Cyrillic а
+        "\u202eLucknow Chikan Embroiderers' Union",  # right-to-left override
+    ],
+)
+def test_a_disguised_copy_of_a_name_cannot_apply(client, application, south_asia, disguised):
+    AffiliateFactory(region=south_asia, country="IN", name="Lucknow Chikan Embroiderers' Union")
+
+    response = client.post(URL, {**application, "name": disguised})
+
+    assert "has already applied or is registered" in response.content.decode()
+    assert Affiliate.objects.count() == 1
+
+
+def test_an_application_is_recorded_without_invisible_characters(client, application):
+    response = client.post(URL, {**application, "name": "Sewa\u200b \u202eMahila\ufeff"})
+
+    assert response.status_code == 302
+    assert Affiliate.objects.get().name == "Sewa Mahila"
+
+
 def test_the_same_name_in_another_country_is_another_organisation(client, application, south_asia):
     AffiliateFactory(region=south_asia, country="NP", name=application["name"])
 

@@ -3,9 +3,22 @@
 import pytest
 from django.db import connection
 
-from core.csv_writing import BOM, csv_lines, neutralise, neutralised_sql
+from core.csv_writing import BOM, csv_lines, neutralise, neutralised_sql, restore
 
 CELLS = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "'=quoted", "plain", "", "a=b"]
+# Cells a spreadsheet splitting on ";" or "," would cut into a piece that starts like a formula.
+SPLIT = {
+    "x;=1+2": "x;'=1+2",
+    "a, =cmd|' /C calc'!A0": "a, '=cmd|' /C calc'!A0",
+    "1;-2": "1;'-2",
+    "Pune;@SUM(A1);+1": "Pune;'@SUM(A1);'+1",
+    "a,\t=1": "a,'\t=1",
+    "=1,=2": "'=1,'=2",
+    "-5": "'-5",
+    "+91 22 555 0101": "'+91 22 555 0101",
+    "Pune, MH; 2020-01-01": "Pune, MH; 2020-01-01",
+    "x; y=1, z-2": "x; y=1, z-2",
+}
 
 
 def test_a_cell_starting_like_a_formula_gets_a_quote_and_only_once():
@@ -16,8 +29,15 @@ def test_a_cell_starting_like_a_formula_gets_a_quote_and_only_once():
     assert neutralise(None) == "" and neutralise(-5) == "'-5"
 
 
+@pytest.mark.parametrize(("cell", "written"), SPLIT.items())
+def test_every_piece_a_spreadsheet_could_split_off_is_neutralised(cell, written):
+    assert neutralise(cell) == written
+    assert neutralise(written) == written
+    assert restore(written) == (cell if written != cell else None)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("cell", [*CELLS, *SPLIT])
 def test_the_sql_rule_is_the_python_rule(cell):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {neutralised_sql('t.v')} FROM (SELECT %s::text AS v) t", [cell])

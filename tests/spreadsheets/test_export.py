@@ -88,6 +88,19 @@ def test_the_streamed_csv_has_the_cells_of_the_xlsx_rows(exported):
     assert b'""' in b"".join(c for c in export_csv_chunks(queryset) if isinstance(c, bytes))
 
 
+def test_a_formula_a_spreadsheet_could_split_off_is_neutralised_in_both_exports(south_asia):
+    AffiliateFactory(
+        region=south_asia, city="x;=1+2", description="a, =cmd|' /C calc'!A0", acronym="1;-2"
+    )
+    queryset = Affiliate.objects.all()
+
+    for rows in (read_csv(export_csv_chunks(queryset)), read_csv(csv_lines(export_rows(queryset)))):
+        row = dict(zip(rows[0], rows[1], strict=True))
+        assert row["city"] == "x;'=1+2"
+        assert row["description"] == "a, '=cmd|' /C calc'!A0"
+        assert row["acronym"] == "1;'-2"
+
+
 def test_staff_export_the_selection_as_csv_from_the_admin(client, staff_user, exported):
     client.force_login(staff_user)
     other = AffiliateFactory(region=exported.region, name="Other")

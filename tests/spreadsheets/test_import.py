@@ -166,7 +166,7 @@ def test_a_round_trip_changes_nothing_and_says_so(south_asia, garments, staff_us
         parent_network=parent,
         public_phone="+91 22 5550 1234",
         contact_phone="=1+2",
-        city="@home",
+        city="@home;=1+2, -3",
         languages="#N/A",
         # Typed in a browser (CR LF), and text that looks like OOXML's own escapes.
         description="=cmd|' /C calc'!A0 starts like a formula\r\nline _x000D_ two",
@@ -458,6 +458,50 @@ def test_an_edit_saved_while_the_file_is_checked_is_not_overwritten(
     assert events(affiliate, pgh_context__user=staff_user.pk) == []
 
 
+def test_a_nul_byte_is_refused_with_its_row_not_a_server_error(client, south_asia, staff_user):
+    content = csv_file("Sewa Mahila,IN,union,yes,,Surat,applied", "Home\x00 Workers,IN,union,yes")
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("admin:affiliates_affiliate_import"), {"file": SimpleUploadedFile("f.csv", content)}
+    )
+
+    assert response.status_code in (200, 400)
+    assert "Row 3 holds a NUL character" in response.text
+    assert not Affiliate.objects.exists()
+
+
+def test_an_xlsx_cell_escaping_a_nul_is_refused(south_asia, staff_user):
+    workbook = Workbook()
+    workbook.active.append(["name", "country", "organisation_type"])
+    workbook.active.append(["Home_x0000_Workers", "IN", "union"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = affiliates_import(content=buffer.getvalue(), filename="f.xlsx", user=staff_user)
+
+    assert report.refused and "Row 2 holds a NUL character" in report.file_errors[0]
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\n", "\r\n"])
+def test_the_row_limit_counts_every_kind_of_line_end(south_asia, settings, line_end):
+    rows = ["name,country,organisation_type", *[f"Org {n},IN,union" for n in range(20_001)]]
+    content = line_end.join(rows).encode()
+
+    report = affiliates_import(content=content, filename="f.csv")
+
+    assert settings.IMPORT_MAX_ROWS == 20_000
+    assert report.refused and "more than 20000 rows" in report.file_errors[0]
+
+
+def test_a_file_with_carriage_returns_alone_is_read_row_by_row(south_asia, staff_user):
+    content = "name;country;organisation_type;piece_rate_workers\rA;IN;union;yes\rB;IN;union;yes"
+
+    report = affiliates_import(content=content.encode(), filename="f.csv", user=staff_user)
+
+    assert [row.action for row in report.rows] == [CREATE, CREATE]
+
+
 def test_an_edit_saved_between_preview_and_confirmation_is_not_overwritten(
     client, south_asia, staff_user, coordinator_south_asia
 ):
@@ -652,3 +696,25 @@ def test_an_edit_saved_while_the_preview_runs_is_not_overwritten(
     assert "1 affiliate changed while the file was being checked" in confirmed.text
     affiliate.refresh_from_db()
     assert affiliate.city == "Vapi"
+
+
+def test_a_disguised_copy_of_a_name_matches_the_organisation(south_asia, staff_user):
+    AffiliateFactory(region=south_asia, name="Sewa Mahila", country="IN", city="Surat")
+    content = csv_file(
+        "Sewa\u200b Mahila,IN,union,yes,,Surat,affiliated",  # zero-width space
+        "\ufeffS\u0435wa Mahila,IN,union,yes,,Surat,affiliated",  # BOM, a Cyrillic е
+    )
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert [row.action for row in report.rows] == [UNCHANGED, REFUSED]
+    assert "Row 2 already names this organisation." in report.rows[1].errors
+
+
+def test_an_imported_name_is_stored_without_invisible_characters(south_asia, staff_user):
+    content = csv_file("Home\u202e Workers\u00ad,IN,union,yes,,Pune,applied")  # RLO, soft hyphen
+
+    report = affiliates_import(content=content, filename="f.csv", user=staff_user)
+
+    assert report.written
+    assert Affiliate.objects.get().name == "Home Workers"
