@@ -88,10 +88,26 @@ def clean_name(name: str) -> str:
     Thai's SARA AM ("ทำ") as two other characters, and a search typed the usual way would no
     longer find the name. A full-width "Ｓｅｗａ" is kept, and keyed as "sewa".
     """
-    kept = "".join(
-        char for char in unicodedata.normalize("NFC", name) if char.isspace() or _visible(char)
-    )
-    return _WHITESPACE.sub(" ", kept).strip()
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFC", name):
+        if char in _JOINERS:
+            # Devanagari, Bengali or Urdu spell with them (a half form, a non-joined letter):
+            # kept after a letter of such a script, dropped elsewhere (in Latin they hide).
+            if kept and _shapes_with_joiners(kept[-1]):
+                kept.append(char)
+        elif char.isspace() or _visible(char):
+            kept.append(char)
+    return _WHITESPACE.sub(" ", "".join(kept)).strip()
+
+
+_JOINERS = frozenset("\u200c\u200d")  # zero-width non-joiner and joiner
+
+
+def _shapes_with_joiners(char: str) -> bool:
+    """A letter or mark of a script other than Latin, Cyrillic, Greek or Armenian."""
+    if unicodedata.category(char)[0] not in "LM":
+        return False
+    return not unicodedata.name(char, "").startswith(("LATIN", "CYRILLIC", "GREEK", "ARMENIAN"))
 
 
 # Cyrillic, Greek and Armenian letters drawn like a Latin one, after casefolding: the key is
@@ -131,7 +147,8 @@ def normalise_name(name: str) -> str:
     only of look-alikes ("Сор") is the same name as the Latin one it looks like ("Cop"), in
     the same country; that is the point of the rule.
     """
-    decomposed = unicodedata.normalize("NFKD", clean_name(name)).casefold()
+    cleaned = "".join(char for char in clean_name(name) if char not in _JOINERS)
+    decomposed = unicodedata.normalize("NFKD", cleaned).casefold()
     folded = decomposed.translate(_LOOK_ALIKES)
     kept = _ACCENTS_AND_SPACES.sub("", folded)
     return unicodedata.normalize("NFC", kept)

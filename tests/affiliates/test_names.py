@@ -168,3 +168,14 @@ def test_the_migration_says_which_old_rows_are_now_one_name(south_asia):
     assert Affiliate.objects.named("Sewa Mahila", "IN").get() == original
     with pytest.raises(ValidationError):
         copy.full_clean()
+
+
+def test_joiners_that_spell_a_word_in_its_script_are_kept_and_ignored_by_the_key(south_asia):
+    # Devanagari: क्‍ष with a joiner keeps its half form; Urdu/Persian use the non-joiner.
+    with_joiner = "\u0915\u094d\u200d\u0937 Union"
+    affiliate = create(with_joiner)
+
+    affiliate.refresh_from_db()
+    assert affiliate.name == with_joiner
+    with pytest.raises(ValidationError):
+        create("\u0915\u094d\u0937 Union")  # the same name without it
