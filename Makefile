@@ -17,7 +17,7 @@ BENCH_DATABASE_URL ?=
 PYTEST_ARGS ?=
 EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
-.PHONY: help install run test lint format messages check-deploy bench css clean
+.PHONY: help install run test lint format messages check-deploy bench css clean backup restore
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
 	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
@@ -27,6 +27,8 @@ help:
 	@echo "make lint         ruff, formatting, types (mypy), missing migrations and strings"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
 	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
+	@echo "make backup       database and uploaded documents into var/backups/<timestamp>.tar"
+	@echo "make restore FILE=var/backups/....tar  into an empty database (FORCE=1: non-empty)"
 
 install: $(STAMP)
 
@@ -92,3 +94,19 @@ css:
 
 clean:
 	rm -rf $(VENV)
+
+# One archive of the database (pg_dump -Fc) and MEDIA_ROOT in var/backups/; its path is the
+# last line printed (after the embedded server's own messages, hence the capture). Without
+# DATABASE_URL, the embedded PostgreSQL of `make run`.
+backup: install
+	@out="$$($(if $(DATABASE_URL),,$(EMBEDDED_DB) run --) $(BIN)/python manage.py backup)" && \
+		echo "$$out"
+
+# Into the database DATABASE_URL names (or the embedded one): refused unless it is empty or
+# FORCE=1 is given.
+FILE ?=
+FORCE ?=
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/homenet-backup-....tar [FORCE=1]"; exit 2; }
+	$(if $(DATABASE_URL),,$(EMBEDDED_DB) run --) \
+		$(BIN)/python manage.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
