@@ -17,12 +17,13 @@ BENCH_DATABASE_URL ?=
 PYTEST_ARGS ?=
 EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
-.PHONY: help install run test lint format messages check-deploy bench css clean backup restore
+.PHONY: help install run serve test lint format messages check-deploy bench css clean backup restore
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
 	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 help:
 	@echo "make run          install, migrate, load demo data if empty, serve on http://127.0.0.1:8000"
+	@echo "make serve        the production set-up (gunicorn, DEBUG off) on http://127.0.0.1:8000 (PORT=...)"
 	@echo "make test         install and run the whole test suite on PostgreSQL"
 	@echo "make lint         ruff, formatting, types (mypy), missing migrations and strings"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
@@ -46,6 +47,12 @@ run: install
 		$(BIN)/python manage.py migrate --no-input && \
 		$(BIN)/python manage.py seed_demo --if-empty && \
 		exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
+
+# Production settings on this machine over plain HTTP (deploy/serve.sh): collectstatic,
+# compilemessages, migrate, gunicorn (deploy/gunicorn.conf.py); same database as `make run`.
+PORT ?= 8000
+serve: install
+	$(if $(DATABASE_URL),,$(EMBEDDED_DB) run --) env PORT=$(PORT) BIN=$(BIN) deploy/serve.sh
 
 # The suite runs on every core with pytest-xdist: each worker has its own test database
 # (test_<name>_gw0, ...) and its own live server. --dist loadgroup keeps the browser tests
