@@ -25,6 +25,7 @@ from regions.models import Region
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+
 def validate_pdf(upload) -> None:
     """A plain PDF of at most DOCUMENT_MAX_BYTES, judged by its content, never by its name."""
     if upload.size > settings.DOCUMENT_MAX_BYTES:

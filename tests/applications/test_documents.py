@@ -20,9 +20,10 @@ def pdf(*objects: bytes) -> bytes:
 
 def object_stream(objects: bytes, dictionary: bytes = b"/Type /ObjStm /N 1 /First 4") -> bytes:
     data = zlib.compress(b"2 0 " + objects)
-    return (
-        b"<< %s /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
-        % (dictionary, len(data), data)
+    return b"<< %s /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (
+        dictionary,
+        len(data),
+        data,
     )
 
 
