@@ -19,29 +19,26 @@ from affiliates.rules import (
     normalise_reference,
 )
 from affiliates.services.lifecycle import TRANSITIONS
+from applications.documents import pdf_refusal
 from regions.models import Region
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-PDF_MAGIC = b"%PDF-"
-
 
 def validate_pdf(upload) -> None:
-    """A PDF of at most DOCUMENT_MAX_BYTES, judged by its content, never by its name."""
+    """A plain PDF of at most DOCUMENT_MAX_BYTES, judged by its content, never by its name."""
     if upload.size > settings.DOCUMENT_MAX_BYTES:
         raise ValidationError(
             _("The document is larger than %(mb)d MB. Send a smaller PDF, or none.")
             % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
         )
     upload.seek(0)
-    head = upload.read(1024)
-    # A PDF ends with %%EOF, give or take a few bytes of trailing whitespace or junk.
-    upload.seek(max(0, upload.size - 2048))
-    tail = upload.read()
+    content = upload.read()
     upload.seek(0)
-    if not head.startswith(PDF_MAGIC) or b"%%EOF" not in tail:
-        raise ValidationError(_("This file is not a PDF document. Only PDF files are accepted."))
+    refusal = pdf_refusal(content)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 class ParentNetworkField(forms.ModelChoiceField):
