@@ -76,10 +76,4 @@ def record_for(scope: str, identity: str) -> int:
     For limits on something other than the client's address; returns the count, this one
     included. Counting before checking keeps simultaneous requests from slipping past.
     """
-    key = f"ratelimit:{scope}:{identity}:{int(time.time() // WINDOW_SECONDS)}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        return 1
+    return _incr(f"ratelimit:{scope}:{identity}:{int(time.time() // WINDOW_SECONDS)}")
