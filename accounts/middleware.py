@@ -13,6 +13,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from accounts.resume import keep_posted_form
+
 SESSION_STARTED_KEY = "_hn_started"
 SESSION_SEEN_KEY = "_hn_seen"
 # Refresh the last-seen time at most this often: saves a session write on every request.
@@ -24,11 +26,19 @@ class SessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        expired_user_id = None
         if request.user.is_authenticated:
-            self._check(request)
-        return self.get_response(request)
+            user_id = request.user.pk
+            if self._check(request):
+                expired_user_id = user_id
+        response = self.get_response(request)
+        if expired_user_id is not None:
+            # A form posted just as the session ended is given back after signing in again.
+            keep_posted_form(request, response, expired_user_id)
+        return response
 
-    def _check(self, request: HttpRequest) -> None:
+    def _check(self, request: HttpRequest) -> bool:
+        """Whether the session has just been ended."""
         session = request.session
         now = int(time.time())
         started = session.get(SESSION_STARTED_KEY)
@@ -36,12 +46,13 @@ class SessionExpiryMiddleware:
         if started is None or seen is None:
             session[SESSION_STARTED_KEY] = started or now
             session[SESSION_SEEN_KEY] = now
-            return
+            return False
         idle = now - seen >= settings.SESSION_IDLE_TIMEOUT
         too_old = now - started >= settings.SESSION_ABSOLUTE_TIMEOUT
         if idle or too_old:
             logout(request)  # flushes the session and makes request.user anonymous
             messages.info(request, _("Your session has expired. Please sign in again."))
-            return
+            return True
         if now - seen >= SEEN_RESOLUTION_SECONDS:
             session[SESSION_SEEN_KEY] = now
+        return False

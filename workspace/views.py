@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.resume import restored_form_data
 from affiliates.access import (
     affiliate_for,
     affiliates_visible_to,
@@ -103,7 +104,9 @@ def affiliate_detail(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def affiliate_edit(request, slug):
     affiliate = affiliate_for(request.user, edit=True, slug=slug)
-    form = AffiliateEditForm(request.POST or None, affiliate=affiliate, user=request.user)
+    # On a GET: what was typed before the session expired, if anything (accounts.resume).
+    data = request.POST or restored_form_data(request)
+    form = AffiliateEditForm(data, affiliate=affiliate, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +192,9 @@ def declarations_current(request):
 def declarations(request, year):
     regions, region = _declaration_region(request, year)
     table = declaration_table(request.user, region, year)
-    formset = DeclarationFormSet(initial=table.initial, prefix="rows")
+    # On a GET: what was typed before the session expired, if anything (accounts.resume).
+    restored = restored_form_data(request)
+    formset = DeclarationFormSet(restored, initial=table.initial, prefix="rows")
     upload = DeclarationUploadForm()
     upload_errors: list[str] = []
     written = None
