@@ -220,12 +220,29 @@ PASSWORD_HASHERS = [
 ]
 # --- End of sign-in protection -----------------------------------------------------------------
 
-# Shared cache: Redis in production (CACHE_URL=redis://...), so that several app servers
-# agree on rate limits; a per-process memory cache in development.
+# Shared cache: Redis in production (CACHE_URL=redis://host:6379/0), so that several app
+# servers agree on the rate limits (core.ratelimit) and on the public pages' cache and its
+# generation (core.public_cache); a per-process memory cache in development. django-axes keeps
+# failed sign-ins in the database, not here. Django's RedisCache has no "ignore errors" mode:
+# while Redis is down, every page that reads the cache (the public pages, the rate-limited
+# forms) answers 500, after at most CACHE_SOCKET_TIMEOUT seconds rather than hanging, and the
+# site recovers by itself when Redis answers again; /readyz reports the cache unreachable.
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
+    _cache_socket_timeout = env_int("CACHE_SOCKET_TIMEOUT", 2)
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Several sites (or a site's test runs) may share one Redis database.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "homenet"),
+            # For entries stored without a timeout of their own; the callers set theirs.
+            "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_socket_timeout,
+                "socket_timeout": _cache_socket_timeout,
+            },
+        }
     }
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -166,3 +166,27 @@ def test_check_deploy_passes_the_production_settings_of_make_check_deploy():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_redis_cache_that_never_answers_fails_fast_instead_of_hanging():
+    # A server that accepts connections and never replies, as a hung Redis would.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        code = (
+            "import time, django; django.setup()\n"
+            "from django.core.cache import cache\n"
+            "start = time.monotonic()\n"
+            "try:\n"
+            "    cache.get('x')\n"
+            "except Exception as error:\n"
+            "    print(type(error).__name__, round(time.monotonic() - start, 1))\n"
+        )
+        result = python(
+            code, timeout=30, CACHE_URL=f"redis://127.0.0.1:{port}/0", CACHE_SOCKET_TIMEOUT="1"
+        )
+
+    name, seconds = result.stdout.split()
+    assert name == "TimeoutError", result.stderr
+    assert float(seconds) < 5
