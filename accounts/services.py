@@ -68,7 +68,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
         if html_email_template_name is not None:
             html = loader.render_to_string(html_email_template_name, context)
             message.attach_alternative(html, "text/html")
-        mail.queue(message)
+        # Nothing is written for a reset link: no commit to wait for.
+        mail.queue(message, after_commit=False)
 
 
 class _OneAccountResetForm(QueuedPasswordResetForm):

@@ -96,7 +96,14 @@ def send_email(fields: dict[str, Any], attempt: int = 1) -> int:
         raise  # the task's result records the failure
 
 
-def queue(message: EmailMessage) -> None:
-    """Send `message` through the task queue, once the current transaction commits."""
+def queue(message: EmailMessage, *, after_commit: bool = True) -> None:
+    """Send `message` through the task queue, once the current transaction commits.
+
+    With after_commit=False it is queued at once: for mail about nothing being written (with
+    the database backend the queued row still goes with the current transaction, if any).
+    """
     fields = _fields(message)
-    transaction.on_commit(lambda: send_email.enqueue(fields))
+    if after_commit:
+        transaction.on_commit(lambda: send_email.enqueue(fields))
+    else:
+        send_email.enqueue(fields)
