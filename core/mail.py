@@ -4,8 +4,9 @@
 the database with the production backend, so a request never waits on the mail server);
 `manage.py db_worker` sends it. When the server fails (refuses, hangs past EMAIL_TIMEOUT, is
 down), the task is put back in the queue to run again later, each wait longer than the last,
-up to MAIL_ATTEMPTS attempts; every failure is logged. A backend that cannot run a task later
-(the immediate one, in development and tests) sends at once and only logs a failure.
+up to MAIL_ATTEMPTS attempts; every failure is logged (with the subject, never the address). A
+backend that cannot run a task later (the immediate one, in development and tests) sends at once
+and only logs a failure.
 """
 
 import logging
@@ -70,15 +71,13 @@ def send_email(fields: dict[str, Any], attempt: int = 1) -> int:
     try:
         return get_connection().send_messages([message]) or 0
     except (smtplib.SMTPException, OSError) as error:
-        to = ", ".join(message.to)
         backend = send_email.get_backend()
         if attempt < settings.MAIL_ATTEMPTS and backend.supports_defer:
             wait = retry_wait(attempt)
             send_email.using(run_after=timezone.now() + wait).enqueue(fields, attempt + 1)
             logger.warning(
-                "Mail %r to %s failed (attempt %d of %d: %s); trying again in %s",
+                "Mail %r failed (attempt %d of %d: %s); trying again in %s",
                 message.subject,
-                to,
                 attempt,
                 settings.MAIL_ATTEMPTS,
                 error,
@@ -86,9 +85,8 @@ def send_email(fields: dict[str, Any], attempt: int = 1) -> int:
             )
         else:
             logger.error(
-                "Mail %r to %s failed (attempt %d of %d: %s); giving up",
+                "Mail %r failed (attempt %d of %d: %s); giving up",
                 message.subject,
-                to,
                 attempt,
                 settings.MAIL_ATTEMPTS,
                 error,
