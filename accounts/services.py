@@ -1,13 +1,17 @@
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
+from django.template import loader
 from django.utils import translation
 
 from accounts.models import User
+from core import mail
 
 STAFF_GROUP_NAME = "International staff"
 STAFF_APPS = ["auth", "accounts", "regions", "affiliates"]
@@ -42,7 +46,33 @@ def user_language_set(*, user: User, language: str) -> User:
     return user
 
 
-class _OneAccountResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its mail sent through the mail queue (core.mail), not in the request.
+
+    A hung or down mail server then neither holds the request nor loses the link.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # As Django's own send_mail, but queued.
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        # Nothing is written for a reset link: no commit to wait for.
+        mail.queue(message, after_commit=False)
+
+
+class _OneAccountResetForm(QueuedPasswordResetForm):
     """Django's reset mail, for one chosen account rather than every account with an address."""
 
     def __init__(self, user: User) -> None:

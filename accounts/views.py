@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.forms import LanguageForm
 from accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from accounts.models import User
-from accounts.services import user_language_set
+from accounts.services import QueuedPasswordResetForm, user_language_set
 from core import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     exactly the same way, so the page tells nothing about accounts or limits.
     """
 
+    form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"

@@ -2,24 +2,23 @@
 
 Each person reads their mail in their own language: the applicant's contact email in the
 language they applied in (Affiliate.language), each coordinator of the affiliate's region in the
-language of their account (User.language; the site's default when they chose none). A mail
-server that is down must not undo a decision already committed: failures are logged, not raised.
+language of their account (User.language; the site's default when they chose none). Each
+message goes through the mail queue (core.mail): a mail server that is down or hung neither undoes
+a decision already committed nor delays the answer; the worker sends the mail when it returns.
 """
 
-import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 
 from affiliates.models import Affiliate, StatusChange
-
-logger = logging.getLogger(__name__)
+from core import mail
 
 
 def coordinator_emails_by_language(affiliate: Affiliate) -> dict[str, list[str]]:
@@ -67,10 +66,8 @@ def _send(affiliate: Affiliate, applicant: str, coordinators: str, context: dict
         with translation.override(language):
             # One message each: coordinators need not see each other's addresses.
             messages += [_message(coordinators, context, [email], language) for email in emails]
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("Could not send the emails about %s", affiliate.reference)
+    for message in messages:
+        mail.queue(message)
 
 
 def notify_application_received(affiliate: Affiliate) -> None:

@@ -32,5 +32,9 @@ export SECURE_HSTS_PRELOAD=${SECURE_HSTS_PRELOAD:-false}
 "$BIN/python" manage.py collectstatic --no-input -v0
 "$BIN/python" manage.py compilemessages --ignore=.venv -v0
 "$BIN/python" manage.py migrate --no-input -v0
-echo "Serving with DEBUG off on $SITE_URL (gunicorn; Ctrl-C stops it)"
-exec "$BIN/python" -m gunicorn -c deploy/gunicorn.conf.py homenet.wsgi
+echo "Serving with DEBUG off on $SITE_URL (gunicorn and the mail worker; Ctrl-C stops both)"
+# With DEBUG off mail waits in the database queue: the worker sends it (README, Mail).
+"$BIN/python" manage.py db_worker --no-reload &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT
+"$BIN/python" -m gunicorn -c deploy/gunicorn.conf.py homenet.wsgi

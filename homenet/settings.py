@@ -351,6 +351,21 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 if EMAIL_TIMEOUT <= 0:
     raise ImproperlyConfigured(f"EMAIL_TIMEOUT must be above 0 seconds, not {EMAIL_TIMEOUT}")
 
+# Mail goes through the task queue (core.mail): with the database backend a request only stores
+# the message, and `manage.py db_worker` sends it, trying again when the mail server fails, up to
+# MAIL_ATTEMPTS times over about two days. TASK_BACKEND=immediate sends within the request instead
+# (the default while DEBUG is on, so `runserver` needs no worker).
+INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
+TASK_BACKEND = env_str("TASK_BACKEND", "immediate" if DEBUG else "database")
+if TASK_BACKEND not in ("database", "immediate"):
+    raise ImproperlyConfigured(f"TASK_BACKEND must be database or immediate, not {TASK_BACKEND}")
+TASKS = {
+    "default": {
+        "BACKEND": f"django_tasks.backends.{TASK_BACKEND}.{TASK_BACKEND.title()}Backend",
+    }
+}
+MAIL_ATTEMPTS = env_int("MAIL_ATTEMPTS", 10)
+
 # Content-Security-Policy: our pages load scripts, styles and images from this site only and
 # carry no inline script or style (a JSON-LD data block is not a script). Bootstrap's form
 # controls draw their arrows and ticks from data: images. Django's admin (5.2) works under the

@@ -33,6 +33,9 @@ def _fast_and_quiet(settings):
     # Test-only tweaks: a fast hasher, mail kept in memory, plain static storage.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks (the mail queue) run at once, inside the request (tests/core/test_mail_queue.py
+    # uses the database backend and its worker).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Public pages read fresh data in tests (tests/public/test_cache.py turns it on).
     settings.DIRECTORY_CACHE_SECONDS = 0
     settings.STORAGES = {
