@@ -7,20 +7,15 @@ from django.views.decorators.http import require_safe
 
 from affiliates import search
 from affiliates.models import Affiliate
-from affiliates.selectors import public_figures_by_region
-from core.public_cache import cached
 from public.directory import directory_page, directory_results
+from public.figures import regions_with_figures
 from public.profiles import public_profile
-from regions.models import Region
 from spreadsheets.exports import directory_csv
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    regions = list(Region.objects.all())
-    figures, by_region = cached("figures", (), public_figures_by_region)
-    for region in regions:
-        region.figures = by_region.get(region.pk)
+    figures, regions = regions_with_figures()
     return render(request, "public/home.html", {"figures": figures, "regions": regions})
 
 

@@ -7,10 +7,10 @@ from affiliates.models import Affiliate
 from affiliates.selectors import (
     public_countries,
     public_figures,
-    public_figures_by_region,
     public_figures_by_type,
 )
 from core.public_cache import cached
+from public.figures import regions_with_figures
 from regions.models import Region
 
 AFFILIATES_SHOWN = 25
@@ -18,10 +18,7 @@ AFFILIATES_SHOWN = 25
 
 @require_safe
 def region_list(request: HttpRequest) -> HttpResponse:
-    regions = list(Region.objects.all())
-    _network, by_region = cached("figures", (), public_figures_by_region)
-    for region in regions:
-        region.figures = by_region.get(region.pk)
+    _network, regions = regions_with_figures()
     return render(request, "public/regions/list.html", {"regions": regions})
 
 

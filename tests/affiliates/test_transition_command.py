@@ -22,3 +22,13 @@ def test_the_command_reports_a_refusal(south_asia, coordinator_south_asia):
 
     with pytest.raises(CommandError, match="Only international staff"):
         call_command("affiliate_transition", affiliate.reference, "suspend", by="asha", comment="x")
+
+
+def test_the_command_reads_a_reference_as_typed_by_hand(south_asia, staff_user):
+    affiliate = AffiliateFactory(region=south_asia, status=Status.AFFILIATED)
+    typed = affiliate.reference.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+
+    call_command("affiliate_transition", typed, "suspend", by="sam", comment="Dues")
+
+    affiliate.refresh_from_db()
+    assert affiliate.status == Status.SUSPENDED

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from affiliates.choices import WithdrawalKind
 from affiliates.models import Affiliate
+from affiliates.rules import normalise_reference
 from affiliates.services.lifecycle import TRANSITIONS, affiliate_transition
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reference, action, by, comment, public, kind, **options):
         try:
-            affiliate = Affiliate.objects.get(reference=reference.upper())
+            affiliate = Affiliate.objects.get(reference=normalise_reference(reference) or reference)
             actor = get_user_model().objects.get(username=by)
         except (Affiliate.DoesNotExist, get_user_model().DoesNotExist) as missing:
             raise CommandError(str(missing)) from None
