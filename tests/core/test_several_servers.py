@@ -28,6 +28,9 @@ from tests.factories import AffiliateFactory
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# One xdist worker runs these tests one after the other: each empties the shared Redis database
+# when it starts and ends, which would drop the other's cached pages in the middle of a check.
+pytestmark = pytest.mark.xdist_group("redis")
 
 
 def redis_or_skip():
