@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -108,6 +109,16 @@ class AffiliateQuerySet(models.QuerySet["Affiliate"]):
         member_by_then = Q(affiliated_on__isnull=True) | Q(affiliated_on__lte=end_of_year(year))
         return self.declaring().filter(member_by_then).filter(~models.Exists(declared))
 
+    def stale(self, before: dt.date) -> "AffiliateQuerySet":
+        """The members whose details nobody has confirmed on or after `before`.
+
+        `before` is rules.stale_before(): a year ago. A record never confirmed is stale too.
+        The workspace, /staff/stats/ and the coordinators' monthly reminder list these.
+        """
+        return self.declaring().filter(
+            Q(details_confirmed_on__isnull=True) | Q(details_confirmed_on__lt=before)
+        )
+
 
 # name_key and the search columns are derived from the name and other fields, not changes
 # anybody makes.
@@ -213,6 +224,10 @@ class Affiliate(models.Model):
     )
     language = models.CharField(
         _("language for messages"), max_length=10, default=settings.LANGUAGE_CODE
+    )
+    # Set by the services when a coordinator or staff confirm the record is current, or edit it.
+    details_confirmed_on = models.DateField(
+        _("details confirmed on"), null=True, blank=True, editable=False
     )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -335,6 +350,11 @@ class Affiliate(models.Model):
         return self.status == Status.AFFILIATED
 
     @property
+    def is_declaring(self) -> bool:
+        """A member (affiliated or suspended): it declares yearly and keeps its details current."""
+        return self.status in DECLARING_STATUSES
+
+    @property
     def worker_categories(self) -> "list[StrOrPromise]":
         categories: list[StrOrPromise] = []
         if self.has_piece_rate_workers:
@@ -449,3 +469,34 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.affiliate}: {self.from_status or '–'} → {self.to_status}"
+
+
+class CoordinatorReminder(models.Model):
+    """The monthly reminder mailed to a coordinator (stale records, missing declarations).
+
+    One row per coordinator and month, written with the mail: the daily command sends a month's
+    reminder only where no row exists, so running it again sends nothing twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("coordinator"),
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month it is for."))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    stale = models.PositiveIntegerField(_("records to confirm"))
+    missing = models.PositiveIntegerField(_("declarations missing"))
+
+    class Meta:
+        ordering = ["-month", "user"]
+        verbose_name = _("coordinator reminder")
+        verbose_name_plural = _("coordinator reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month"], name="one_reminder_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="reminder_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.month:%Y-%m}"

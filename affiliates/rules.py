@@ -53,6 +53,32 @@ def declaration_due_year() -> int:
     return this_year() - 1
 
 
+# A record whose details nobody has confirmed for longer than this is listed as stale.
+CONFIRMATION_MONTHS = 12
+
+
+def stale_before() -> dt.date:
+    """Details confirmed before this day are stale: the same day CONFIRMATION_MONTHS ago.
+
+    (29 February looks back to the 28th.)
+    """
+    today = timezone.localdate()
+    months = today.year * 12 + today.month - 1 - CONFIRMATION_MONTHS
+    year, month = divmod(months, 12)
+    month += 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("every month has a 28th")
+
+
+def is_stale(confirmed_on: dt.date | None) -> bool:
+    """Whether details confirmed on this day (None: never) wait to be confirmed again."""
+    return confirmed_on is None or confirmed_on < stale_before()
+
+
 def end_of_year(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 

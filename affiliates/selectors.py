@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Aggregate, Count, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from affiliates.access import affiliates_visible_to
 from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
+from affiliates.rules import stale_before
 from regions.models import Region
 
 
@@ -106,3 +107,14 @@ def public_countries(queryset: QuerySet[Affiliate]) -> dict[str, int]:
     """Number of public affiliates per country code."""
     rows = queryset.order_by().values("country").annotate(organisations=Count("pk"))
     return {row["country"]: row["organisations"] for row in rows}
+
+
+def stale_records(affiliates: AffiliateQuerySet, shown: int) -> tuple[list[Affiliate], int]:
+    """The first `shown` stale records of `affiliates` (never confirmed, then the oldest), and
+    how many there are in all: one query when they are few, two otherwise."""
+    stale = affiliates.stale(stale_before()).select_related("region")
+    first = list(
+        stale.order_by(F("details_confirmed_on").asc(nulls_first=True), "name", "pk")[: shown + 1]
+    )
+    count = len(first) if len(first) <= shown else stale.count()
+    return first[:shown], count

@@ -264,6 +264,8 @@ def _affiliate_spec(
         status=status,
         status_changed_at=steps[-1][1],
         affiliated_on=next((at.date() for s, at in steps if s == "affiliated"), None),
+        # Last looked at when last decided on: older ones show as waiting to be confirmed.
+        details_confirmed_on=steps[-1][1].date(),
         **_contacts(rng, slug, person, registered),
     )
     return _Spec(affiliate, sector_slugs, declarations, steps, rng.random())

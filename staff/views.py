@@ -7,7 +7,7 @@ from affiliates import stats
 from affiliates.access import staff_required
 from affiliates.models import Affiliate
 from affiliates.rules import declaration_due_year
-from affiliates.selectors import public_figures
+from affiliates.selectors import public_figures, stale_records
 from audit.changes import recent_changes
 from staff.forms import ChangesFilterForm, StatusFilterForm
 
@@ -37,6 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     queryset = Affiliate.objects.filter(status=status) if status else Affiliate.objects.all()
     last_year = declaration_due_year()
     missing = stats.missing_declarations(last_year)
+    stale, stale_count = stale_records(Affiliate.objects.all(), MISSING_SHOWN)
     return render(
         request,
         "staff/dashboard.html",
@@ -49,5 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "missing_count": missing.count(),
             "missing": missing[:MISSING_SHOWN],
             "last_year": last_year,
+            "stale": stale,
+            "stale_count": stale_count,
         },
     )

@@ -13,6 +13,7 @@ from affiliates.access import is_staff_member
 from affiliates.choices import Status
 from affiliates.models import Affiliate, AffiliateQuerySet
 from affiliates.rules import declaration_due_year, this_year
+from affiliates.selectors import stale_records
 from audit.history import acting_users, events_of, read_actions
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ class Overview:
     # The table the dashboard opens: the due year's while anybody owes it, else this year's.
     declarations_year: int
     missing: list[Affiliate]
+    # Members whose details nobody confirmed for more than 12 months, the oldest first.
+    stale_count: int
+    stale: list[Affiliate]
     latest_changes: list[LatestChange]
 
 
@@ -47,6 +51,7 @@ def workspace_overview(
     *,
     region_ids: list[int],
     missing_shown: int = 10,
+    stale_shown: int = 10,
 ) -> Overview:
     """What a coordinator (or staff) needs first: counts, work waiting, gaps, recent changes.
 
@@ -62,6 +67,7 @@ def workspace_overview(
     missing_qs = affiliates.missing_declaration(missing_year)
     missing = list(missing_qs.order_by("name")[: missing_shown + 1])
     missing_count = len(missing) if len(missing) <= missing_shown else missing_qs.count()
+    stale, stale_count = stale_records(affiliates, stale_shown)
     latest = events_of(Affiliate)._default_manager.filter(region_id__in=region_ids)
     actions = read_actions(Affiliate, latest, 30)[0][:10]
     users = acting_users(actions)
@@ -73,6 +79,8 @@ def workspace_overview(
         missing_count=missing_count,
         declarations_year=missing_year if missing_count else this_year(),
         missing=missing[:missing_shown],
+        stale_count=stale_count,
+        stale=stale,
         latest_changes=[
             LatestChange(
                 when=a.when,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("affiliates/", views.affiliate_list, name="affiliate_list"),
     path("affiliates/<slug:slug>/", views.affiliate_detail, name="affiliate_detail"),
     path("affiliates/<slug:slug>/edit/", views.affiliate_edit, name="affiliate_edit"),
+    path("affiliates/<slug:slug>/confirm/", views.affiliate_confirm, name="affiliate_confirm"),
     path("declarations/", views.declarations_current, name="declarations_current"),
     path("declarations/<int:year>/", views.declarations, name="declarations"),
     path(

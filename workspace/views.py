@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.resume import restored_form_data
 from affiliates.access import (
@@ -19,10 +19,11 @@ from affiliates.access import (
     signed_in_required,
 )
 from affiliates.models import Affiliate
-from affiliates.rules import declaration_years
+from affiliates.rules import declaration_years, is_stale
 from affiliates.selectors import declared_figures, declaring_affiliates
 from affiliates.services import (
     AffiliateEditConflict,
+    affiliate_confirm_details,
     affiliate_update,
 )
 from audit.selectors import affiliate_change_history, affiliate_last_changed_by
@@ -92,6 +93,7 @@ def affiliate_detail(request, slug):
         "workspace/affiliate_detail.html",
         {
             "affiliate": affiliate,
+            "stale": affiliate.is_declaring and is_stale(affiliate.details_confirmed_on),
             "declarations": affiliate.declarations.select_related("recorded_by"),
             "status_changes": affiliate.status_changes.select_related("actor"),
             "history": affiliate_change_history(affiliate),
@@ -145,6 +147,18 @@ def affiliate_edit(request, slug):
         {"affiliate": affiliate, "form": form},
         status=status,
     )
+
+
+@signed_in_required
+@require_POST
+def affiliate_confirm(request, slug):
+    """One button on the affiliate's page: its details were checked and are current."""
+    affiliate = affiliate_for(request.user, edit=True, slug=slug)
+    affiliate_confirm_details(affiliate=affiliate, confirmed_by=request.user)
+    messages.success(
+        request, _("The details of %(name)s are confirmed as current.") % {"name": affiliate}
+    )
+    return redirect("workspace:affiliate_detail", slug=affiliate.slug)
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -44,7 +44,11 @@ SLUG_ATTEMPTS = 5
 
 
 def _save_checked(affiliate: Affiliate, *, exclude: Iterable[str] = ()) -> None:
-    """Validate against every model rule, then save; a lost race on a constraint reads the same."""
+    """Validate against every model rule, then save; a lost race on a constraint reads the same.
+
+    Whoever registers or edits a record has its details before them: they count as confirmed.
+    """
+    affiliate.details_confirmed_on = timezone.localdate()
     affiliate.full_clean(exclude=list(exclude))
     try:
         with transaction.atomic():
@@ -233,6 +237,25 @@ def affiliate_update(
             if {s.pk for s in sectors} != set(locked.sectors.values_list("pk", flat=True)):
                 affiliate_set_sectors(locked, sectors)
     return locked
+
+
+@transaction.atomic
+def affiliate_confirm_details(
+    *, affiliate: Affiliate, confirmed_by: AbstractBaseUser | AnonymousUser
+) -> Affiliate:
+    """Record that `confirmed_by` checked the affiliate's details and found them current.
+
+    Only the date moves (not `updated_at`: an edit form open elsewhere stays valid); the
+    history records who confirmed. Confirming twice on one day changes nothing.
+    """
+    if not affiliates_editable_by(confirmed_by).filter(pk=affiliate.pk).exists():
+        raise PermissionDenied
+    today = timezone.localdate()
+    with acting(confirmed_by, reason=_("Details confirmed as current")):
+        Affiliate.objects.filter(pk=affiliate.pk).update(details_confirmed_on=today)
+    affiliate.details_confirmed_on = today
+    transaction.on_commit(public_cache_bump)  # the public profile shows the date
+    return affiliate
 
 
 @transaction.atomic

@@ -128,7 +128,10 @@ def affiliates_bulk_create(
     user = created_by if created_by is not None and created_by.is_authenticated else None
     sectors = Sector.objects.in_bulk()
     new = [row.affiliate for row in rows]
+    today = timezone.localdate()
     for row in rows:
+        if row.affiliate.details_confirmed_on is None:  # as given now (seeding may say when)
+            row.affiliate.details_confirmed_on = today
         row.affiliate.name = clean_name(row.affiliate.name)
         row.affiliate.name_key = normalise_name(row.affiliate.name)
         row.affiliate.created_by = user
@@ -194,7 +197,8 @@ def affiliates_bulk_update(
         return []
     affiliates = [row.affiliate for row in rows]
     moved = [row for row in rows if row.sector_ids is not None]
-    columns = sorted(set(fields) - {"sectors"} | {"updated_at"})
+    # An import that rewrites records confirms their details, as an edit in the workspace does.
+    columns = sorted(set(fields) - {"sectors"} | {"updated_at", "details_confirmed_on"})
     if "name" in columns:
         columns.append("name_key")
     if moved:
@@ -206,6 +210,7 @@ def affiliates_bulk_update(
             affiliate.name = clean_name(affiliate.name)
             affiliate.name_key = normalise_name(affiliate.name)
             affiliate.updated_at = now
+            affiliate.details_confirmed_on = timezone.localdate(now)
         sectors = Sector.objects.in_bulk()
         for row in moved:
             row.affiliate.sector_names = sector_names_text(

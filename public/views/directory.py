@@ -7,16 +7,25 @@ from django.views.decorators.http import require_safe
 
 from affiliates import search
 from affiliates.models import Affiliate
+from affiliates.selectors import public_countries
+from core.public_cache import cached
 from public.directory import directory_page, directory_results
 from public.figures import regions_with_figures
 from public.profiles import public_profile
+from public.world_map import world_map
 from spreadsheets.exports import directory_csv
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     figures, regions = regions_with_figures()
-    return render(request, "public/home.html", {"figures": figures, "regions": regions})
+    # One grouped query for the map's figures, cached; the map itself is drawn per language.
+    per_country = cached("countries", (), lambda: public_countries(Affiliate.objects.public()))
+    return render(
+        request,
+        "public/home.html",
+        {"figures": figures, "regions": regions, "map": world_map(per_country)},
+    )
 
 
 @require_safe

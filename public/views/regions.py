@@ -11,6 +11,7 @@ from affiliates.selectors import (
 )
 from core.public_cache import cached
 from public.figures import regions_with_figures
+from public.world_map import world_map
 from regions.models import Region
 
 AFFILIATES_SHOWN = 25
@@ -41,6 +42,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (covered.country, per_country.get(covered.country.code, 0))  # type: ignore[attr-defined]
         for covered in region.countries.all()
     ]
+    covered = [str(country.code) for country, _count in countries]  # type: ignore[attr-defined]
     types = dict(OrganisationType.choices)
     by_type = [
         {**row, "label": types.get(row["organisation_type"], row["organisation_type"])}
@@ -55,5 +57,6 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "countries": sorted(countries, key=lambda item: item[0].name),
             "by_type": by_type,
             "affiliates": affiliates,
+            "map": world_map(per_country, framed=covered, region=region.slug),
         },
     )
