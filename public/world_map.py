@@ -40,6 +40,7 @@ class Shape:
     d: str
     organisations: int
     colour: int  # 0: none, else 1..CLASSES
+    css: str  # its colour's class; "map-out" for a neighbour outside the region drawn
     url: str  # the directory filtered by the country ("" when it has no affiliate)
     title: str
 
@@ -61,8 +62,8 @@ class WorldMap:
 
 
 def class_limits(largest: int) -> list[int]:
-    """Upper limits of the colour classes, the last being `largest`: 1-2-5 steps, rising
-    geometrically (largest 30: 1-2, 3-5, 6-10, 11-30)."""
+    """Upper limits of the colour classes, the last being `largest`: round steps rising
+    geometrically (largest 8: 1, 2, 3, 4-8; largest 30: 1-2, 3-5, 6-10, 11-30)."""
     limits: list[int] = []
     for i in range(1, CLASSES):
         limit = nice_floor(largest ** (i / CLASSES))
@@ -72,10 +73,10 @@ def class_limits(largest: int) -> list[int]:
 
 
 def nice_floor(value: float) -> int:
-    """The largest of 1, 2, 5, 10, 20, 50... not above `value` (1 below that)."""
+    """The largest of 1, 2, 3, 5, 10, 20, 30, 50... not above `value` (1 below that)."""
     best, step = 1, 1
     while step <= value:
-        for factor in (1, 2, 5):
+        for factor in (1, 2, 3, 5):
             if step * factor <= value:
                 best = step * factor
         step *= 10
@@ -145,9 +146,11 @@ def world_map(
         view_box = f"0 0 {data['width']} {data['height']}"
         unnamed = data["unnamed"]
     directory = reverse("affiliates:directory")
+    inside = set(framed) if framed else set(shapes)
     drawn = []
     for code in codes:
         count = per_country.get(code, 0)
+        colour = colour_of(count, limits)
         name = str(countries.name(code)) or code
         query = urlencode({"region": region, "country": code} if region else {"country": code})
         drawn.append(
@@ -156,7 +159,8 @@ def world_map(
                 name=name,
                 d=shapes[code]["d"],
                 organisations=count,
-                colour=colour_of(count, limits),
+                colour=colour,
+                css=f"map-c{colour}" if code in inside or count else "map-out",
                 url=f"{directory}?{query}" if count else "",
                 title=ngettext(
                     "%(country)s: %(n)s affiliated organisation",
@@ -195,4 +199,5 @@ def _undrawn(code: str, count: int, limits: list[int], directory: str, region: s
     name = str(countries.name(code)) or code
     query = urlencode({"region": region, "country": code} if region else {"country": code})
     url = f"{directory}?{query}" if count else ""
-    return Shape(code, name, "", count, colour_of(count, limits), url, name)
+    colour = colour_of(count, limits)
+    return Shape(code, name, "", count, colour, f"map-c{colour}", url, name)

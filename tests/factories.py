@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from django.contrib.auth import get_user_model
 
 from affiliates.choices import OrganisationType, Status
@@ -66,6 +67,8 @@ class AffiliateFactory(factory.django.DjangoModelFactory):
     contact_name = "Private Person"
     contact_email = "private.person@example.org"
     contact_phone = "+00 555 000111"
+    # As the services do when a record is registered: its details are confirmed that day.
+    details_confirmed_on = factory.LazyFunction(timezone.localdate)
 
     @factory.post_generation
     def sectors(self, create, sectors, **kwargs):

@@ -227,6 +227,18 @@ MATRIX: dict[str, list[Case]] = {
             note="an incomplete POST: the form again (200) for those who may edit, 404 otherwise",
         ),
     ],
+    "workspace:affiliate_confirm": [
+        Case(signed_in(405), kwargs=slug_of("south_asia"), note="POST only: a GET confirms nothing"),
+        Case(
+            {
+                **region_of("south_asia", Redirect("/workspace/affiliates/")),
+                "anonymous": LOGIN,
+            },
+            kwargs=slug_of("south_asia"),
+            method="post",
+            note="its region's coordinator and staff confirm; the other coordinator gets a 404",
+        ),
+    ],
     "workspace:declarations_current": [Case(signed_in(Redirect("/workspace/declarations/")))],
     "workspace:declarations": [
         Case(signed_in(200), kwargs=lambda w: {"year": w.year}, **REGION_NAMES),

@@ -138,6 +138,11 @@ SITE: dict[str, Post] = {
     "workspace:affiliate_edit": Post(
         url("workspace:affiliate_edit", slug=affiliate_slug), user="coordinator"
     ),
+    "workspace:affiliate_confirm": Post(
+        url("workspace:affiliate_confirm", slug=affiliate_slug),
+        user="coordinator",
+        page=url("workspace:affiliate_detail", slug=affiliate_slug),
+    ),
     "workspace:declarations": Post(
         url("workspace:declarations", year=const(YEAR)),
         user="coordinator",

@@ -1,0 +1,116 @@
+"""The map of affiliates per country on home and the regions' pages (public/world_map.py)."""
+
+import gzip
+import re
+
+import pytest
+from django.urls import reverse
+
+from affiliates.choices import Status
+from public.world_map import class_limits, colour_of, geometry
+from tests.factories import AffiliateFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db
+KB = 1024
+
+
+@pytest.fixture
+def registry(south_asia, africa):
+    for _ in range(3):
+        AffiliateFactory(region=south_asia, country="IN")
+    AffiliateFactory(region=south_asia, country="NP")
+    AffiliateFactory(region=africa, country="KE")
+    AffiliateFactory(region=africa, country="ZA", status=Status.APPLIED)  # not public
+
+
+def svg_of(body: str) -> str:
+    return re.search(r"<svg class=\"world-map-svg\".*?</svg>", body, re.S).group(0)
+
+
+def linked_countries(svg: str) -> dict[str, str]:
+    """country code -> the <title> of its link in the map."""
+    return {
+        code: title
+        for code, title in re.findall(
+            r'<a href="/directory/\?(?:region=[a-z-]+&amp;)?country=([A-Z]{2})"><title>([^<]*)</title>',
+            svg,
+        )
+    }
+
+
+def table_figures(body: str) -> dict[str, int]:
+    return {
+        code: int(n) for code, n in re.findall(r'data-country="([A-Z]{2})">([\d,]+)<', body)
+    }
+
+
+def test_home_draws_a_link_per_country_with_affiliates(client, registry):
+    body = client.get(reverse("affiliates:home")).content.decode()
+    svg = svg_of(body)
+
+    assert linked_countries(svg) == {
+        "IN": "India: 3 affiliated organisations",
+        "KE": "Kenya: 1 affiliated organisation",
+        "NP": "Nepal: 1 affiliated organisation",
+    }
+    assert 'role="group" aria-labelledby="map-caption"' in svg
+    assert len(re.findall(r"<path ", svg)) >= len(geometry()["countries"])  # the whole world
+    assert " style=" not in svg  # the strict CSP: colours are classes
+
+
+def test_the_table_gives_the_maps_figures(client, registry):
+    body = client.get(reverse("affiliates:home")).content.decode()
+
+    assert table_figures(body) == {"IN": 3, "NP": 1, "KE": 1}
+    titles = linked_countries(svg_of(body))
+    for code, count in table_figures(body).items():
+        assert f": {count} affiliated" in titles[code]
+
+
+def test_a_region_page_frames_its_countries(client, registry, south_asia):
+    body = client.get(reverse("regions:detail", args=[south_asia.slug])).content.decode()
+    svg = svg_of(body)
+
+    assert linked_countries(svg) == {
+        "IN": "India: 3 affiliated organisations",
+        "NP": "Nepal: 1 affiliated organisation",
+    }
+    assert 'href="/directory/?region=south-asia&amp;country=IN"' in svg
+    assert table_figures(body) == {"IN": 3, "NP": 1}
+    assert "Kenya" not in svg  # drawn around South Asia only
+    view_box = [float(n) for n in re.search(r'viewBox="([^"]+)"', svg).group(1).split()]
+    assert view_box[2] < geometry()["width"] / 3
+
+
+def test_the_map_weighs_little(client, registry):
+    body = client.get(reverse("affiliates:home")).content
+    svg = svg_of(body.decode()).encode()
+
+    assert len(gzip.compress(svg, 9)) < 30 * KB
+
+
+def test_a_page_with_the_map_makes_no_query_for_it(client, registry, django_assert_num_queries):
+    client.get(reverse("affiliates:home"))  # sessions, caches warm
+    url = reverse("affiliates:home")
+    # 1 figures by region and country, 2 regions, 3 organisations per country (the map's one
+    # grouped query)
+    with django_assert_num_queries(3):
+        client.get(url)
+
+
+def test_colour_classes_rise_in_round_steps():
+    assert class_limits(0) == []
+    assert class_limits(1) == [1]
+    assert class_limits(8) == [1, 2, 3, 8]
+    assert class_limits(30) == [2, 5, 10, 30]
+    assert [colour_of(n, [2, 5, 10, 30]) for n in (0, 1, 2, 3, 10, 11, 30)] == [0, 1, 1, 2, 3, 4, 4]
+
+
+def test_every_region_country_is_in_the_table_even_without_affiliates(client, db):
+    region = RegionFactory(slug="islands", countries=["MV", "LK"])
+    AffiliateFactory(region=region, country="MV")  # the Maldives: too small for the 1:110m shapes
+
+    body = client.get(reverse("regions:detail", args=["islands"])).content.decode()
+
+    assert table_figures(body) == {"LK": 0, "MV": 1}
+    assert 'href="/directory/?region=islands&amp;country=MV"' in body
