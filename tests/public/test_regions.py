@@ -67,8 +67,8 @@ def test_the_pages_take_a_fixed_number_of_queries(
     # 1 region, 2 figures, 3 countries, 4 types, 5 affiliates, 6 covered countries.
     with django_assert_num_queries(6):
         client.get(reverse("regions:detail", args=["africa"]))
-    # 1 regions, 2 figures of every region.
-    with django_assert_num_queries(2):
+    # 1 regions, 2 figures of every region, 3 organisations per country (the map).
+    with django_assert_num_queries(3):
         client.get(reverse("affiliates:home"))
 
 
