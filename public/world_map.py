@@ -7,6 +7,7 @@ so the page needs no inline style under the strict CSP.
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,7 +48,7 @@ class Shape:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    colour: int
+    css: str
     label: str
 
 
@@ -61,26 +62,16 @@ class WorldMap:
     total: int
 
 
-def class_limits(largest: int) -> list[int]:
-    """Upper limits of the colour classes, the last being `largest`: round steps rising
-    geometrically (largest 8: 1, 2, 3, 4-8; largest 30: 1-2, 3-5, 6-10, 11-30)."""
-    limits: list[int] = []
-    for i in range(1, CLASSES):
-        limit = nice_floor(largest ** (i / CLASSES))
-        if limit < largest and (not limits or limit > limits[-1]):
-            limits.append(limit)
-    return [*limits, largest] if largest else []
+def class_limits(counts: Iterable[int]) -> list[int]:
+    """Upper limits of the colour classes: the distinct counts above 0 in CLASSES groups of
+    as many values each as can be (counts 1, 2, 3, 5, 8: 1, 2, 3, 5-8; five of 4: 4).
 
-
-def nice_floor(value: float) -> int:
-    """The largest of 1, 2, 3, 5, 10, 20, 30, 50... not above `value` (1 below that)."""
-    best, step = 1, 1
-    while step <= value:
-        for factor in (1, 2, 3, 5):
-            if step * factor <= value:
-                best = step * factor
-        step *= 10
-    return best
+    Grouping the values that occur, not a fixed scale, keeps a region where every country has
+    3 to 8 affiliates from being drawn in one colour.
+    """
+    values = sorted({n for n in counts if n > 0})
+    groups = min(CLASSES, len(values))
+    return [values[(i + 1) * len(values) // groups - 1] for i in range(groups)]
 
 
 def colour_of(count: int, limits: list[int]) -> int:
@@ -89,15 +80,15 @@ def colour_of(count: int, limits: list[int]) -> int:
     return next(i for i, limit in enumerate(limits, start=1) if count <= limit)
 
 
-def _legend(limits: list[int]) -> list[LegendEntry]:
-    entries = [LegendEntry(0, _("No affiliate"))]
-    low = 1
+def _legend(limits: list[int], lowest: int) -> list[LegendEntry]:
+    entries = [LegendEntry("map-c0", _("No affiliate"))]
+    low = lowest
     for colour, high in enumerate(limits, start=1):
         if low == high:
             label = ngettext("%(n)s organisation", "%(n)s organisations", high) % {"n": high}
         else:
             label = _("%(low)s to %(high)s organisations") % {"low": low, "high": high}
-        entries.append(LegendEntry(colour, label))
+        entries.append(LegendEntry(f"map-c{colour}", label))
         low = high + 1
     return entries
 
@@ -127,7 +118,7 @@ def world_map(
     """
     data = geometry()
     shapes: dict[str, Any] = data["countries"]
-    limits = class_limits(max(per_country.values(), default=0))
+    limits = class_limits(per_country.values())
     if framed:
         x, y, w, h = _frame(framed, shapes)
         box = (x, y, x + w, y + h)
@@ -188,7 +179,8 @@ def world_map(
         view_box=view_box,
         shapes=drawn,
         unnamed=unnamed,
-        legend=_legend(limits),
+        legend=_legend(limits, min((n for n in per_country.values() if n > 0), default=1))
+        + ([LegendEntry("map-out", _("Outside this regional network"))] if framed else []),
         rows=rows,
         total=sum(per_country.values()),
     )

@@ -1,6 +1,6 @@
 import factory
-from django.utils import timezone
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate, MembershipDeclaration, Sector

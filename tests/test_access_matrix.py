@@ -228,7 +228,9 @@ MATRIX: dict[str, list[Case]] = {
         ),
     ],
     "workspace:affiliate_confirm": [
-        Case(signed_in(405), kwargs=slug_of("south_asia"), note="POST only: a GET confirms nothing"),
+        Case(
+            signed_in(405), kwargs=slug_of("south_asia"), note="POST only: a GET confirms nothing"
+        ),
         Case(
             {
                 **region_of("south_asia", Redirect("/workspace/affiliates/")),

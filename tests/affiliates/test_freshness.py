@@ -1,4 +1,4 @@
-"""Records kept fresh: the "details confirmed on" date, who moves it, and which records are stale."""
+"""Records kept fresh: the "details confirmed on" date, who moves it, which records are stale."""
 
 import datetime as dt
 

@@ -34,7 +34,9 @@ def test_it_tells_each_coordinator_about_their_regions_only(
     south_asia, africa, coordinator_south_asia, coordinator_africa,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    declared(AffiliateFactory(region=south_asia, name="Stale Weavers", details_confirmed_on=LONG_AGO))
+    declared(
+        AffiliateFactory(region=south_asia, name="Stale Weavers", details_confirmed_on=LONG_AGO)
+    )
     AffiliateFactory(region=south_asia, name="Silent Stitchers")  # fresh, but owes 2025
     declared(AffiliateFactory(region=africa, country="KE", name="Fresh Kenya"))
 
@@ -57,7 +59,9 @@ def test_it_tells_each_coordinator_about_their_regions_only(
     )
 
 
-def test_it_sends_once_a_month(clock, south_asia, coordinator_south_asia, django_capture_on_commit_callbacks):
+def test_it_sends_once_a_month(
+    clock, south_asia, coordinator_south_asia, django_capture_on_commit_callbacks
+):
     declared(AffiliateFactory(region=south_asia, details_confirmed_on=LONG_AGO))
 
     assert len(remind(django_capture_on_commit_callbacks)) == 1

@@ -1,4 +1,4 @@
-"""The workspace's confirm button, the stale lists (workspace and /staff/stats/), the public date."""
+"""The confirm button, the stale lists (workspace and /staff/stats/), the public profile's date."""
 
 import datetime as dt
 
