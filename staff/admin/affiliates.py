@@ -128,6 +128,7 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
         "created_at",
         "updated_at",
         "created_by",
+        "details_confirmed_on",
     ]
     inlines = [DeclarationInline, StatusChangeInline]
     # The lifecycle's decisions (staff/admin/actions.py).
@@ -196,7 +197,11 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
                 ]
             },
         ),
-        (_("Record"), {"fields": ["created_at", "updated_at", "created_by"]}),
+        # Saving here confirms the details, as an edit in the workspace does.
+        (
+            _("Record"),
+            {"fields": ["created_at", "updated_at", "created_by", "details_confirmed_on"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
