@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous GET/HEAD may read from a read replica (DATABASE_REPLICA_URLS; core/db_router.py).
+    "core.db_router.ReplicaMiddleware",
     # Cache-Control: private, no-store on signed-in pages, the admin and the workspace.
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,6 +158,26 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "PostgreSQL (postgres://user:password@host:port/name). Leave DATABASE_URL unset and "
         "`make run` starts an embedded PostgreSQL."
     )
+# Read replicas: DATABASE_REPLICA_URLS, comma-separated postgres:// URLs of streaming replicas
+# of DATABASE_URL, become the aliases replica_0, replica_1, ...; core.db_router sends anonymous
+# GET and HEAD requests' reads to one of them and everything else to the primary (README,
+# Deployment). A visitor who has just written stays on the primary for REPLICA_STICKY_SECONDS.
+for _index, _replica_url in enumerate(env_list("DATABASE_REPLICA_URLS")):
+    try:
+        _replica = dj_database_url.parse(
+            _replica_url,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: not a database URL: {error}") from None
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL databases")
+    # The test runner gives the replica no database of its own: it reads the primary's.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_index}"] = _replica
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
