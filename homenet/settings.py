@@ -240,6 +240,22 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Second factor (django-otp): a code from an authenticator app (TOTP), or a one-time backup
+# code, asked for after the password of anyone who has set one up (accounts/two_factor.py,
+# /accounts/two-factor/). STAFF_REQUIRE_OTP: staff without one are sent to set it up before any
+# other page. On by default in production: a staff password alone grants every power over the
+# registry (and its private contacts), and passwords get phished; off in development, so the
+# demo accounts sign in with their password alone.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.SessionExpiryMiddleware") + 1,
+    "accounts.middleware.SecondFactorMiddleware",
+)
+STAFF_REQUIRE_OTP = env_bool("STAFF_REQUIRE_OTP", not DEBUG)
+OTP_TOTP_ISSUER = "HomeNet Registry"
+# A wrong code locks the device for 1, 2, 4, 8... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 # --- End of sign-in protection -----------------------------------------------------------------
 
 # Shared cache: Redis in production (CACHE_URL=redis://host:6379/0), so that several app

@@ -204,7 +204,13 @@ def test_replica_urls_become_replica_aliases_that_mirror_the_primary_in_tests():
         DATABASE_REPLICA_URLS="postgres://u@one/r, postgres://u@two/r",
     )
 
-    assert result.stdout.split() == ["['default',", "'replica_0',", "'replica_1']", "two", "default"]
+    assert result.stdout.split() == [
+        "['default',",
+        "'replica_0',",
+        "'replica_1']",
+        "two",
+        "default",
+    ]
 
 
 def test_a_replica_url_that_is_not_postgresql_stops_the_start():
