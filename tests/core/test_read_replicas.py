@@ -215,6 +215,9 @@ def test_anonymous_pages_read_the_replica_posts_and_signed_in_pages_the_primary(
     primary, standby, base = primary_and_replica
     profile = base + reverse("affiliates:profile", kwargs={"slug": registry.slug})
     visitor = Browser()
+    status, ready = visitor.get(base + "/readyz")
+    assert status == 200
+    assert '"replica_0": "ok"' in ready
     status, page = visitor.get(profile)
     assert status == 200
     assert "Before Union" in page
@@ -225,10 +228,11 @@ def test_anonymous_pages_read_the_replica_posts_and_signed_in_pages_the_primary(
          (registry.pk,))  # fmt: skip
     _sql(primary, "UPDATE accounts_user SET username = 'asha2' WHERE username = 'asha'")
 
-    # An anonymous page reads the replica: the old name.
-    page = visitor.get(profile)[1]
-    assert "Before Union" in page
-    assert "After Union" not in page
+    # Anonymous pages read the replica: the old name, on the profile and in the directory.
+    for url in (profile, base + reverse("affiliates:directory")):
+        page = visitor.get(url)[1]
+        assert "Before Union" in page, url
+        assert "After Union" not in page, url
 
     # A POST reads the primary: the new user name signs in (the replica knows only "asha").
     status, page = visitor.submit(
