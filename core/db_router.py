@@ -29,11 +29,10 @@ REPLICA_PREFIX = "replica_"
 # The cookie that keeps a visitor who has just written on the primary (its value is unused).
 STICKY_COOKIE = "hn_primary"
 
-# Whether the current request may read from a replica; False outside requests (commands,
-# workers, tests), so those always use the primary.
-_replica_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "replica_allowed", default=False
-)
+# The replica the current request reads from, if it may: one per request, so that a page
+# never mixes two replicas' states. None outside requests (commands, workers, tests), so those
+# always use the primary.
+_replica: contextvars.ContextVar[str | None] = contextvars.ContextVar("replica", default=None)
 # Whether the current request has written (set by db_for_write, read by the middleware).
 _wrote: contextvars.ContextVar[bool] = contextvars.ContextVar("wrote", default=False)
 
@@ -43,18 +42,14 @@ def replica_aliases() -> list[str]:
 
 
 class ReplicaRouter:
-    """Reads to a random replica when the request allows it; writes and migrations: primary."""
+    """Reads to the request's replica when it has one; writes and migrations: the primary."""
 
     def db_for_read(self, model: type, **hints: Any) -> str:
-        if _replica_allowed.get():
-            replicas = replica_aliases()
-            if replicas:
-                return random.choice(replicas)
-        return DEFAULT_DB_ALIAS
+        return _replica.get() or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model: type, **hints: Any) -> str:
         # Read your own writes: whatever this request reads next comes from the primary.
-        _replica_allowed.set(False)
+        _replica.set(None)
         _wrote.set(True)
         return DEFAULT_DB_ALIAS
 
@@ -75,14 +70,15 @@ class ReplicaMiddleware:
         self.sticky_seconds: int = settings.REPLICA_STICKY_SECONDS
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not replica_aliases():
+        replicas = replica_aliases()
+        if not replicas:
             return self.get_response(request)
         allowed = (
             request.method in ("GET", "HEAD")
             and not request.user.is_authenticated
             and STICKY_COOKIE not in request.COOKIES
         )
-        allowed_token = _replica_allowed.set(allowed)
+        replica_token = _replica.set(random.choice(replicas) if allowed else None)
         wrote_token = _wrote.set(False)
         try:
             response = self.get_response(request)
@@ -97,5 +93,5 @@ class ReplicaMiddleware:
                 )
             return response
         finally:
-            _replica_allowed.reset(allowed_token)
+            _replica.reset(replica_token)
             _wrote.reset(wrote_token)
