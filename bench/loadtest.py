@@ -16,7 +16,8 @@ registry and 5,000 affiliates), runs deploy/serve.sh on a free port as `make ser
              time, first to gunicorn alone, then (if Debian's nginx is installed) through nginx
              configured as deploy/nginx.conf (buffering proxy, without TLS).
 
-Prints a table and writes bench/loadtest.json. Loopback only; not part of `make test`.
+Prints a table with a verdict per phase (the exit status is 1 if one fails) and writes
+bench/loadtest.json. Loopback only; not part of `make test`.
 Options: --quick (each phase a third as long), --affiliates N.
 """
 
@@ -287,6 +288,22 @@ def around(phase: Phase, begin: float, end: float) -> dict[str, Any]:
     }
 
 
+def verdict(row: dict[str, Any]) -> str:
+    """What the issue asks of each phase: PASS or FAIL; "info" where nothing is promised."""
+    name = row["phase"]
+    if name == "steady" or name == "slow-nginx":
+        ok = row["errors"] == 0
+    elif name == "pg-restart":
+        first = row.get("first_success_after_fault_s")
+        ok = row["failed_outside_fault"] == 0 and first is not None and first <= 5
+    elif name == "kill-worker":
+        # Only the killed worker's requests may fail; the client sends those again.
+        ok = row["errors"] <= row.get("killed_worker_connections", 0)
+    else:
+        return "info"  # gunicorn alone facing slow clients: measured, not promised
+    return "PASS" if ok else "FAIL"
+
+
 # --- The site ------------------------------------------------------------------------------
 
 
@@ -510,8 +527,11 @@ def main() -> int:
         if started_db:
             embedded_db.stop(DATA)
 
+    for row in phases:
+        row["verdict"] = verdict(row)
     print()
     columns = ["phase", "connections", "requests", "req_per_s", "p50_ms", "p99_ms", "errors"]
+    columns.append("verdict")
     print(" ".join(f"{c:>12}" for c in columns))
     for row in phases:
         print(" ".join(f"{row[c]!s:>12}" for c in columns))
@@ -529,7 +549,7 @@ def main() -> int:
     }
     (HERE / "loadtest.json").write_text(json.dumps(report, indent=2) + "\n")
     print("Written to bench/loadtest.json")
-    return 0
+    return 1 if any(row["verdict"] == "FAIL" for row in phases) else 0
 
 
 if __name__ == "__main__":
