@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -97,7 +97,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             logger.info("Second factor set up: user %s", request.user.pk)
             request.session[two_factor.SESSION_NEW_CODES] = codes
             messages.success(request, _("Two-step sign-in is on."))
-            return redirect(f"{request.path}?next={next_url}")
+            return redirect(f"{request.path}?{urlencode({'next': next_url})}")
         form.add_error("code", _("That code is not right. Check the app's clock and try again."))
     key = two_factor.setup_key(request)
     context |= {
