@@ -17,7 +17,7 @@ BENCH_DATABASE_URL ?=
 PYTEST_ARGS ?=
 EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
-.PHONY: help install run serve test lint format messages check-deploy bench css clean backup restore
+.PHONY: help install run serve test lint format messages check-deploy bench loadtest css clean backup restore
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
 	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
@@ -27,6 +27,7 @@ help:
 	@echo "make test         install and run the whole test suite on PostgreSQL"
 	@echo "make lint         ruff, formatting, types (mypy), missing migrations and strings"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
+	@echo "make loadtest     make serve under load, a PostgreSQL restart, a killed worker, slow clients (~4 min)"
 	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
 	@echo "make backup       database and uploaded documents into var/backups/<timestamp>.tar"
 	@echo "make restore FILE=var/backups/....tar  into an empty database (FORCE=1: non-empty)"
@@ -94,6 +95,13 @@ check-deploy: install
 bench: install
 	$(if $(BENCH_DATABASE_URL),DATABASE_URL="$(BENCH_DATABASE_URL)",\
 		$(EMBEDDED_DB) --data var/postgres-bench run --) $(BIN)/python bench/run.py
+
+# The production set-up (deploy/serve.sh) on a free loopback port with its own embedded PostgreSQL
+# (var/postgres-loadtest/, demo data with 5,000 affiliates), under load and faults: a table and
+# bench/loadtest.json (bench/loadtest.py). Not part of `make test`: it takes about 4 minutes.
+LOADTEST_ARGS ?=
+loadtest: install
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 # Rebuild the trimmed Bootstrap (and its right-to-left twin) from the npm package's Sass.
 css:

@@ -11,8 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts import two_factor
 from accounts.resume import keep_posted_form
 
 SESSION_STARTED_KEY = "_hn_started"
@@ -56,3 +60,28 @@ class SessionExpiryMiddleware:
         if now - seen >= SEEN_RESOLUTION_SECONDS:
             session[SESSION_SEEN_KEY] = now
         return False
+
+
+class SecondFactorMiddleware:
+    """Until a signed-in person with a second factor gives their code, every page sends them
+    to the code page; staff who must have one (STAFF_REQUIRE_OTP) and have none are sent to
+    set it up. Both sign-ins, the site's and the admin's, are covered, whatever the URL.
+    Reads only the session (accounts.two_factor): no query on a signed-in request."""
+
+    # Paths a person between password and code may reach (besides the pages below).
+    OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz", "/readyz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not request.path.startswith(self.OPEN_PREFIXES):
+            if two_factor.needs_code(request):
+                target = reverse("accounts:two_factor_verify")
+            elif two_factor.needs_setup(request):
+                target = reverse("accounts:two_factor")
+            else:
+                return self.get_response(request)
+            if request.path not in (target, reverse("accounts:logout")):
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
+from accounts import two_factor
 from core.ratelimit import client_ip
 
 logger = logging.getLogger("accounts.signin")
@@ -27,6 +28,12 @@ def log_signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
         _address(request),
         request.path if request is not None else "-",
     )
+
+
+def two_factor_remember(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    # Whether this session must give a code before anything else (accounts.two_factor).
+    if request is not None and hasattr(request, "session"):
+        two_factor.remember_at_sign_in(request, user)
 
 
 def log_signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -61,6 +68,7 @@ def connect() -> None:
     from axes.signals import user_locked_out
 
     user_logged_in.connect(log_signed_in, dispatch_uid="accounts.signin.logged_in")
+    user_logged_in.connect(two_factor_remember, dispatch_uid="accounts.two_factor.remember")
     user_logged_out.connect(log_signed_out, dispatch_uid="accounts.signin.logged_out")
     user_login_failed.connect(log_sign_in_failed, dispatch_uid="accounts.signin.failed")
     user_locked_out.connect(log_locked_out, dispatch_uid="accounts.signin.locked_out")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import two_factor_views, views
 
 app_name = "accounts"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.language, name="language"),
+    path("two-factor/", two_factor_views.setup, name="two_factor"),
+    path("two-factor/code/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/backup-codes/", two_factor_views.backup_codes, name="two_factor_backup_codes"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",

@@ -6,6 +6,7 @@ database outage does not get every app server restarted.
 every migration of the code is applied. 200 when all hold, else 503 naming the failing check.
 """
 
+import functools
 import logging
 import secrets
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.db_router import replica_aliases
+
 logger = logging.getLogger(__name__)
 
 OK = "ok"
@@ -24,8 +27,8 @@ FAILING = "failing"
 NOT_CHECKED = "not checked"  # needs the database, which does not answer
 
 
-def check_database() -> bool:
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+def check_database(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT 1")
         return cursor.fetchone() == (1,)
 
@@ -61,6 +64,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _run("database", check_database)}
+    # Each read replica (DATABASE_REPLICA_URLS): anonymous pages fail while one is down.
+    for alias in replica_aliases():
+        checks[alias] = _run(alias, functools.partial(check_database, alias))
     checks["cache"] = _run("cache", check_cache)
     if checks["database"] == OK:
         checks["migrations"] = _run("migrations", check_migrations)

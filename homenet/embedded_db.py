@@ -154,9 +154,9 @@ def start(data: Path = DATA, fast: bool = False) -> bool:
         started = not _running(data)
         if started:
             _init(data, fast)
-            options = f"-h '' -k {shlex.quote(str(socket_dir(data)))}"
             try:
-                _pg("pg_ctl", "start", "-w", "-D", data, "-l", data / "server.log", "-o", options)
+                _pg("pg_ctl", "start", "-w", "-D", data, "-l", data / "server.log",
+                    "-o", _options(data))  # fmt: skip
             except subprocess.CalledProcessError:
                 log = (data / "server.log").read_text(errors="replace").splitlines()
                 sys.exit("\n".join(["Embedded PostgreSQL did not start:", *log[-20:]]))
@@ -167,6 +167,37 @@ def start(data: Path = DATA, fast: bool = False) -> bool:
             if not db.execute("SELECT FROM pg_database WHERE datname = %s", [DATABASE]).rowcount:
                 db.execute(f"CREATE DATABASE {DATABASE}")
     return started
+
+
+def _options(data: Path) -> str:
+    # No TCP port, only a socket in (or for) the data folder.
+    return f"-h '' -k {shlex.quote(str(socket_dir(data)))}"
+
+
+def restart(data: Path = DATA) -> None:
+    """Restart a running server at once (sessions are cut), as after a crash or an upgrade."""
+    data = data.resolve()
+    with _locked(data):
+        _pg("pg_ctl", "restart", "-w", "-D", data, "-m", "fast", "-l", data / "server.log",
+            "-o", _options(data))  # fmt: skip
+
+
+def replica(primary: Path, data: Path) -> None:
+    """Make `data` a streaming replica of the running server in `primary` (pg_basebackup -R);
+    start(data) then runs it, following the primary over its socket."""
+    primary, data = primary.resolve(), data.resolve()
+    if (data / "PG_VERSION").exists():
+        return
+    user = _server_user()
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if user is not None:
+        _package().utils.ensure_prefix_permissions(data)
+        os.chown(data, user.pw_uid, user.pw_gid)
+    _pg("pg_basebackup", "-D", data, "-h", socket_dir(primary), "-U", "postgres",
+        "-X", "stream", "-R", "--no-sync", "-c", "fast")  # fmt: skip
+    # The primary's socket lock and log came along with its folder (the socket lives there).
+    (data / f"{SOCKET}.lock").unlink(missing_ok=True)
+    (data / "server.log").unlink(missing_ok=True)
 
 
 def stop(data: Path = DATA) -> bool:

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous GET/HEAD may read from a read replica (DATABASE_REPLICA_URLS; core/db_router.py).
+    "core.db_router.ReplicaMiddleware",
     # Cache-Control: private, no-store on signed-in pages, the admin and the workspace.
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,6 +158,26 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "PostgreSQL (postgres://user:password@host:port/name). Leave DATABASE_URL unset and "
         "`make run` starts an embedded PostgreSQL."
     )
+# Read replicas: DATABASE_REPLICA_URLS, comma-separated postgres:// URLs of streaming replicas
+# of DATABASE_URL, become the aliases replica_0, replica_1, ...; core.db_router sends anonymous
+# GET and HEAD requests' reads to one of them and everything else to the primary (README,
+# Deployment). A visitor who has just written stays on the primary for REPLICA_STICKY_SECONDS.
+for _index, _replica_url in enumerate(env_list("DATABASE_REPLICA_URLS")):
+    try:
+        _replica = dj_database_url.parse(
+            _replica_url,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: not a database URL: {error}") from None
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL databases")
+    # The test runner gives the replica no database of its own: it reads the primary's.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_index}"] = _replica
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -218,6 +240,22 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Second factor (django-otp): a code from an authenticator app (TOTP), or a one-time backup
+# code, asked for after the password of anyone who has set one up (accounts/two_factor.py,
+# /accounts/two-factor/). STAFF_REQUIRE_OTP: staff without one are sent to set it up before any
+# other page. On by default in production: a staff password alone grants every power over the
+# registry (and its private contacts), and passwords get phished; off in development, so the
+# demo accounts sign in with their password alone.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.SessionExpiryMiddleware") + 1,
+    "accounts.middleware.SecondFactorMiddleware",
+)
+STAFF_REQUIRE_OTP = env_bool("STAFF_REQUIRE_OTP", not DEBUG)
+OTP_TOTP_ISSUER = "HomeNet Registry"
+# A wrong code locks the device for 1, 2, 4, 8... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 # --- End of sign-in protection -----------------------------------------------------------------
 
 # Shared cache: Redis in production (CACHE_URL=redis://host:6379/0), so that several app

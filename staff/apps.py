@@ -15,3 +15,12 @@ class StaffConfig(AppConfig):
 
         if admin.site.is_registered(DBTaskResult):
             admin.site.unregister(DBTaskResult)
+
+        # django-otp's admin screens show and edit the secrets of people's devices. Superusers
+        # remove a person's devices with an action on the list of users instead.
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)

@@ -195,6 +195,22 @@ MATRIX: dict[str, list[Case]] = {
         Case(everyone(Redirect("/accounts/login/")), method="post"),
     ],
     "accounts:language": [Case(signed_in(200))],
+    # Two-step sign-in (accounts/two_factor.py): set up by staff; the code page sends anyone
+    # who owes no code on to where they were going (the workspace by default).
+    "accounts:two_factor": [Case(staff_page())],
+    "accounts:two_factor_verify": [Case(signed_in(Redirect("/workspace/")))],
+    "accounts:two_factor_backup_codes": [
+        Case(signed_in(405), note="POST only"),
+        Case(
+            {
+                **signed_in(Redirect("/accounts/two-factor/")),
+                "coordinator_south_asia": 403,
+                "coordinator_africa": 403,
+            },
+            method="post",
+            note="staff whose session gave no code are sent to the set-up page first",
+        ),
+    ],
     "accounts:password_change": [Case(signed_in(200))],
     "accounts:password_change_done": [Case(signed_in(200))],
     "accounts:password_reset": [Case(everyone(200))],

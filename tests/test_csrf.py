@@ -23,7 +23,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from affiliates.choices import Status
 from regions.models import CoordinatorAssignment
 from spreadsheets.uploads import import_upload_store
@@ -95,6 +98,16 @@ def declarations_file(w: World) -> SimpleUploadedFile:
     return SimpleUploadedFile("declarations.csv", content.encode(), content_type="text/csv")
 
 
+def owe_a_code(client: CsrfClient, user, given: bool = False) -> None:
+    """The signed-in user has an authenticator app; `given`: this session gave its code."""
+    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    session = client.session
+    session[two_factor.SESSION_REQUIRED] = True
+    if given:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 # The site's POST views, by URL pattern (a pattern with two forms has two cases).
 SITE: dict[str, Post] = {
     "set_language": Post(
@@ -108,6 +121,21 @@ SITE: dict[str, Post] = {
         url("accounts:language"), user="coordinator", data=lambda w: {"language": "fr"}
     ),
     "accounts:password_change": Post(url("accounts:password_change"), user="coordinator"),
+    "accounts:two_factor": Post(
+        url("accounts:two_factor"), user="superuser", data=lambda w: {"code": "000000"}
+    ),
+    "accounts:two_factor_verify": Post(
+        url("accounts:two_factor_verify"),
+        user="superuser",
+        before=lambda client, w: owe_a_code(client, w.users["superuser"]),
+        data=lambda w: {"code": "000000"},
+    ),
+    "accounts:two_factor_backup_codes": Post(
+        url("accounts:two_factor_backup_codes"),
+        user="superuser",
+        page=url("accounts:two_factor"),
+        before=lambda client, w: owe_a_code(client, w.users["superuser"], given=True),
+    ),
     "accounts:password_reset": Post(
         url("accounts:password_reset"), data=lambda w: {"email": "forgetful@example.org"}
     ),

@@ -190,3 +190,35 @@ def test_a_redis_cache_that_never_answers_fails_fast_instead_of_hanging():
     name, seconds = result.stdout.split()
     assert name == "TimeoutError", result.stderr
     assert float(seconds) < 5
+
+
+def test_replica_urls_become_replica_aliases_that_mirror_the_primary_in_tests():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(sorted(s.DATABASES), s.DATABASES['replica_1']['HOST'], "
+        "s.DATABASES['replica_1']['TEST']['MIRROR'])"
+    )
+    result = python(
+        code,
+        DATABASE_URL="postgres://u@primary/r",
+        DATABASE_REPLICA_URLS="postgres://u@one/r, postgres://u@two/r",
+    )
+
+    assert result.stdout.split() == [
+        "['default',",
+        "'replica_0',",
+        "'replica_1']",
+        "two",
+        "default",
+    ]
+
+
+def test_a_replica_url_that_is_not_postgresql_stops_the_start():
+    result = python(
+        "import django; django.setup()",
+        DATABASE_URL="postgres://u@primary/r",
+        DATABASE_REPLICA_URLS="sqlite:///x",
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URLS must name PostgreSQL databases" in result.stderr

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import staff_membership_sync, user_password_reset_send
+from accounts.two_factor import two_factor_remove
 from regions.models import CoordinatorAssignment
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
-    actions = ["send_password_reset"]
+    actions = ["send_password_reset", "remove_two_factor"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("remove_two_factor", None)
+        return actions
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -126,6 +133,32 @@ class UserAdmin(BaseUserAdmin):
                     sorted(new - old),
                     sorted(old - new),
                 )
+
+    @admin.action(description=_("Remove two-step sign-in (a lost phone)"))
+    def remove_two_factor(self, request, queryset):
+        # Superusers only (get_actions): whoever may remove it can sign in as the person with
+        # their password alone.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        removed = 0
+        for user in queryset:
+            if two_factor_remove(user=user):
+                removed += 1
+                logger.warning(
+                    "Two-step sign-in removed by %s: user %s (%s)",
+                    _actor(request),
+                    user.pk,
+                    user.get_username(),
+                )
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step sign-in removed for %(count)d person.",
+                "Two-step sign-in removed for %(count)d people.",
+                removed,
+            )
+            % {"count": removed},
+        )
 
     @admin.action(description=_("Send a password-reset link"), permissions=["change"])
     def send_password_reset(self, request, queryset):
