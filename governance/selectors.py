@@ -1,0 +1,370 @@
+"""Reads of dues, standing and congress entitlements, computed by PostgreSQL where it pays.
+
+A year's dues for an affiliate, as SQL over the affiliate's row:
+    declared = total of its declaration for the rule's declaration year (none: 0, nothing owed)
+    due      = the waiver or reduction if staff set one, else per member within minimum and cap
+    paid     = the sum of its payments and reversals for that year dated up to `as_of`
+An affiliate is out of good standing on a date when any year's dues are still unpaid after
+that year's months of grace (rules.add_months(due_on, arrears_months) before the date).
+Each rule adds a few correlated sub-queries on indexed columns; there are a handful of rules.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Greatest, Least, Round
+
+from affiliates.choices import Status
+from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
+from governance.choices import CongressStanding, OutOfStanding, Standing
+from governance.models import MONEY, Congress, Delegate, DuesAdjustment, DuesPayment, DuesRule
+from governance.rules import add_months, delegates_for, rule_met, women_required
+from regions.models import Region
+
+MONEY_FIELD = DecimalField(**MONEY)
+ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
+
+
+def _money(expression: Combinable) -> ExpressionWrapper:
+    return ExpressionWrapper(expression, output_field=MONEY_FIELD)
+
+
+def _declared_total(year: int) -> Subquery:
+    return Subquery(
+        MembershipDeclaration.objects.filter(affiliate=OuterRef("pk"), year=year).values("total")[
+            :1
+        ],
+        output_field=IntegerField(),
+    )
+
+
+def _due(rule: DuesRule, declared: str) -> Case:
+    """The year's dues of the affiliate whose declared members are annotated as `declared`."""
+    raw = Round(_money(F(declared) * Value(rule.amount_per_member, output_field=MONEY_FIELD)), 2)
+    computed: Combinable = Greatest(raw, Value(rule.minimum, output_field=MONEY_FIELD))
+    if rule.cap is not None:
+        computed = Least(computed, Value(rule.cap, output_field=MONEY_FIELD))
+    adjusted = Subquery(
+        DuesAdjustment.objects.filter(affiliate=OuterRef("pk"), year=rule.year).values(
+            "amount_due"
+        )[:1],
+        output_field=MONEY_FIELD,
+    )
+    return Case(
+        When(
+            Exists(DuesAdjustment.objects.filter(affiliate=OuterRef("pk"), year=rule.year)),
+            then=adjusted,
+        ),
+        When(**{f"{declared}__gt": 0}, then=computed),
+        default=ZERO,
+        output_field=MONEY_FIELD,
+    )
+
+
+def _paid(year: int, as_of: dt.date) -> Coalesce:
+    total = (
+        DuesPayment.objects.filter(affiliate=OuterRef("pk"), year=year, paid_on__lte=as_of)
+        .order_by()
+        .values("affiliate")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD)
+
+
+def overdue_rules(as_of: dt.date) -> list[DuesRule]:
+    """The years whose dues are in arrears if unpaid on `as_of` (grace over before that day)."""
+    return [
+        rule
+        for rule in DuesRule.objects.filter(due_on__lt=as_of)
+        if add_months(rule.due_on, rule.arrears_months) < as_of
+    ]
+
+
+def with_standing(affiliates: QuerySet[Affiliate], as_of: dt.date) -> QuerySet[Affiliate]:
+    """`affiliates` with `arrears` (overdue and unpaid, all years), `in_good_standing` and
+    `balance_all` (due less paid over every year with a rule), all on `as_of`."""
+    overdue = {rule.pk for rule in overdue_rules(as_of)}
+    arrears: Combinable = ZERO
+    balance_all: Combinable = ZERO
+    for rule in DuesRule.objects.order_by("year"):
+        declared = f"_declared_{rule.year}"
+        affiliates = affiliates.annotate(**{declared: _declared_total(rule.declaration_year)})
+        balance = _money(_due(rule, declared) - _paid(rule.year, as_of))
+        balance_all = balance_all + balance
+        if rule.pk in overdue:
+            arrears = arrears + Greatest(balance, ZERO)
+    return affiliates.annotate(
+        arrears=_money(arrears),
+        balance_all=_money(balance_all),
+        in_good_standing=ExpressionWrapper(Q(arrears__lte=0), output_field=BooleanField()),
+    )
+
+
+def dues_of_year(
+    rule: DuesRule,
+    *,
+    as_of: dt.date,
+    affiliates: AffiliateQuerySet | None = None,
+    region: Region | None = None,
+    standing: str = "",
+) -> QuerySet[Affiliate]:
+    """Every affiliate with declared members for `rule`'s year: declared, due, paid, balance,
+    their balance over all years and their standing on `as_of`; filtered by region, standing."""
+    queryset = (affiliates if affiliates is not None else Affiliate.objects.all()).filter(
+        Exists(
+            MembershipDeclaration.objects.filter(
+                affiliate=OuterRef("pk"), year=rule.declaration_year, total__gt=0
+            )
+        )
+    )
+    if region is not None:
+        queryset = queryset.filter(region=region)
+    queryset = queryset.annotate(declared=_declared_total(rule.declaration_year))
+    queryset = queryset.annotate(due=_due(rule, "declared"), paid=_paid(rule.year, as_of))
+    queryset = queryset.annotate(balance=_money(F("due") - F("paid")))
+    queryset = with_standing(queryset, as_of)
+    if standing == Standing.GOOD:
+        queryset = queryset.filter(in_good_standing=True)
+    elif standing == Standing.ARREARS:
+        queryset = queryset.filter(in_good_standing=False)
+    return queryset.select_related("region")
+
+
+@dataclass(frozen=True)
+class RegionTotal:
+    region: str
+    affiliates: int
+    due: Decimal
+    paid: Decimal
+    balance: Decimal
+    in_arrears: int
+
+
+def dues_totals_by_region(rows: QuerySet[Affiliate]) -> list[RegionTotal]:
+    """Totals of a year's dues page per region (and the filters' selection), in one query."""
+    grouped = (
+        rows.order_by()
+        .values("region__short_name")
+        .annotate(
+            n=Sum(Value(1)),
+            sum_due=Sum("due"),
+            sum_paid=Sum("paid"),
+            sum_balance=Sum("balance"),
+            arrears_count=Sum(Case(When(in_good_standing=False, then=1), default=0)),
+        )
+        .order_by("region__short_name")
+    )
+    return [
+        RegionTotal(
+            region=line["region__short_name"],
+            affiliates=line["n"],
+            due=line["sum_due"],
+            paid=line["sum_paid"],
+            balance=line["sum_balance"],
+            in_arrears=line["arrears_count"],
+        )
+        for line in grouped
+    ]
+
+
+# Congresses ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """One affiliate's place at a congress, as the credentials list shows it."""
+
+    affiliate: Affiliate
+    members: int
+    women: int
+    men: int
+    standing: str  # CongressStanding
+    delegates: int
+    women_required: int
+    delegates_named: int
+    women_named: int
+
+    @property
+    def rule_met(self) -> bool:
+        return rule_met(women_named=self.women_named, women_needed=self.women_required)
+
+    @property
+    def places_left(self) -> int:
+        return max(self.delegates - self.delegates_named, 0)
+
+    @property
+    def standing_label(self) -> str:
+        return str(CongressStanding(self.standing).label)
+
+
+def _latest_declared(field: str, congress: Congress) -> Subquery:
+    return Subquery(
+        MembershipDeclaration.objects.filter(
+            affiliate=OuterRef("pk"), declared_on__lte=congress.declarations_on
+        )
+        .order_by("-year")
+        .values(field)[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _named(congress: Congress, **condition: object) -> Coalesce:
+    count = (
+        Delegate.objects.filter(congress=congress, affiliate=OuterRef("pk"), **condition)
+        .order_by()
+        .values("affiliate")
+        .annotate(n=Sum(Value(1)))
+        .values("n")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
+def congress_affiliates(
+    congress: Congress, affiliates: AffiliateQuerySet | None = None
+) -> QuerySet[Affiliate]:
+    """Affiliated organisations with declared members by the congress's cut-off, annotated
+    with those figures, their standing on its date and the delegates named so far."""
+    queryset = (affiliates if affiliates is not None else Affiliate.objects.all()).filter(
+        status=Status.AFFILIATED
+    )
+    queryset = queryset.annotate(
+        c_members=_latest_declared("total", congress),
+        c_women=_latest_declared("women", congress),
+        c_men=_latest_declared("men", congress),
+    ).filter(c_members__gt=0)
+    queryset = with_standing(queryset, congress.standing_on)
+    return queryset.annotate(
+        named=_named(congress), women_named=_named(congress, gender="woman")
+    ).select_related("region")
+
+
+def entitlements(congress: Congress, affiliates: Iterable[Affiliate]) -> Iterator[Entitlement]:
+    """Each affiliate of congress_affiliates() with its delegates and women required."""
+    bands = list(congress.bands.values_list("from_members", "delegates"))
+    for affiliate in affiliates:
+        members, women = affiliate.c_members, affiliate.c_women  # type: ignore[attr-defined]
+        if affiliate.in_good_standing:  # type: ignore[attr-defined]
+            standing = CongressStanding.DELEGATE
+        elif congress.out_of_standing == OutOfStanding.OBSERVER:
+            standing = CongressStanding.OBSERVER
+        else:
+            standing = CongressStanding.EXCLUDED
+        delegates = 0 if standing == CongressStanding.EXCLUDED else delegates_for(members, bands)
+        yield Entitlement(
+            affiliate=affiliate,
+            members=members,
+            women=women,
+            men=affiliate.c_men,  # type: ignore[attr-defined]
+            standing=standing,
+            delegates=delegates,
+            women_required=women_required(
+                delegates, women=women, members=members, women_rule_from=congress.women_rule_from
+            ),
+            delegates_named=affiliate.named,  # type: ignore[attr-defined]
+            women_named=affiliate.women_named,  # type: ignore[attr-defined]
+        )
+
+
+def entitlement_of(congress: Congress, affiliate: Affiliate) -> Entitlement | None:
+    """One affiliate's entitlement (None: it has no place at this congress)."""
+    rows = congress_affiliates(congress, Affiliate.objects.filter(pk=affiliate.pk))
+    return next(entitlements(congress, rows), None)
+
+
+CREDENTIALS_COLUMNS = (
+    "region",
+    "affiliate",
+    "country",
+    "members",
+    "women",
+    "men",
+    "standing",
+    "delegates",
+    "women_delegates_required",
+    "delegates_named",
+    "women_named",
+    "rule_met",
+)
+
+
+def credentials_rows(congress: Congress) -> Iterator[list[object]]:
+    """The credentials CSV: the header, then one row per affiliate by region and name."""
+    yield list(CREDENTIALS_COLUMNS)
+    rows = congress_affiliates(congress).order_by("region__display_order", "region__name", "name")
+    for line in entitlements(congress, rows.iterator(chunk_size=2000)):
+        yield [
+            line.affiliate.region.short_name,
+            line.affiliate.name,
+            line.affiliate.country.code,  # type: ignore[attr-defined]
+            line.members,
+            line.women,
+            line.men,
+            line.standing,
+            line.delegates,
+            line.women_required,
+            line.delegates_named,
+            line.women_named,
+            "yes" if line.rule_met else "no",
+        ]
+
+
+@dataclass
+class CongressFigures:
+    """Delegates by region and gender, for /staff/stats/."""
+
+    region: str
+    affiliates: int = 0
+    delegates: int = 0
+    women_required: int = 0
+    named: int = 0
+    women_named: int = 0
+    men_named: int = 0
+    other_named: int = 0
+
+
+def congress_figures(congress: Congress) -> list[CongressFigures]:
+    """Per region: entitled delegates, women required, and named delegates by gender."""
+    figures: dict[str, CongressFigures] = {}
+    rows = congress_affiliates(congress).order_by("region__display_order", "region__name")
+    for line in entitlements(congress, rows.iterator(chunk_size=2000)):
+        region = line.affiliate.region.short_name
+        row = figures.setdefault(region, CongressFigures(region=region))
+        row.affiliates += 1
+        row.delegates += line.delegates
+        row.women_required += line.women_required
+    named = (
+        Delegate.objects.filter(congress=congress)
+        .values_list("affiliate__region__short_name", "gender")
+        .order_by()
+        .annotate(n=Sum(Value(1)))
+    )
+    for region, gender, count in named:
+        row = figures.setdefault(region, CongressFigures(region=region))
+        row.named += count
+        if gender == "woman":
+            row.women_named += count
+        elif gender == "man":
+            row.men_named += count
+        else:
+            row.other_named += count
+    return list(figures.values())
