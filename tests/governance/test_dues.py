@@ -144,9 +144,7 @@ def test_a_waiver_and_a_reduction(south_asia, staff_user):
     assert (found["Reduced"].due, found["Reduced"].balance) == (D("60.00"), D("60.00"))
     assert not found["Reduced"].in_good_standing
     events = DuesAdjustment.pgh_event_model.objects.filter(pgh_obj__affiliate=waived)
-    assert [(e.pgh_label, e.pgh_context["reason"]) for e in events] == [
-        ("insert", "Floods")
-    ]
+    assert [(e.pgh_label, e.pgh_context["reason"]) for e in events] == [("insert", "Floods")]
 
 
 def test_a_reversal_undoes_a_payment_and_keeps_it(south_asia, staff_user):
