@@ -17,7 +17,7 @@ from affiliates.rules import EARLIEST_DECLARATION_YEAR
 from core.history import tracked
 from governance.choices import Gender, OutOfStanding, PaymentMethod
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MAX_DIGITS, PLACES = 14, 2
 ZERO = Decimal("0.00")
 
 
@@ -33,11 +33,15 @@ class DuesRule(models.Model):
         validators=[MinValueValidator(Decimal(0))],
     )
     minimum = models.DecimalField(
-        _("minimum per affiliate"), **MONEY, validators=[MinValueValidator(ZERO)]
+        _("minimum per affiliate"),
+        max_digits=MAX_DIGITS,
+        decimal_places=PLACES,
+        validators=[MinValueValidator(ZERO)],
     )
     cap = models.DecimalField(
         _("cap per affiliate"),
-        **MONEY,
+        max_digits=MAX_DIGITS,
+        decimal_places=PLACES,
         null=True,
         blank=True,
         help_text=_("Leave empty for no cap."),
@@ -106,7 +110,8 @@ class DuesAdjustment(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     amount_due = models.DecimalField(
         _("amount due instead"),
-        **MONEY,
+        max_digits=MAX_DIGITS,
+        decimal_places=PLACES,
         validators=[MinValueValidator(ZERO)],
         help_text=_("0 waives the year's dues."),
     )
@@ -170,7 +175,7 @@ class DuesPayment(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("for the dues of"))
     paid_on = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=MAX_DIGITS, decimal_places=PLACES)
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
     reference = models.CharField(
         _("reference"), max_length=100, blank=True, help_text=_("Bank reference, receipt number.")
@@ -227,6 +232,7 @@ class DuesPayment(models.Model):
         return f"{self.affiliate} {self.year}: {self.amount}"
 
 
+@tracked()
 class Congress(models.Model):
     """A congress and its allocation rule (bands in DelegateBand)."""
 
@@ -283,6 +289,7 @@ class Congress(models.Model):
         return self.name
 
 
+@tracked()
 class DelegateBand(models.Model):
     """A step of the scale: affiliates with at least `from_members` members send `delegates`."""
 

@@ -36,11 +36,19 @@ from django.db.models.functions import Coalesce, Greatest, Least, Round
 from affiliates.choices import Status
 from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
 from governance.choices import CongressStanding, OutOfStanding, Standing
-from governance.models import MONEY, Congress, Delegate, DuesAdjustment, DuesPayment, DuesRule
+from governance.models import (
+    MAX_DIGITS,
+    PLACES,
+    Congress,
+    Delegate,
+    DuesAdjustment,
+    DuesPayment,
+    DuesRule,
+)
 from governance.rules import add_months, delegates_for, rule_met, women_required
 from regions.models import Region
 
-MONEY_FIELD = DecimalField(**MONEY)
+MONEY_FIELD = DecimalField(max_digits=MAX_DIGITS, decimal_places=PLACES)
 ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
 
 
@@ -130,7 +138,9 @@ def dues_of_year(
 ) -> QuerySet[Affiliate]:
     """Every affiliate with declared members for `rule`'s year: declared, due, paid, balance,
     their balance over all years and their standing on `as_of`; filtered by region, standing."""
-    queryset = (affiliates if affiliates is not None else Affiliate.objects.all()).filter(
+    queryset: QuerySet[Affiliate] = (
+        affiliates if affiliates is not None else Affiliate.objects.all()
+    ).filter(
         Exists(
             MembershipDeclaration.objects.filter(
                 affiliate=OuterRef("pk"), year=rule.declaration_year, total__gt=0
@@ -144,9 +154,9 @@ def dues_of_year(
     queryset = queryset.annotate(balance=_money(F("due") - F("paid")))
     queryset = with_standing(queryset, as_of)
     if standing == Standing.GOOD:
-        queryset = queryset.filter(in_good_standing=True)
+        queryset = queryset.filter(**{"in_good_standing": True})
     elif standing == Standing.ARREARS:
-        queryset = queryset.filter(in_good_standing=False)
+        queryset = queryset.filter(**{"in_good_standing": False})
     return queryset.select_related("region")
 
 
@@ -244,9 +254,9 @@ def congress_affiliates(
 ) -> QuerySet[Affiliate]:
     """Affiliated organisations with declared members by the congress's cut-off, annotated
     with those figures, their standing on its date and the delegates named so far."""
-    queryset = (affiliates if affiliates is not None else Affiliate.objects.all()).filter(
-        status=Status.AFFILIATED
-    )
+    queryset: QuerySet[Affiliate] = (
+        affiliates if affiliates is not None else Affiliate.objects.all()
+    ).filter(status=Status.AFFILIATED)
     queryset = queryset.annotate(
         c_members=_latest_declared("total", congress),
         c_women=_latest_declared("women", congress),

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from affiliates.models import Affiliate
 from core.history import acting
 from governance.choices import PaymentMethod
@@ -31,8 +32,8 @@ from governance.selectors import entitlement_of
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
-def _user_or_none(user: Actor) -> AbstractBaseUser | None:
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+def _user_or_none(user: Actor) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -48,7 +49,7 @@ def dues_rule_save(rule: DuesRule, *, saved_by: Actor) -> DuesRule:
 def dues_adjustment_save(adjustment: DuesAdjustment, *, saved_by: Actor) -> DuesAdjustment:
     """Waive (amount 0) or reduce an affiliate's dues for a year; the reason goes in history."""
     if adjustment.recorded_by_id is None:
-        adjustment.recorded_by = _user_or_none(saved_by)  # type: ignore[assignment]
+        adjustment.recorded_by = _user_or_none(saved_by)
     adjustment.full_clean()
     with acting(saved_by, reason=adjustment.reason):
         adjustment.save()
@@ -131,12 +132,18 @@ def congress_save(congress: Congress, *, saved_by: Actor, default_bands: bool = 
     created = congress.pk is None
     with acting(saved_by):
         congress.save()
-        if created and default_bands:
-            DelegateBand.objects.bulk_create(
-                DelegateBand(congress=congress, from_members=start, delegates=count)
-                for start, count in ITF_BANDS
-            )
+    if created and default_bands:
+        congress_bands_default(congress)
     return congress
+
+
+def congress_bands_default(congress: Congress) -> None:
+    """Give a congress without bands the default scale (governance.rules.ITF_BANDS)."""
+    if not congress.bands.exists():
+        DelegateBand.objects.bulk_create(
+            DelegateBand(congress=congress, from_members=start, delegates=count)
+            for start, count in ITF_BANDS
+        )
 
 
 @transaction.atomic
