@@ -1,8 +1,8 @@
 """Demo dues and a congress, written through the governance services as staff would.
 
-Last year's dues (from the declarations of the year before) are overdue: most affiliates
-paid, some in part or not at all (in arrears, out of good standing), one payment was
-reversed, one affiliate's dues waived. This year's are due but within their grace. A congress
+Dues for last year and this year (each from the declarations of the year before): most
+affiliates paid, some in part or not at all (once the months of grace are over, they are in
+arrears, out of good standing); one payment was reversed, one affiliate's dues waived. A congress
 next year counts standing and declarations as of today; a few delegations are named.
 Idempotent: what exists is kept.
 """
@@ -57,13 +57,14 @@ def _rule(year: int, *, due_on: dt.date) -> DuesRule:
 def seed_governance(*, seed: int, today: dt.date) -> None:
     rng = random.Random(seed)
     last = _rule(today.year - 1, due_on=dt.date(today.year - 1, 3, 31))
-    _rule(today.year, due_on=dt.date(today.year, 3, 31))
+    current = _rule(today.year, due_on=dt.date(today.year, 3, 31))
     if not DuesPayment.objects.exists():
-        _payments(rng, last)
+        _payments(rng, last, first=True)
+        _payments(rng, current, first=False)
     _congress(rng, today)
 
 
-def _payments(rng: random.Random, rule: DuesRule) -> None:
+def _payments(rng: random.Random, rule: DuesRule, *, first: bool) -> None:
     declared = MembershipDeclaration.objects.filter(
         affiliate=OuterRef("pk"), year=rule.declaration_year, total__gt=0
     )
@@ -83,7 +84,7 @@ def _payments(rng: random.Random, rule: DuesRule) -> None:
             minimum=rule.minimum,
             cap=rule.cap,
         )
-        if number == 0:
+        if number == 0 and first:
             dues_adjustment_save(
                 DuesAdjustment(
                     affiliate=affiliate,
@@ -95,9 +96,9 @@ def _payments(rng: random.Random, rule: DuesRule) -> None:
             )
             continue
         draw = rng.random()
-        if draw < 0.15:
-            continue  # nothing paid: in arrears
-        share = Decimal("1") if draw >= 0.3 else Decimal(rng.choice(["0.25", "0.5", "0.75"]))
+        if draw < 0.08:
+            continue  # nothing paid: in arrears once the months of grace are over
+        share = Decimal("1") if draw >= 0.16 else Decimal(rng.choice(["0.25", "0.5", "0.75"]))
         paid_on = rule.due_on - dt.timedelta(days=rng.randint(-60, 40))
         payment = dues_payment_record(
             affiliate=affiliate,
@@ -108,7 +109,7 @@ def _payments(rng: random.Random, rule: DuesRule) -> None:
             reference=f"DEMO-{rule.year}-{affiliate.pk}",
             recorded_by=None,
         )
-        if number == 1:
+        if number == 1 and first:
             dues_payment_reverse(
                 payment,
                 reason="The transfer was returned by the bank (demo).",
