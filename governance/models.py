@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -230,6 +231,15 @@ class DuesPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.affiliate} {self.year}: {self.amount}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.year and not DuesRule.objects.filter(year=self.year).exists():
+            raise ValidationError(
+                {"year": _("There is no dues rule for %(year)s.") % {"year": self.year}}
+            )
+        if self.method == PaymentMethod.REVERSAL and self.reverses_id is None:
+            raise ValidationError({"method": _("Reverse a payment with its own action.")})
 
 
 @tracked()

@@ -76,10 +76,6 @@ def dues_payment_record(
     recorded_by: Actor,
 ) -> DuesPayment:
     """Record money received for a year's dues (part of them or more: any positive amount)."""
-    if method == PaymentMethod.REVERSAL:
-        raise ValidationError({"method": _("Reverse a payment with its own action.")})
-    if not DuesRule.objects.filter(year=year).exists():
-        raise ValidationError({"year": _("There is no dues rule for %(year)s.") % {"year": year}})
     payment = DuesPayment(
         affiliate=affiliate,
         year=year,
