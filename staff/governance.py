@@ -15,7 +15,7 @@ from affiliates.access import staff_required
 from affiliates.models import Affiliate
 from core.csv_writing import csv_lines
 from governance.choices import Standing
-from governance.models import Congress, DuesRule
+from governance.models import Congress, Delegate, DuesRule
 from governance.selectors import (
     congress_affiliates,
     congress_figures,
@@ -148,29 +148,39 @@ def congresses(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _credentials(slug: str):
+CREDENTIALS_PAGE_SIZE = 200
+
+
+def _credentials_page(request: HttpRequest, slug: str, template: str, *, paged: bool):
+    """The list (of one region with ?region=<slug>), its totals, and the names entered."""
     congress = get_object_or_404(Congress, slug=slug)
-    rows = congress_affiliates(congress).order_by(
+    regions = list(Region.objects.all())
+    chosen = next((r for r in regions if r.slug == request.GET.get("region")), None)
+    scope = Affiliate.objects.filter(region=chosen) if chosen else None
+    rows = congress_affiliates(congress, scope).order_by(
         "region__display_order", "region__name", "name", "pk"
     )
-    lines = list(entitlements(congress, rows))
-    named = congress.delegates.select_related("affiliate").order_by("affiliate", "pk")
-    names: dict[int, list] = {}
-    for delegate in named:
+    lines = list(entitlements(congress, rows.iterator(chunk_size=2000)))
+    shown = (
+        Paginator(lines, CREDENTIALS_PAGE_SIZE).get_page(request.GET.get("page"))
+        if paged
+        else lines
+    )
+    names: dict[int, list[Delegate]] = {}
+    listed = [line.affiliate.pk for line in shown]
+    for delegate in congress.delegates.filter(affiliate__in=listed).order_by("affiliate", "pk"):
         names.setdefault(delegate.affiliate_id, []).append(delegate)
-    return congress, [(line, names.get(line.affiliate.pk, [])) for line in lines]
-
-
-def _credentials_page(request: HttpRequest, slug: str, template: str) -> HttpResponse:
-    congress, lines = _credentials(slug)
     return render(
         request,
         template,
         {
             "congress": congress,
-            "lines": lines,
-            "delegates": sum(line.delegates for line, _names in lines),
-            "named": sum(line.delegates_named for line, _names in lines),
+            "regions": regions,
+            "chosen": chosen,
+            "page": shown if paged else None,
+            "lines": [(line, names.get(line.affiliate.pk, [])) for line in shown],
+            "delegates": sum(line.delegates for line in lines),
+            "named": sum(line.delegates_named for line in lines),
             "printed_on": timezone.localdate(),
         },
     )
@@ -178,12 +188,12 @@ def _credentials_page(request: HttpRequest, slug: str, template: str) -> HttpRes
 
 @staff_required
 def credentials(request: HttpRequest, slug: str) -> HttpResponse:
-    return _credentials_page(request, slug, "staff/credentials.html")
+    return _credentials_page(request, slug, "staff/credentials.html", paged=True)
 
 
 @staff_required
 def credentials_print(request: HttpRequest, slug: str) -> HttpResponse:
-    return _credentials_page(request, slug, "staff/credentials_print.html")
+    return _credentials_page(request, slug, "staff/credentials_print.html", paged=False)
 
 
 @staff_required
