@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -23,14 +24,13 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least, Round
 
 from affiliates.choices import Status
@@ -65,7 +65,7 @@ def _declared_total(year: int) -> Subquery:
     )
 
 
-def _due(rule: DuesRule, declared: str) -> Case:
+def _due(rule: DuesRule, declared: str) -> Coalesce:
     """The year's dues of the affiliate whose declared members are annotated as `declared`."""
     raw = Round(_money(F(declared) * Value(rule.amount_per_member, output_field=MONEY_FIELD)), 2)
     computed: Combinable = Greatest(raw, Value(rule.minimum, output_field=MONEY_FIELD))
@@ -77,13 +77,9 @@ def _due(rule: DuesRule, declared: str) -> Case:
         )[:1],
         output_field=MONEY_FIELD,
     )
-    return Case(
-        When(
-            Exists(DuesAdjustment.objects.filter(affiliate=OuterRef("pk"), year=rule.year)),
-            then=adjusted,
-        ),
-        When(**{f"{declared}__gt": 0}, then=computed),
-        default=ZERO,
+    return Coalesce(
+        adjusted,
+        Case(When(**{f"{declared}__gt": 0}, then=computed), default=ZERO),
         output_field=MONEY_FIELD,
     )
 
@@ -108,23 +104,51 @@ def overdue_rules(as_of: dt.date) -> list[DuesRule]:
     ]
 
 
+# Every year with a rule, for the affiliate of the outer query's row: its dues (the waiver or
+# reduction, else per member within minimum and cap, nothing without declared members), what
+# it paid up to the date, and whether the year's grace was over by then. One correlated
+# sub-query over the few rules, each column read once: the same arithmetic as _due and _paid
+# (and rules.dues_amount), which tests hold to the same hand-computed figures.
+_YEARS_SQL = """
+    SELECT
+        (r.due_on + make_interval(months => r.arrears_months::int)) < %s AS overdue,
+        COALESCE(adj.amount_due, CASE WHEN d.total > 0 THEN LEAST(GREATEST(
+            ROUND(d.total * r.amount_per_member, 2), r.minimum), r.cap) ELSE 0 END) AS due,
+        COALESCE((
+            SELECT SUM(p.amount) FROM governance_duespayment p
+            WHERE p.affiliate_id = "affiliates_affiliate"."id" AND p.year = r.year
+                AND p.paid_on <= %s
+        ), 0) AS paid
+    FROM governance_duesrule r
+    LEFT JOIN affiliates_membershipdeclaration d
+        ON d.affiliate_id = "affiliates_affiliate"."id" AND d.year = r.declaration_year
+    LEFT JOIN governance_duesadjustment adj
+        ON adj.affiliate_id = "affiliates_affiliate"."id" AND adj.year = r.year
+"""
+
+
 def with_standing(affiliates: QuerySet[Affiliate], as_of: dt.date) -> QuerySet[Affiliate]:
     """`affiliates` with `arrears` (overdue and unpaid, all years), `in_good_standing` and
     `balance_all` (due less paid over every year with a rule), all on `as_of`."""
-    overdue = {rule.pk for rule in overdue_rules(as_of)}
-    arrears: Combinable = ZERO
-    balance_all: Combinable = ZERO
-    for rule in DuesRule.objects.order_by("year"):
-        declared = f"_declared_{rule.year}"
-        affiliates = affiliates.annotate(**{declared: _declared_total(rule.declaration_year)})
-        balance = _money(_due(rule, declared) - _paid(rule.year, as_of))
-        balance_all = balance_all + balance
-        if rule.pk in overdue:
-            arrears = arrears + Greatest(balance, ZERO)
+    params = (as_of, as_of)
     return affiliates.annotate(
-        arrears=_money(arrears),
-        balance_all=_money(balance_all),
-        in_good_standing=ExpressionWrapper(Q(arrears__lte=0), output_field=BooleanField()),
+        arrears=RawSQL(
+            "(SELECT COALESCE(SUM(GREATEST(y.due - y.paid, 0)) FILTER (WHERE y.overdue), 0) "
+            f"FROM ({_YEARS_SQL}) y)",
+            params,
+            output_field=MONEY_FIELD,
+        ),
+        balance_all=RawSQL(
+            f"(SELECT COALESCE(SUM(y.due - y.paid), 0) FROM ({_YEARS_SQL}) y)",
+            params,
+            output_field=MONEY_FIELD,
+        ),
+        # Its own sub-query, which stops at the first year in arrears.
+        in_good_standing=RawSQL(
+            f"NOT EXISTS (SELECT 1 FROM ({_YEARS_SQL}) y WHERE y.overdue AND y.due > y.paid)",
+            params,
+            output_field=BooleanField(),
+        ),
     )
 
 
@@ -171,30 +195,23 @@ class RegionTotal:
 
 
 def dues_totals_by_region(rows: QuerySet[Affiliate]) -> list[RegionTotal]:
-    """Totals of a year's dues page per region (and the filters' selection), in one query."""
-    grouped = (
-        rows.order_by()
-        .values("region__short_name")
-        .annotate(
-            n=Sum(Value(1)),
-            sum_due=Sum("due"),
-            sum_paid=Sum("paid"),
-            sum_balance=Sum("balance"),
-            arrears_count=Sum(Case(When(in_good_standing=False, then=1), default=0)),
-        )
-        .order_by("region__short_name")
+    """Totals of a year's dues page per region (and the filters' selection), in one query.
+
+    The rows' query is wrapped rather than aggregated by the ORM, which would repeat each
+    figure's sub-queries in every sum that uses it.
+    """
+    inner = rows.annotate(region_name=F("region__short_name")).values(
+        "region_name", "due", "paid", "in_good_standing"
     )
-    return [
-        RegionTotal(
-            region=line["region__short_name"],
-            affiliates=line["n"],
-            due=line["sum_due"],
-            paid=line["sum_paid"],
-            balance=line["sum_balance"],
-            in_arrears=line["arrears_count"],
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.region_name, COUNT(*), SUM(t.due), SUM(t.paid), SUM(t.due - t.paid), "
+            "COUNT(*) FILTER (WHERE NOT t.in_good_standing) "
+            f"FROM ({sql}) t GROUP BY t.region_name ORDER BY t.region_name",
+            params,
         )
-        for line in grouped
-    ]
+        return [RegionTotal(*line) for line in cursor.fetchall()]
 
 
 # Congresses ----------------------------------------------------------------------------------

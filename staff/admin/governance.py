@@ -150,7 +150,7 @@ class DelegateBandInline(admin.TabularInline):
 
 
 @admin.register(Congress)
-class CongressAdmin(admin.ModelAdmin):
+class CongressAdmin(RecordHistoryAdmin, admin.ModelAdmin):
     list_display = ["name", "starts_on", "place", "standing_on", "out_of_standing"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DelegateBandInline]
