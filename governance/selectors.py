@@ -127,11 +127,56 @@ _YEARS_SQL = """
 """
 
 
+# The same years as whole sets, for every affiliate at once (hash joins, no per-row look-ups):
+# one line per affiliate and year with declared members or a waiver or reduction. Takes the
+# date twice (payments up to it, and the grace over before it) and a condition on the rule `r`.
+_LINES_SQL = """
+    SELECT k.affiliate_id, r.year, d.total AS declared,
+        (r.due_on + make_interval(months => r.arrears_months::int)) < %s AS overdue,
+        COALESCE(adj.amount_due, CASE WHEN d.total > 0 THEN LEAST(GREATEST(
+            ROUND(d.total * r.amount_per_member, 2), r.minimum), r.cap) ELSE 0 END) AS due,
+        COALESCE(p.paid, 0) AS paid
+    FROM governance_duesrule r
+    JOIN (
+        SELECT d.affiliate_id, r.year FROM affiliates_membershipdeclaration d
+        JOIN governance_duesrule r ON d.year = r.declaration_year WHERE d.total > 0
+        UNION SELECT affiliate_id, year FROM governance_duesadjustment
+    ) k ON k.year = r.year
+    LEFT JOIN affiliates_membershipdeclaration d
+        ON d.affiliate_id = k.affiliate_id AND d.year = r.declaration_year
+    LEFT JOIN governance_duesadjustment adj
+        ON adj.affiliate_id = k.affiliate_id AND adj.year = r.year
+    LEFT JOIN (
+        SELECT affiliate_id, year, SUM(amount) AS paid FROM governance_duespayment
+        WHERE paid_on <= %s GROUP BY affiliate_id, year
+    ) p ON p.affiliate_id = k.affiliate_id AND p.year = r.year
+    WHERE {rule}
+"""
+# Affiliates in arrears on a date: computed once per query (PostgreSQL hashes the set).
+_IN_ARREARS_SQL = (
+    "SELECT l.affiliate_id FROM (" + _LINES_SQL.format(rule="TRUE") + ") l "
+    "WHERE l.overdue AND l.due > l.paid"
+)
+
+
+def _in_arrears_params(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    return (as_of, as_of)
+
+
 def with_standing(affiliates: QuerySet[Affiliate], as_of: dt.date) -> QuerySet[Affiliate]:
-    """`affiliates` with `arrears` (overdue and unpaid, all years), `in_good_standing` and
-    `balance_all` (due less paid over every year with a rule), all on `as_of`."""
+    """`affiliates` with `in_good_standing`, `arrears` (overdue and unpaid, all years) and
+    `balance_all` (due less paid over every year with a rule), all on `as_of`.
+
+    Good standing is one set for the whole query, so filters, counts and totals stay quick on
+    a large registry; the two amounts are per row, for the rows a page or file shows.
+    """
     params = (as_of, as_of)
     return affiliates.annotate(
+        in_good_standing=RawSQL(
+            f'"affiliates_affiliate"."id" NOT IN ({_IN_ARREARS_SQL})',
+            _in_arrears_params(as_of),
+            output_field=BooleanField(),
+        ),
         arrears=RawSQL(
             "(SELECT COALESCE(SUM(GREATEST(y.due - y.paid, 0)) FILTER (WHERE y.overdue), 0) "
             f"FROM ({_YEARS_SQL}) y)",
@@ -142,12 +187,6 @@ def with_standing(affiliates: QuerySet[Affiliate], as_of: dt.date) -> QuerySet[A
             f"(SELECT COALESCE(SUM(y.due - y.paid), 0) FROM ({_YEARS_SQL}) y)",
             params,
             output_field=MONEY_FIELD,
-        ),
-        # Its own sub-query, which stops at the first year in arrears.
-        in_good_standing=RawSQL(
-            f"NOT EXISTS (SELECT 1 FROM ({_YEARS_SQL}) y WHERE y.overdue AND y.due > y.paid)",
-            params,
-            output_field=BooleanField(),
         ),
     )
 
@@ -194,22 +233,23 @@ class RegionTotal:
     in_arrears: int
 
 
-def dues_totals_by_region(rows: QuerySet[Affiliate]) -> list[RegionTotal]:
-    """Totals of a year's dues page per region (and the filters' selection), in one query.
-
-    The rows' query is wrapped rather than aggregated by the ORM, which would repeat each
-    figure's sub-queries in every sum that uses it.
-    """
-    inner = rows.annotate(region_name=F("region__short_name")).values(
-        "region_name", "due", "paid", "in_good_standing"
-    )
-    sql, params = inner.query.sql_with_params()
+def dues_totals_by_region(
+    rule: DuesRule, rows: QuerySet[Affiliate], *, as_of: dt.date
+) -> list[RegionTotal]:
+    """Totals of a year's dues page per region, for the rows its filters keep, in one query
+    over whole sets (the rows' own figures are per-row sub-queries, fine for a page of them)."""
+    ids_sql, ids_params = rows.order_by().values("pk").query.sql_with_params()
+    lines = _LINES_SQL.format(rule="r.year = %s")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT t.region_name, COUNT(*), SUM(t.due), SUM(t.paid), SUM(t.due - t.paid), "
-            "COUNT(*) FILTER (WHERE NOT t.in_good_standing) "
-            f"FROM ({sql}) t GROUP BY t.region_name ORDER BY t.region_name",
-            params,
+            "SELECT rg.short_name, COUNT(*), SUM(l.due), SUM(l.paid), SUM(l.due - l.paid), "
+            f"COUNT(*) FILTER (WHERE l.affiliate_id IN ({_IN_ARREARS_SQL})) "
+            f"FROM ({lines}) l "
+            "JOIN affiliates_affiliate a ON a.id = l.affiliate_id "
+            "JOIN regions_region rg ON rg.id = a.region_id "
+            f"WHERE l.declared > 0 AND l.affiliate_id IN ({ids_sql}) "
+            "GROUP BY rg.short_name ORDER BY rg.short_name",
+            (*_in_arrears_params(as_of), as_of, as_of, rule.year, *ids_params),
         )
         return [RegionTotal(*line) for line in cursor.fetchall()]
 

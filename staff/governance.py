@@ -64,7 +64,7 @@ def dues(request: HttpRequest, year: int) -> HttpResponse:
     page = Paginator(rows.order_by("region__short_name", "name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    totals = dues_totals_by_region(rows)
+    totals = dues_totals_by_region(rule, rows, as_of=timezone.localdate())
     return render(
         request,
         "staff/dues.html",
