@@ -163,31 +163,41 @@ def _in_arrears_params(as_of: dt.date) -> tuple[dt.date, dt.date]:
     return (as_of, as_of)
 
 
-def with_standing(affiliates: QuerySet[Affiliate], as_of: dt.date) -> QuerySet[Affiliate]:
-    """`affiliates` with `in_good_standing`, `arrears` (overdue and unpaid, all years) and
-    `balance_all` (due less paid over every year with a rule), all on `as_of`.
+def with_standing(
+    affiliates: QuerySet[Affiliate],
+    as_of: dt.date,
+    *,
+    arrears: bool = False,
+    balance_all: bool = False,
+) -> QuerySet[Affiliate]:
+    """`affiliates` with `in_good_standing` on `as_of`, and if asked `arrears` (overdue and
+    unpaid, all years) and `balance_all` (due less paid over every year with a rule).
 
     Good standing is one set for the whole query, so filters, counts and totals stay quick on
-    a large registry; the two amounts are per row, for the rows a page or file shows.
+    a large registry; the two amounts are sub-queries per row, asked for where they are shown.
     """
     params = (as_of, as_of)
+    amounts = {}
+    if arrears:
+        amounts["arrears"] = RawSQL(
+            "(SELECT COALESCE(SUM(GREATEST(y.due - y.paid, 0)) FILTER (WHERE y.overdue), 0) "
+            f"FROM ({_YEARS_SQL}) y)",
+            params,
+            output_field=MONEY_FIELD,
+        )
+    if balance_all:
+        amounts["balance_all"] = RawSQL(
+            f"(SELECT COALESCE(SUM(y.due - y.paid), 0) FROM ({_YEARS_SQL}) y)",
+            params,
+            output_field=MONEY_FIELD,
+        )
     return affiliates.annotate(
         in_good_standing=RawSQL(
             f'"affiliates_affiliate"."id" NOT IN ({_IN_ARREARS_SQL})',
             _in_arrears_params(as_of),
             output_field=BooleanField(),
         ),
-        arrears=RawSQL(
-            "(SELECT COALESCE(SUM(GREATEST(y.due - y.paid, 0)) FILTER (WHERE y.overdue), 0) "
-            f"FROM ({_YEARS_SQL}) y)",
-            params,
-            output_field=MONEY_FIELD,
-        ),
-        balance_all=RawSQL(
-            f"(SELECT COALESCE(SUM(y.due - y.paid), 0) FROM ({_YEARS_SQL}) y)",
-            params,
-            output_field=MONEY_FIELD,
-        ),
+        **amounts,
     )
 
 
@@ -215,7 +225,7 @@ def dues_of_year(
     queryset = queryset.annotate(declared=_declared_total(rule.declaration_year))
     queryset = queryset.annotate(due=_due(rule, "declared"), paid=_paid(rule.year, as_of))
     queryset = queryset.annotate(balance=_money(F("due") - F("paid")))
-    queryset = with_standing(queryset, as_of)
+    queryset = with_standing(queryset, as_of, balance_all=True)
     if standing == Standing.GOOD:
         queryset = queryset.filter(**{"in_good_standing": True})
     elif standing == Standing.ARREARS:
@@ -320,9 +330,12 @@ def congress_affiliates(
         c_men=_latest_declared("men", congress),
     ).filter(c_members__gt=0)
     queryset = with_standing(queryset, congress.standing_on)
-    return queryset.annotate(
-        named=_named(congress), women_named=_named(congress, gender="woman")
-    ).select_related("region")
+    # Only what the credentials show: an affiliate's row is wide (search vector, description).
+    return (
+        queryset.annotate(named=_named(congress), women_named=_named(congress, gender="woman"))
+        .select_related("region")
+        .only("name", "slug", "country", "region__short_name", "region__name")
+    )
 
 
 def entitlements(congress: Congress, affiliates: Iterable[Affiliate]) -> Iterator[Entitlement]:

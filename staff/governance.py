@@ -110,6 +110,7 @@ DUES_COLUMNS = (
 
 def _dues_rows(rule: DuesRule, rows: QuerySet[Affiliate]):
     yield list(DUES_COLUMNS)
+    rows = rows.only("name", "reference", "country", "region__short_name")
     for a in rows.order_by("region__short_name", "name", "pk").iterator(chunk_size=2000):
         yield [
             a.region.short_name,

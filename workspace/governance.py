@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -47,6 +48,7 @@ def standing(request):
     rows = with_standing(
         affiliates.filter(status__in=DECLARING_STATUSES).select_related("region"),
         timezone.localdate(),
+        arrears=True,
     ).order_by(F("in_good_standing").asc(), "name", "pk")  # in arrears first
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
