@@ -14,7 +14,7 @@ from accounts.models import User
 from core import mail
 
 STAFF_GROUP_NAME = "International staff"
-STAFF_APPS = ["auth", "accounts", "regions", "affiliates"]
+STAFF_APPS = ["auth", "accounts", "regions", "affiliates", "governance"]
 
 
 def staff_membership_sync(user: User) -> None:

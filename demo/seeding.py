@@ -311,6 +311,10 @@ def _seed(*, affiliates: int, seed: int, progress: Callable[[str], None]) -> See
             _insert_batch(batch, sectors, networks_by_country, today)
         report.affiliates_created += len(batch)
         progress(f"Affiliates: {report.affiliates_created:,} of {len(new_specs):,} added")
+    # Imported here: demo.governance reads this module's names.
+    from demo.governance import seed_governance
+
+    seed_governance(seed=seed, today=today)
     return report
 
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "accounts",
     "regions",
     "affiliates",
+    "governance",
     "audit",
     "spreadsheets",
     "demo",

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from affiliates import stats
 from affiliates.access import staff_required
@@ -10,6 +11,7 @@ from affiliates.rules import declaration_due_year
 from affiliates.selectors import public_figures, stale_records
 from audit.changes import recent_changes
 from staff.forms import ChangesFilterForm, StatusFilterForm
+from staff.governance import stats_context
 
 MISSING_SHOWN = 50
 
@@ -52,5 +54,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "last_year": last_year,
             "stale": stale,
             "stale_count": stale_count,
+            **stats_context(timezone.localdate()),
         },
     )

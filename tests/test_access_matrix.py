@@ -13,9 +13,11 @@ status code or a Redirect. Helpers: `everyone(200)`, `signed_in(200)` (anonymous
 `region_of("south_asia")` (its coordinator and staff 200, the other coordinator 404).
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -33,6 +35,15 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.services import staff_group_ensure
 from affiliates.choices import Status
 from affiliates.models import Affiliate
+from governance.models import Congress, Delegate, DuesAdjustment, DuesRule
+from governance.services import (
+    congress_save,
+    delegate_add,
+    dues_adjustment_save,
+    dues_payment_record,
+    dues_payment_reverse,
+    dues_rule_save,
+)
 from tests.clock import NOW, YEAR
 from tests.factories import (
     AffiliateFactory,
@@ -74,6 +85,7 @@ class World:
     year: int
     reset_uid: str
     reset_token: str
+    congress: str = ""  # the slug of a congress both regions' affiliates send a delegate to
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,18 @@ def application_of(region: str) -> Callable[[World], str]:
     return lambda w: w.application[region].name
 
 
+def delegate_of(region: str) -> Callable[[World], str]:
+    return lambda w: f"Delegate of {w.affiliate[region].name}"
+
+
+def congress_slug(w: World) -> dict:
+    return {"slug": w.congress}
+
+
+def delegates_page_of(region: str) -> Callable[[World], dict]:
+    return lambda w: {"slug": w.congress, "affiliate_slug": w.affiliate[region].slug}
+
+
 # A page scoped to the coordinator's regions: the other region's affiliate is never on it, while
 # their own is (pages that list names); where contacts are listed, the same for the contact.
 REGION_NAMES = {
@@ -150,6 +174,14 @@ REGION_NAMES = {
 REGION_NAMES_AND_CONTACTS = {
     "never_shows": each_coordinator(name_of, private_contact_of, own=False),
     "shows": each_coordinator(name_of, private_contact_of, own=True),
+}
+
+# Staff pages of dues and credentials list both regions' affiliates (and delegates).
+STAFF_SEES_BOTH = {
+    role: (name_of("south_asia"), name_of("africa")) for role in ("staff", "superuser")
+}
+STAFF_SEES_DELEGATES = {
+    role: (delegate_of("south_asia"), delegate_of("africa")) for role in ("staff", "superuser")
 }
 
 # Public pages show nobody's private contact, whoever asks.
@@ -312,6 +344,43 @@ MATRIX: dict[str, list[Case]] = {
     # Staff only: coordinators get a 403, which shows no record of any region.
     "staff:changes": [Case(staff_page())],
     "staff:dashboard": [Case(staff_page())],
+    # Dues and congresses (governance): amounts, standing and delegates' names for staff only;
+    # a coordinator sees their own region's standing and delegates in the workspace.
+    "staff:dues": [
+        Case(staff_page(), kwargs=lambda w: {"year": w.year - 1}, shows=STAFF_SEES_BOTH),
+        Case(
+            {**staff_page(), "staff": 404, "superuser": 404},
+            kwargs=lambda w: {"year": w.year + 5},
+            note="a year without a dues rule",
+        ),
+    ],
+    "staff:dues_csv": [
+        Case(staff_page(), kwargs=lambda w: {"year": w.year - 1}, shows=STAFF_SEES_BOTH)
+    ],
+    "staff:congresses": [Case(staff_page())],
+    "staff:credentials": [Case(staff_page(), kwargs=congress_slug, shows=STAFF_SEES_DELEGATES)],
+    "staff:credentials_print": [
+        Case(staff_page(), kwargs=congress_slug, shows=STAFF_SEES_DELEGATES)
+    ],
+    "staff:credentials_csv": [Case(staff_page(), kwargs=congress_slug, shows=STAFF_SEES_BOTH)],
+    "workspace:standing": [Case(signed_in(200), **REGION_NAMES)],
+    "workspace:congress": [Case(signed_in(200), kwargs=congress_slug, **REGION_NAMES)],
+    "workspace:congress_delegates": [
+        Case(
+            region_of("south_asia"),
+            kwargs=delegates_page_of("south_asia"),
+            shows={r: (delegate_of("south_asia"),) for r in ("coordinator_south_asia", "staff")},
+            never_shows={"coordinator_africa": (delegate_of("south_asia"),)},
+        ),
+        Case(region_of("africa"), kwargs=delegates_page_of("africa")),
+        Case(
+            {**region_of("africa", Redirect("/workspace/congresses/")), "anonymous": LOGIN},
+            kwargs=delegates_page_of("africa"),
+            method="post",
+            data=lambda w: {"remove": Delegate.objects.get(name=delegate_of("africa")(w)).pk},
+            note="removing a delegate: back to the page; another region's affiliate is a 404",
+        ),
+    ],
 }
 
 # The admin: a rule instead of rows. Everybody who is not staff is sent to the admin's login
@@ -359,6 +428,13 @@ def admin_cases(key: str, route: str) -> list[Case]:
                     "content_type_id": ContentType.objects.get_for_model(Affiliate).pk,
                     "object_id": w.affiliate["south_asia"].pk,
                 },
+            )
+        ],
+        # Payments are never deleted: the admin refuses, whoever asks.
+        "admin:governance_duespayment_delete": [
+            Case(
+                {**staff(403)},
+                kwargs=lambda w: {"object_id": admin_object(w, "governance", "duespayment").pk},
             )
         ],
         "admin:auth_user_password_change": [
@@ -471,6 +547,7 @@ def build_world() -> World:
     forgetful = UserFactory(username="forgetful", coordinates=[regions["south_asia"]])
     for affiliate in affiliates.values():
         DeclarationFactory(affiliate=affiliate, year=YEAR - 1)
+    congress = governance_world(affiliates, staff)
     sessions = {}
     for role, user in users.items():
         client = Client()
@@ -486,7 +563,59 @@ def build_world() -> World:
         # Somebody who never signs in here: signing in changes last_login, voiding the token.
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
+        congress=congress.slug,
     )
+
+
+def governance_world(affiliates: dict, staff) -> Congress:
+    """Last year's dues (in their months of grace: both affiliates in good standing), a
+    payment, a reversal and a waiver for the admin's rows, a congress with one delegate each."""
+    dues_rule_save(
+        DuesRule(
+            year=YEAR - 1,
+            amount_per_member=Decimal("0.10"),
+            minimum=Decimal("20.00"),
+            due_on=dt.date(YEAR - 1, 12, 31),
+            declaration_year=YEAR - 1,
+        ),
+        saved_by=staff,
+    )
+    payment = dues_payment_record(
+        affiliate=affiliates["south_asia"],
+        year=YEAR - 1,
+        amount=Decimal("20.00"),
+        paid_on=dt.date(YEAR - 1, 12, 1),
+        method="bank_transfer",
+        recorded_by=staff,
+    )
+    dues_payment_reverse(payment, reason="Bounced", reversed_by=staff)
+    dues_adjustment_save(
+        DuesAdjustment(
+            affiliate=affiliates["africa"], year=YEAR - 1, amount_due=Decimal(0), reason="Floods"
+        ),
+        saved_by=staff,
+    )
+    congress = congress_save(
+        Congress(
+            name="World Congress",
+            slug="world-congress",
+            starts_on=dt.date(YEAR, 11, 1),
+            ends_on=dt.date(YEAR, 11, 3),
+            place="Kathmandu",
+            standing_on=dt.date(YEAR, 6, 1),
+            declarations_on=dt.date(YEAR, 6, 30),
+        ),
+        saved_by=staff,
+    )
+    for affiliate in affiliates.values():
+        delegate_add(
+            congress=congress,
+            affiliate=affiliate,
+            name=f"Delegate of {affiliate.name}",
+            gender="woman",
+            added_by=staff,
+        )
+    return congress
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,11 @@ after its URL pattern. A new URL pattern must be listed here, as a POST view or 
 one (test_every_url_pattern_is_classified), so that a new form cannot escape the check.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -28,6 +30,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from affiliates.choices import Status
+from governance.models import Congress, DuesAdjustment, DuesRule
+from governance.services import (
+    congress_save,
+    dues_adjustment_save,
+    dues_payment_record,
+    dues_rule_save,
+)
 from regions.models import CoordinatorAssignment
 from spreadsheets.uploads import import_upload_store
 from tests.clock import YEAR
@@ -188,6 +197,15 @@ SITE: dict[str, Post] = {
         data=lambda w: {"upload": "1", "file": declarations_file(w)},
         note="the CSV upload",
     ),
+    "workspace:congress_delegates": Post(
+        url(
+            "workspace:congress_delegates",
+            slug=lambda w: w.objects["governance.congress"].slug,
+            affiliate_slug=affiliate_slug,
+        ),
+        user="coordinator",
+        data=lambda w: {"add": "1", "name": "Asha Patel", "gender": "woman"},
+    ),
 }
 
 # The site's URL patterns that take no POST: their forms, if any, are GET forms (filters).
@@ -207,6 +225,14 @@ GET_ONLY = {
     "stats:csv",
     "staff:changes",
     "staff:dashboard",
+    "staff:dues",
+    "staff:dues_csv",
+    "staff:congresses",
+    "staff:credentials",
+    "staff:credentials_print",
+    "staff:credentials_csv",
+    "workspace:standing",
+    "workspace:congress",
     "applications:thanks",
     "applications:queue",
     "applications:detail",
@@ -230,6 +256,8 @@ ADMIN_GET_ONLY = {
     "admin:app_list",
     "admin:affiliates_affiliate_csv",
     "admin:affiliates_affiliate_xlsx",
+    # Not a GET view either: payments are never deleted, the admin refuses every request (403).
+    "admin:governance_duespayment_delete",
 }
 ADMIN_MODEL_GET_ONLY_VIEWS = {"history"}
 
@@ -282,6 +310,17 @@ ADMIN: dict[str, Post] = {
         data=lambda w: {"upload": str(w.objects["upload"].pk)},
         note="the confirmation",
     ),
+    "admin:governance_duespayment_changelist-reverse": Post(
+        url("admin:governance_duespayment_changelist"),
+        user="superuser",
+        data=lambda w: {
+            "action": "reverse_payments",
+            "_selected_action": [w.objects["governance.duespayment"].pk],
+            "apply": "1",
+            "reason": "Bounced",
+        },
+        note="a reversal, confirmed on its reason form",
+    ),
     "admin:affiliates_affiliate_changelist-lifecycle": Post(
         url("admin:affiliates_affiliate_changelist"),
         user="superuser",
@@ -330,6 +369,51 @@ def test_every_url_pattern_is_classified():
     assert not stale, f"Entries for URL patterns that no longer exist: {sorted(stale)}"
 
 
+def governance_objects(payer, superuser) -> dict:
+    """This year's dues (not due yet), the payer's payment and waiver, and a congress (the
+    world's affiliate sends a delegate: its 2024 declaration counts)."""
+    dues_rule_save(
+        DuesRule(
+            year=YEAR,
+            amount_per_member=Decimal("0.10"),
+            minimum=Decimal("20.00"),
+            due_on=dt.date(YEAR, 12, 31),
+            declaration_year=2024,
+        ),
+        saved_by=superuser,
+    )
+    payment = dues_payment_record(
+        affiliate=payer,
+        year=YEAR,
+        amount=Decimal("20.00"),
+        paid_on=dt.date(YEAR, 1, 10),
+        method="cash",
+        recorded_by=superuser,
+    )
+    waiver = dues_adjustment_save(
+        DuesAdjustment(affiliate=payer, year=YEAR, amount_due=Decimal(0), reason="Floods"),
+        saved_by=superuser,
+    )
+    congress = congress_save(
+        Congress(
+            name="World Congress",
+            slug="world-congress",
+            starts_on=dt.date(YEAR, 11, 1),
+            ends_on=dt.date(YEAR, 11, 3),
+            place="Kathmandu",
+            standing_on=dt.date(YEAR, 6, 1),
+            declarations_on=dt.date(YEAR, 12, 31),
+        ),
+        saved_by=superuser,
+    )
+    return {
+        "governance.duesrule": DuesRule.objects.get(year=YEAR),
+        "governance.duespayment": payment,
+        "governance.duesadjustment": waiver,
+        "governance.congress": congress,
+    }
+
+
 @pytest.fixture
 def world(south_asia, coordinator_south_asia, superuser, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -356,6 +440,8 @@ def world(south_asia, coordinator_south_asia, superuser, settings, tmp_path):
         "affiliates.sector": sector,
         "affiliates.affiliate": affiliate,
         "affiliates.membershipdeclaration": DeclarationFactory(affiliate=affiliate, year=2024),
+        # Another affiliate pays: one with payments cannot be deleted (the admin's delete page).
+        **governance_objects(AffiliateFactory(region=south_asia, country="IN"), superuser),
     }
     registered = {model._meta.label_lower for model in admin.site._registry}
     assert registered <= set(objects), f"no object for {registered - set(objects)}"

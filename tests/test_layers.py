@@ -17,6 +17,7 @@ LAYERS = [
     ("base: who signs in", ["accounts"]),
     ("base: regions and countries", ["regions"]),
     ("domain", ["affiliates"]),
+    ("domain: dues and congresses", ["governance"]),
     ("tools", ["audit", "spreadsheets", "demo"]),
     ("screens", ["public", "applications", "workspace", "staff"]),
     ("project", ["homenet"]),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace import views
+from workspace import governance, views
 
 app_name = "workspace"
 
@@ -18,4 +18,11 @@ urlpatterns = [
         name="declarations_template",
     ),
     path("export.csv", views.export_csv, name="export"),
+    path("standing/", governance.standing, name="standing"),
+    path("congresses/<slug:slug>/", governance.congress, name="congress"),
+    path(
+        "congresses/<slug:slug>/<slug:affiliate_slug>/",
+        governance.congress_delegates,
+        name="congress_delegates",
+    ),
 ]
