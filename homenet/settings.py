@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times in the signed-in coordinator's chosen time zone (User.time_zone).
+    "accounts.time_zones.TimeZoneMiddleware",
     # Cache-Control: private, no-store on signed-in pages, the admin and the workspace.
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
