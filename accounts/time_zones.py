@@ -8,7 +8,7 @@ from django.utils import timezone
 
 
 class TimeZoneMiddleware:
-    """After AuthenticationMiddleware: activates the user's zone for the request, if they chose one."""
+    """After AuthenticationMiddleware: the signed-in user's zone, if chosen, for the request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

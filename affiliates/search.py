@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import F, OrderBy, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_countries import countries
 
 from affiliates.choices import OrganisationType, WorkerCategory

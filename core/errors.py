@@ -56,8 +56,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     context = {
         "heading": _("Something went wrong on our side"),
         "explanation": _(
-            "The page could not be shown. The error is recorded; please try again in a few "
-            "minutes."
+            "The page could not be shown. The error is recorded; please try again in a few minutes."
         ),
     }
     return HttpResponseServerError(render_to_string("errors/500.html", context))

@@ -6,7 +6,6 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.functional import lazy
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from affiliates.choices import Status, WithdrawalKind
