@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
+ZONED_FORMATS = ("DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "TIME_FORMAT")
 
 
 def html_datetime(when: datetime) -> str:
@@ -31,7 +32,11 @@ def timestamp(when: datetime | date | None, format: str = "DATETIME_FORMAT") -> 
         return format_html('<time datetime="{}">{}</time>', when.isoformat(), date_format(when))
     local = timezone.localtime(when) if timezone.is_aware(when) else when
     shown = date_format(local, format)
-    if format in ("DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "TIME_FORMAT"):
-        # The zone as the reader knows it: "UTC", "CEST", or an offset such as "+0545".
-        shown = f"{shown} {local.tzname() or ''}".rstrip()
-    return format_html('<time datetime="{}">{}</time>', html_datetime(when), shown)
+    zone = local.tzname() if format in ZONED_FORMATS else None
+    if not zone:
+        return format_html('<time datetime="{}">{}</time>', html_datetime(when), shown)
+    # The zone as the reader knows it: "UTC", "CEST", or an offset such as "+0545", isolated
+    # left to right: in an Urdu sentence "+0545" would otherwise read "0545+".
+    return format_html(
+        '<time datetime="{}">{} <bdi dir="ltr">{}</bdi></time>', html_datetime(when), shown, zone
+    )

@@ -42,11 +42,13 @@ def test_a_timestamp_is_a_valid_html_datetime_naming_its_zone():
     when = datetime(2026, 6, 15, 12, 0, 5, 123456, tzinfo=UTC)
     with translation.override("en"):
         assert render_timestamp(when) == (
-            '<time datetime="2026-06-15T12:00:05+00:00">15 June 2026, 12:00 UTC</time>'
+            '<time datetime="2026-06-15T12:00:05+00:00">'
+            '15 June 2026, 12:00 <bdi dir="ltr">UTC</bdi></time>'
         )
     with translation.override("fr"), timezone.override("Asia/Kathmandu"):
         assert render_timestamp(when) == (
-            '<time datetime="2026-06-15T17:45:05+05:45">15 juin 2026 17:45 +0545</time>'
+            '<time datetime="2026-06-15T17:45:05+05:45">'
+            '15 juin 2026 17:45 <bdi dir="ltr">+0545</bdi></time>'
         )
     with translation.override("en"):
         assert render_timestamp(when, "DATE_FORMAT") == (
