@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
 
 from affiliates.models import Affiliate, Sector
 from core.history import acting
 from core.public_cache import public_cache_bump
+from core.translated_fields import translated_fields
 
 
 def affiliate_set_sectors(affiliate: Affiliate, sectors: Iterable[Sector]) -> Affiliate:
@@ -48,11 +48,9 @@ def sector_names_text(sectors: Iterable[Sector]) -> str:
 
 def sector_translations_text(sectors: Iterable[Sector]) -> str:
     """Every translation staff gave the sectors' names, for the search only."""
-    names: set[str] = set()
-    for sector in sectors:
-        for code, _name in settings.LANGUAGES:
-            if code != settings.LANGUAGE_CODE:
-                names.add(getattr(sector, build_localized_fieldname("name", code)) or "")
+    english = f"name_{settings.LANGUAGE_CODE}"  # sector_names has it
+    fields = [field for field in translated_fields("name") if field != english]
+    names = {getattr(sector, field) or "" for sector in sectors for field in fields}
     return ", ".join(sorted(names - {""}))
 
 

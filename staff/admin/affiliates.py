@@ -22,9 +22,9 @@ from affiliates.services import (
     sector_save,
 )
 from audit.admin import RecordHistoryAdmin
+from core.translated_fields import translated_fields
 from spreadsheets.admin_views import AffiliateSpreadsheetMixin
 from staff.admin.actions import LIFECYCLE_ACTIONS
-from staff.admin.translated import translated_fields
 
 
 @admin.register(Sector)

@@ -7,9 +7,9 @@ from modeltranslation.admin import TranslationAdmin
 
 from affiliates.services import region_countries_save
 from audit.admin import RecordHistoryAdmin
+from core.translated_fields import translated_fields
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 from regions.services import region_delete, region_save
-from staff.admin.translated import translated_fields
 
 
 class RegionCountryInline(admin.TabularInline):

@@ -3,6 +3,7 @@ language where staff translated them, English otherwise, and found by the search
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from affiliates.models import Affiliate, Sector
 from affiliates.services import sector_save
@@ -86,3 +87,15 @@ def test_staff_translate_in_the_admin_without_javascript(client, staff_user, emb
     assert response.status_code == 302
     embroidery = Sector.objects.get(pk=embroidery.pk)
     assert (embroidery.name_en, embroidery.name_th) == ("Embroidery", "งานปัก")
+
+
+def test_an_import_names_a_region_in_any_of_its_languages(south_asia):
+    from spreadsheets.import_rows import ImportContext
+
+    south_asia.name_fr = "HomeNet Asie du Sud"
+    south_asia.save()
+
+    with translation.override("es"):
+        regions = ImportContext([]).regions
+
+    assert regions["homenet asie du sud"] == regions["homenet south asia"] == south_asia
