@@ -18,7 +18,10 @@ PYTEST_ARGS ?=
 EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
 .PHONY: help install run serve test lint format messages check-deploy bench loadtest css clean backup restore
-MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
+# Every interface language but English (settings.LANGUAGES), one -l each.
+TRANSLATED_LANGUAGES := es fr pt ru hi ur ne bn ta th km lo id fil vi sw
+MAKEMESSAGES := $(BIN)/python manage.py makemessages $(addprefix -l ,$(TRANSLATED_LANGUAGES)) \
+	--no-location --no-obsolete \
 	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 help:

@@ -1,7 +1,17 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    # Validated against the machine's zone database rather than listed as choices: a list in
+    # the field would change the migration state with every tzdata release.
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone."), params={"value": value})
 
 
 class User(AbstractUser):
@@ -20,6 +30,14 @@ class User(AbstractUser):
             "The language of the registry's emails to this person, and of its pages when they "
             "sign in. Empty: the site's default language."
         ),
+    )
+
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("The time zone its pages show times in when they sign in. Empty: UTC."),
     )
 
     class Meta:

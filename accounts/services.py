@@ -46,6 +46,14 @@ def user_language_set(*, user: User, language: str) -> User:
     return user
 
 
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """Record the time zone a person reads times in ("" for UTC), e.g. "Asia/Kathmandu"."""
+    user.time_zone = time_zone
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["time_zone"])
+    return user
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, its mail sent through the mail queue (core.mail), not in the request.
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.forms import LanguageForm
 from accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from accounts.models import User
-from accounts.services import QueuedPasswordResetForm, user_language_set
+from accounts.services import QueuedPasswordResetForm, user_language_set, user_time_zone_set
 from core import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -154,13 +154,17 @@ def _signin_retry_at(request: HttpRequest, credentials: dict[str, Any] | None) -
 
 @login_required
 def language(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's language: of the registry's emails to them, and of its pages."""
+    """The signed-in person's language (of the registry's emails to them, and of its pages)
+    and time zone."""
     user = request.user
     assert isinstance(user, User)  # login_required
-    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    form = LanguageForm(
+        request.POST or None, initial={"language": user.language, "time_zone": user.time_zone}
+    )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["language"]
         user_language_set(user=user, language=chosen)
+        user_time_zone_set(user=user, time_zone=form.cleaned_data["time_zone"])
         response = redirect("accounts:language")
         if chosen:  # none: the pages stay in the language the browser or the switch asks for
             _use_language(response, chosen)

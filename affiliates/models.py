@@ -1,7 +1,7 @@
 import datetime as dt
 import secrets
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -61,6 +61,10 @@ class Sector(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    # Typed here: modeltranslation swaps in a manager class of its own making, which mypy's
+    # Django plugin cannot resolve.
+    objects: ClassVar[models.Manager["Sector"]] = models.Manager()
 
     class Meta:
         ordering = ["display_order", "name"]
@@ -122,7 +126,7 @@ class AffiliateQuerySet(models.QuerySet["Affiliate"]):
 
 # name_key and the search columns are derived from the name and other fields, not changes
 # anybody makes.
-@tracked(exclude=("name_key", "search_vector", "name_plain"))
+@tracked(exclude=("name_key", "search_vector", "name_plain", "sector_names_translated"))
 class Affiliate(models.Model):
     """A member organisation of home-based workers, from application to affiliation and after."""
 
@@ -177,6 +181,11 @@ class Affiliate(models.Model):
     # which cannot reach a many-to-many table) covers them. Kept in step by services and seeding.
     # The history records sector changes through it.
     sector_names = models.TextField(_("sectors"), editable=False, blank=True, default="")
+    # The same sectors' names in the other languages staff translated them into (see
+    # affiliates/translation.py): searched, never shown nor exported, not kept in the history.
+    sector_names_translated = models.TextField(
+        _("sectors in other languages"), editable=False, blank=True, default=""
+    )
     # The directory's search (affiliates/search.py), computed by the database on every write:
     # words of the name and acronym weigh most, then city and sectors, then the description.
     search_vector = models.GeneratedField(

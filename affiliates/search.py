@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import F, OrderBy, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -129,7 +129,11 @@ def directory_parse(
     if len(q) > MAX_QUERY_LENGTH:
         q = q[:MAX_QUERY_LENGTH]
         notes.append(
-            _("The search was shortened to its first %(count)s characters.")
+            ngettext(
+                "The search was shortened to its first %(count)s character.",
+                "The search was shortened to its first %(count)s characters.",
+                MAX_QUERY_LENGTH,
+            )
             % {"count": MAX_QUERY_LENGTH}
         )
     words = tuple(_words(q)[:MAX_WORDS])

@@ -25,7 +25,8 @@ def unaccented(expression: Expression | F) -> Func:
 
 
 def search_vector() -> CombinedSearchVector:
-    """The directory's weighted words: name and acronym, then city and sectors, then description."""
+    """The directory's weighted words: name and acronym, then city and sectors (in every
+    language they are written in), then description."""
 
     def words(*fields: str, weight: str) -> SearchVector:
         folded = [lower_case(F(name)) for name in fields]
@@ -33,7 +34,7 @@ def search_vector() -> CombinedSearchVector:
 
     vector = (
         words("name", "acronym", weight="A")
-        + words("city", "sector_names", weight="B")
+        + words("city", "sector_names", "sector_names_translated", weight="B")
         + words("description", weight="C")
     )
     # The stubs type `+` as Combinable's; SearchVector's gives a CombinedSearchVector.

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as its documentation asks: its admin classes patch the admin's forms.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Anonymous GET/HEAD may read from a read replica (DATABASE_REPLICA_URLS; core/db_router.py).
     "core.db_router.ReplicaMiddleware",
+    # Times in the signed-in coordinator's chosen time zone (User.time_zone).
+    "accounts.time_zones.TimeZoneMiddleware",
     # Cache-Control: private, no-store on signed-in pages, the admin and the workspace.
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -288,17 +293,50 @@ elif CACHE_URL in ("", "locmem://"):
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://... or locmem://, not {CACHE_URL!r}")
 
-# Internationalisation: the network works in 17 languages; these are translated so far.
+# Internationalisation: the network's 17 languages, each shown in its own name in the menus.
+# Django knows neither Lao nor Filipino: their entries are added to its LANG_INFO below.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
     ("fr", _("French")),
+    ("pt", _("Portuguese")),
+    ("ru", _("Russian")),
+    ("hi", _("Hindi")),
+    ("ur", _("Urdu")),
+    ("ne", _("Nepali")),
+    ("bn", _("Bengali")),
+    ("ta", _("Tamil")),
+    ("th", _("Thai")),
+    ("km", _("Khmer")),
+    ("lo", _("Lao")),
+    ("id", _("Indonesian")),
+    ("fil", _("Filipino")),
+    ("vi", _("Vietnamese")),
+    ("sw", _("Swahili")),
 ]
+LANG_INFO.update(
+    {
+        "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"},
+        "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
+        # Django's own entry names Khmer in English.
+        "km": {**LANG_INFO["km"], "name_local": "ខ្មែរ"},
+    }
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates day first in English too (homenet/formats/en), and formats for the languages Django
+# has none for; the others use Django's own.
+FORMAT_MODULE_PATH = ["homenet.formats"]
+# Pages show times in the coordinator's chosen zone (User.time_zone, accounts.middleware),
+# naming it; UTC otherwise.
 TIME_ZONE = "UTC"
 USE_TZ = True
+# The registry's own words (sector and region names, region descriptions) are translated in
+# the admin (affiliates/translation.py, regions/translation.py); an empty translation shows
+# the English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))

@@ -2,11 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core import health
+from core import errors, health
 
 admin.site.site_header = _("HomeNet Registry administration")
 admin.site.site_title = _("HomeNet Registry")
 admin.site.index_title = _("Registry administration")
+
+# The site's own error pages, in the visitor's language (core/errors.py).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     # Probes for load balancers and monitors (core/health.py), outside every language and app.

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,9 @@ class RegionQuerySet(models.QuerySet["Region"]):
         """Each covered country's region, by country code: `covering` for many at once."""
         covered = RegionCountry.objects.filter(region__in=self).select_related("region")
         return {str(rc.country): rc.region for rc in covered}  # a Country reads as its code
+
+
+RegionManager = models.Manager.from_queryset(RegionQuerySet)
 
 
 @tracked()
@@ -35,7 +40,9 @@ class Region(models.Model):
         verbose_name=_("coordinators"),
     )
 
-    objects = RegionQuerySet.as_manager()
+    # Typed here: modeltranslation swaps in a manager class of its own making, which mypy's
+    # Django plugin cannot resolve.
+    objects: ClassVar[RegionManager] = RegionManager()
 
     # Not stored: the public pages that list regions give each one its published figures
     # (affiliates.selectors.Figures, from a layer above this one) for their templates.

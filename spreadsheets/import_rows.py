@@ -19,6 +19,7 @@ from affiliates.models import Affiliate, Sector
 from affiliates.rules import clean_name, normalise_name
 from affiliates.services import SlugsInUse, chunks, region_for_country
 from core.csv_writing import restore
+from core.translated_fields import translated_fields
 from regions.models import Region
 from spreadsheets.columns import IMPORTED, SECTOR_SEPARATOR, TEXT, YES_NO
 from spreadsheets.import_report import CREATE, REFUSED, UNCHANGED, UPDATE, RowResult
@@ -70,7 +71,9 @@ class ImportContext:
         self.region_of_country = Region.objects.by_country()
         self.regions: dict[str, Region] = {}
         for region in Region.objects.all():
-            for key in (region.slug, region.short_name, region.name):
+            # Its name in any language staff gave it (not only the importer's).
+            names = [getattr(region, field) for field in translated_fields("name")]
+            for key in (region.slug, region.short_name, *filter(None, names)):
                 self.regions[key.casefold()] = region
         self.sectors = {sector.slug: sector for sector in Sector.objects.all()}
         self.by_slug: dict[str, Affiliate] = {}

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.resume import restored_form_data
@@ -255,7 +256,12 @@ def _declarations_status(formset, upload, upload_errors) -> int:
 def _declarations_saved(request, year, region, written):
     messages.success(
         request,
-        _("%(count)s declarations for %(year)s saved.") % {"count": written, "year": year},
+        ngettext(
+            "%(count)s declaration for %(year)s saved.",
+            "%(count)s declarations for %(year)s saved.",
+            written,
+        )
+        % {"count": written, "year": year},
     )
     url = f"{request.path}?region={region.slug}" if region else request.path
     return redirect(url)

@@ -24,7 +24,7 @@ from affiliates.rules import (
     normalise_name,
     slug_base,
 )
-from affiliates.services.sectors import sector_names_text
+from affiliates.services.sectors import sector_names_text, sector_translations_text
 from core.history import acting, carry_context
 from core.public_cache import public_cache_bump
 
@@ -135,7 +135,9 @@ def affiliates_bulk_create(
         row.affiliate.name = clean_name(row.affiliate.name)
         row.affiliate.name_key = normalise_name(row.affiliate.name)
         row.affiliate.created_by = user
-        row.affiliate.sector_names = sector_names_text(sectors[pk] for pk in row.sector_ids or ())
+        chosen = [sectors[pk] for pk in row.sector_ids or ()]
+        row.affiliate.sector_names = sector_names_text(chosen)
+        row.affiliate.sector_names_translated = sector_translations_text(chosen)
     through = Affiliate.sectors.through
     with acting(created_by, reason=reason):
         bulk_insert(Affiliate, new)
@@ -202,7 +204,7 @@ def affiliates_bulk_update(
     if "name" in columns:
         columns.append("name_key")
     if moved:
-        columns.append("sector_names")
+        columns += ["sector_names", "sector_names_translated"]
     with acting(updated_by, reason=reason):
         _lock_unchanged(affiliates, checked_at)
         now = timezone.now()
@@ -213,9 +215,9 @@ def affiliates_bulk_update(
             affiliate.details_confirmed_on = timezone.localdate(now)
         sectors = Sector.objects.in_bulk()
         for row in moved:
-            row.affiliate.sector_names = sector_names_text(
-                sectors[pk] for pk in row.sector_ids or ()
-            )
+            chosen = [sectors[pk] for pk in row.sector_ids or ()]
+            row.affiliate.sector_names = sector_names_text(chosen)
+            row.affiliate.sector_names_translated = sector_translations_text(chosen)
         _bulk_update(affiliates, columns)
         through = Affiliate.sectors.through
         through.objects.filter(affiliate_id__in=[row.affiliate.pk for row in moved]).delete()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from affiliates.access import affiliates_editable_by
@@ -326,11 +327,14 @@ def _changed_since_seen(row: DeclarationRow, declaration: MembershipDeclaration 
 
 
 def _changed_since_seen_error(declaration: MembershipDeclaration) -> ValidationError:
-    when = formats.date_format(timezone.localtime(declaration.updated_at), "DATETIME_FORMAT")
+    local = timezone.localtime(declaration.updated_at)
     figures = {
-        "time": when,
-        "women": declaration.women,
-        "men": declaration.men,
+        # The reader's zone, named: they may be in another one than whoever saved.
+        "time": f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}",
+        "women": ngettext("%(count)s woman", "%(count)s women", declaration.women)
+        % {"count": declaration.women},
+        "men": ngettext("%(count)s man", "%(count)s men", declaration.men)
+        % {"count": declaration.men},
         "total": declaration.total,
     }
     by = declaration.recorded_by
@@ -338,14 +342,14 @@ def _changed_since_seen_error(declaration: MembershipDeclaration) -> ValidationE
     if name:
         message = _(
             "Someone else (%(name)s) saved this row at %(time)s, after you opened the table; "
-            "your figures for it were not saved. It now reads %(women)s women, %(men)s men, "
+            "your figures for it were not saved. It now reads %(women)s, %(men)s, "
             "%(total)s in all: submit again to replace them with yours, or reload the page."
         ) % {"name": name, **figures}
     else:
         message = (
             _(
                 "Someone else saved this row at %(time)s, after you opened the table; your figures "
-                "for it were not saved. It now reads %(women)s women, %(men)s men, %(total)s in "
+                "for it were not saved. It now reads %(women)s, %(men)s, %(total)s in "
                 "all: submit again to replace them with yours, or reload the page."
             )
             % figures

@@ -11,14 +11,21 @@ from django.utils.translation import gettext as _
 from affiliates.models import Affiliate
 from applications.forms import ApplicationForm, StatusLookupForm
 from applications.services import application_submit
-from core import ratelimit
+from core import errors, ratelimit
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "applied_reference"
 
 
 def _too_many(request):
-    return render(request, "applications/too_many.html", status=429)
+    return errors.too_many_requests(
+        request,
+        _(
+            "Too many look-ups that found nothing have come from your connection in the last "
+            "hour. Please try again in an hour, and check the reference and email address in "
+            "the message we sent you."
+        ),
+    )
 
 
 def _name_answer_allowed(request, name: str, country: str) -> bool:

@@ -6,8 +6,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.functional import lazy
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from affiliates.choices import Status, WithdrawalKind
 from affiliates.services.lifecycle import TRANSITIONS, Transition, affiliate_transition
@@ -59,7 +58,11 @@ def _make_action(transition: Transition):
             if done:
                 modeladmin.message_user(
                     request,
-                    _("%(count)d organisations: %(done)s.")
+                    ngettext(
+                        "%(count)d organisation: %(done)s.",
+                        "%(count)d organisations: %(done)s.",
+                        done,
+                    )
                     % {"count": done, "done": transition.done},
                     messages.SUCCESS,
                 )

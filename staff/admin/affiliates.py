@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from affiliates.models import Affiliate, MembershipDeclaration, Sector, StatusChange
 from affiliates.rules import NAME_TAKEN
@@ -21,15 +22,19 @@ from affiliates.services import (
     sector_save,
 )
 from audit.admin import RecordHistoryAdmin
+from core.translated_fields import translated_fields
 from spreadsheets.admin_views import AffiliateSpreadsheetMixin
 from staff.admin.actions import LIFECYCLE_ACTIONS
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslationAdmin):
+    """A field per language for the name (modeltranslation; no script needed): empty ones show
+    the English on the site."""
+
     list_display = ["name", "slug", "display_order"]
     list_editable = ["display_order"]
-    search_fields = ["name"]
+    search_fields = translated_fields("name")
     prepopulated_fields = {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):

@@ -3,9 +3,11 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from affiliates.services import region_countries_save
 from audit.admin import RecordHistoryAdmin
+from core.translated_fields import translated_fields
 from regions.models import CoordinatorAssignment, Region, RegionCountry
 from regions.services import region_delete, region_save
 
@@ -23,10 +25,13 @@ class CoordinatorAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(RecordHistoryAdmin, admin.ModelAdmin):
+class RegionAdmin(RecordHistoryAdmin, TranslationAdmin):
+    """Name and description have a field per language (modeltranslation, no script needed);
+    an empty one shows the English on the site."""
+
     list_display = ["name", "short_name", "country_count", "coordinator_names", "display_order"]
     list_editable = ["display_order"]
-    search_fields = ["name", "short_name"]
+    search_fields = [*translated_fields("name"), "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [RegionCountryInline, CoordinatorAssignmentInline]
 

@@ -47,7 +47,10 @@ class UserAdmin(BaseUserAdmin):
     # Django's fieldsets, with the language each person is written to in.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
+        (
+            _("Personal info"),
+            {"fields": ("first_name", "last_name", "email", "language", "time_zone")},
+        ),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

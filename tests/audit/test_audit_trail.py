@@ -136,10 +136,10 @@ def test_admin_forms_record_the_staff_member(client, staff_user, south_asia):
     client.post(
         reverse("admin:regions_region_change", args=[south_asia.pk]),
         {
-            "name": "HomeNet South Asia",
+            "name_en": "HomeNet South Asia",
             "short_name": "HNSA",
             "slug": "south-asia",
-            "description": "Renamed",
+            "description_en": "Renamed",
             "website": "",
             "display_order": 0,
             "countries-TOTAL_FORMS": 0,
@@ -321,10 +321,10 @@ def test_a_reason_given_for_one_step_does_not_stick_to_the_next(client, staff_us
     client.post(
         reverse("admin:regions_region_change", args=[south_asia.pk]),
         {
-            "name": south_asia.name,
+            "name_en": south_asia.name,
             "short_name": south_asia.short_name,
             "slug": south_asia.slug,
-            "description": "",
+            "description_en": "",
             "website": "",
             "display_order": 0,
             "countries-TOTAL_FORMS": 0,

@@ -219,7 +219,7 @@ def test_a_region_renamed_in_the_admin_is_renamed_in_the_directory_at_once(
     staff.force_login(staff_user)
     countries = list(south_asia.countries.all())
     form = {
-        "name": "HomeNet Southern Asia",
+        "name_en": "HomeNet Southern Asia",
         "short_name": south_asia.short_name,
         "slug": south_asia.slug,
         "display_order": 0,

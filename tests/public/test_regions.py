@@ -32,8 +32,9 @@ def test_the_list_shows_each_region_with_public_figures(client, registry):
     body = client.get(reverse("regions:list")).content.decode()
 
     assert "HomeNet South Asia" in body
-    assert "2 affiliated organisations in 2 countries; 940 women and 102 men members." in body
-    assert "1 affiliated organisations in 1 countries; 5 women" in body
+    assert "2 affiliated organisations in 2 countries; members: 940 women and 102 men." in body
+    # Each number with its noun in the singular or plural as it needs.
+    assert "1 affiliated organisation in 1 country; members: 5 women and 0 men." in body
     assert "7,777" not in body
 
 

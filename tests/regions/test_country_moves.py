@@ -29,7 +29,7 @@ def test_adding_a_country_to_a_region_moves_its_affiliates_there(
     response = client.post(
         reverse("admin:regions_region_change", args=[africa.pk]),
         {
-            "name": africa.name,
+            "name_en": africa.name,
             "short_name": africa.short_name,
             "slug": africa.slug,
             "display_order": 0,

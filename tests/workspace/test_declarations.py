@@ -278,7 +278,7 @@ def test_a_table_opened_earlier_leaves_alone_the_rows_its_sender_did_not_change(
     response = csrf_client.submit(url(), opened | {"rows-0-women": 6, "rows-0-men": 4})
 
     assert response.status_code == 302
-    assert "1 declarations" in csrf_client.get(response.url).content.decode()
+    assert "1 declaration for" in csrf_client.get(response.url).content.decode()
     assert a.declarations.values_list("women", "men", "total").get() == (6, 4, 10)
     assert b.declarations.values_list("women", "men", "total").get() == (777, 888, 1665)
     b.refresh_from_db()
