@@ -4,7 +4,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dj_database_url
@@ -110,20 +109,19 @@ def test_a_mail_server_that_never_answers_fails_the_send_within_email_timeout():
             "except OSError as error:\n    print(type(error).__name__)\n"
             "print(round(time.monotonic() - start))"
         )
-        start = time.monotonic()
         result = python(
             send,
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(port),
             EMAIL_USE_TLS="false",
             EMAIL_TIMEOUT="1",
-            timeout=8,
+            timeout=60,  # the child's start-up (Django and every app) on a loaded machine
         )
 
     assert result.returncode == 0, result.stderr
     # smtplib reports the silent greeting as a disconnection, after EMAIL_TIMEOUT seconds.
+    # The child times the send alone: it gave up after the 1 s timeout, not the server's silence.
     assert result.stdout.split() == ["SMTPServerDisconnected", "1"]
-    assert time.monotonic() - start < 5
 
 
 def deploy_check(**env: str) -> subprocess.CompletedProcess:

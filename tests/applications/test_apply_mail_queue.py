@@ -38,7 +38,9 @@ def test_an_application_answers_at_once_while_the_mail_server_hangs(
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         response = csrf_client.submit("/apply/", application)
-    assert time.monotonic() - started < 2  # not the 5 s the mail server could hold it
+    # Well under the 5 s the mail server could hold it: the mail waits in the queue, not the
+    # request (the margin is for a loaded machine).
+    assert time.monotonic() - started < 4
 
     assert response.status_code == 302
     assert response.url == reverse("applications:thanks")
