@@ -119,7 +119,8 @@ def world_map(
     data = geometry()
     shapes: dict[str, Any] = data["countries"]
     limits = class_limits(per_country.values())
-    if framed:
+    # A region whose countries are all too small for the geometry (atolls) gets the world.
+    if framed and any(code in shapes for code in framed):
         x, y, w, h = _frame(framed, shapes)
         box = (x, y, x + w, y + h)
         codes = [

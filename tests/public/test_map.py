@@ -108,3 +108,23 @@ def test_every_region_country_is_in_the_table_even_without_affiliates(client, db
 
     assert table_figures(body) == {"LK": 0, "MV": 1}
     assert 'href="/directory/?region=islands&amp;country=MV"' in body
+
+
+def test_a_region_of_small_islands_only_still_has_its_page(client, db):
+    # Tuvalu and the Maldives are too small for the 1:110m geometry: nothing to frame.
+    region = RegionFactory(slug="atolls", countries=["TV", "MV"])
+    AffiliateFactory(region=region, country="MV")
+
+    response = client.get(reverse("regions:detail", args=["atolls"]))
+
+    assert response.status_code == 200
+    assert table_figures(response.content.decode()) == {"MV": 1, "TV": 0}
+
+
+def test_a_region_without_countries_has_its_page(client, db):
+    RegionFactory(slug="new-network", countries=[])
+
+    response = client.get(reverse("regions:detail", args=["new-network"]))
+
+    assert response.status_code == 200
+    assert "No affiliated organisation yet." in response.content.decode()
