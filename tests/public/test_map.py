@@ -4,6 +4,7 @@ import gzip
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from affiliates.choices import Status
@@ -128,3 +129,25 @@ def test_a_region_without_countries_has_its_page(client, db):
 
     assert response.status_code == 200
     assert "No affiliated organisation yet." in response.content.decode()
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_countries_with_affiliates_stand_out_at_3_to_1():
+    """WCAG 1.4.11: each class with affiliates against no affiliate, outside, sea and borders."""
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    fills = dict(re.findall(r"\.map-(c\d|out) \{ fill: (#[0-9a-f]{6});", css))
+    sea = re.search(r"\.world-map-svg \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    assert set(fills) == {"out", "c0", "c1", "c2", "c3", "c4"}
+    for cls in ("c1", "c2", "c3", "c4"):
+        for other in (fills["c0"], fills["out"], sea, "#ffffff"):
+            assert _contrast(fills[cls], other) >= 3, (cls, other)
