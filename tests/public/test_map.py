@@ -83,7 +83,7 @@ def test_the_map_weighs_little(client, registry):
     assert len(gzip.compress(svg, 9)) < 30 * KB
 
 
-def test_a_page_with_the_map_makes_no_query_for_it(client, registry, django_assert_num_queries):
+def test_the_map_costs_one_grouped_query(client, registry, django_assert_num_queries):
     client.get(reverse("affiliates:home"))  # sessions, caches warm
     url = reverse("affiliates:home")
     # 1 figures by region and country, 2 regions, 3 organisations per country (the map's one
