@@ -87,7 +87,10 @@ def _legend(limits: list[int], lowest: int) -> list[LegendEntry]:
         if low == high:
             label = ngettext("%(n)s organisation", "%(n)s organisations", high) % {"n": high}
         else:
-            label = _("%(low)s to %(high)s organisations") % {"low": low, "high": high}
+            # The plural follows the higher figure (languages with several plural forms).
+            label = ngettext(
+                "%(low)s to %(high)s organisation", "%(low)s to %(high)s organisations", high
+            ) % {"low": low, "high": high}
         entries.append(LegendEntry(f"map-c{colour}", label))
         low = high + 1
     return entries
