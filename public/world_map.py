@@ -59,6 +59,9 @@ class WorldMap:
     unnamed: list[str]  # territories without an ISO code: drawn, not linked
     legend: list[LegendEntry]
     rows: list[Shape]  # the countries with affiliates, most first: the table's rows
+    # The shapes that are links, in the table's order: the keyboard's order through the map
+    # follows the table beside it rather than the ISO codes.
+    linked: list[Shape]
     total: int
 
 
@@ -179,6 +182,11 @@ def world_map(
         rows.sort(key=lambda s: (-s.organisations, s.name))
     else:
         rows.sort(key=lambda s: s.name)
+    order = {row.code: n for n, row in enumerate(rows)}
+    linked = sorted(
+        (shape for shape in drawn if shape.url),
+        key=lambda s: (order.get(s.code, len(order)), s.name),
+    )
     return WorldMap(
         view_box=view_box,
         shapes=drawn,
@@ -186,6 +194,7 @@ def world_map(
         legend=_legend(limits, min((n for n in per_country.values() if n > 0), default=1))
         + ([LegendEntry("map-out", _("Outside this regional network"))] if framed else []),
         rows=rows,
+        linked=linked,
         total=sum(per_country.values()),
     )
 

@@ -151,3 +151,13 @@ def test_countries_with_affiliates_stand_out_at_3_to_1():
     for cls in ("c1", "c2", "c3", "c4"):
         for other in (fills["c0"], fills["out"], sea, "#ffffff"):
             assert _contrast(fills[cls], other) >= 3, (cls, other)
+
+
+def test_the_keyboard_goes_through_the_map_in_the_tables_order(client, registry, africa):
+    for _ in range(3):
+        AffiliateFactory(region=africa, country="KE")
+
+    body = client.get(reverse("affiliates:home")).content.decode()
+
+    # Kenya (4), India (3), Nepal (1), as the table lists them; not by ISO code (IN, KE, NP).
+    assert list(linked_countries(svg_of(body))) == list(table_figures(body)) == ["KE", "IN", "NP"]
