@@ -145,7 +145,7 @@ def _contrast(a: str, b: str) -> float:
 def test_countries_with_affiliates_stand_out_at_3_to_1():
     """WCAG 1.4.11: each class with affiliates against no affiliate, outside, sea and borders."""
     css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
-    fills = dict(re.findall(r"\.map-(c\d|out) \{ fill: (#[0-9a-f]{6});", css))
+    fills = dict(re.findall(r"\.map-(c\d|out) \{ --map-colour: (#[0-9a-f]{6}); \}", css))
     sea = re.search(r"\.world-map-svg \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
     assert set(fills) == {"out", "c0", "c1", "c2", "c3", "c4"}
     for cls in ("c1", "c2", "c3", "c4"):
