@@ -67,7 +67,8 @@ def _message(reminder: Reminder) -> EmailMessage:
         "stale": [
             (a, site + reverse("workspace:affiliate_detail", args=[a.slug])) for a in reminder.stale
         ],
-        "workspace_url": site + reverse("workspace:dashboard"),
+        # The workspace's list filtered to them: the dashboard shows only the first few.
+        "workspace_url": site + reverse("workspace:affiliate_list") + "?details=stale",
         "declarations_url": site + reverse("workspace:declarations", args=[reminder.missing_year]),
     }
     subject = " ".join(render_to_string("emails/coordinator_reminder_subject.txt", context).split())

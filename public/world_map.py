@@ -59,6 +59,9 @@ class WorldMap:
     unnamed: list[str]  # territories without an ISO code: drawn, not linked
     legend: list[LegendEntry]
     rows: list[Shape]  # the countries with affiliates, most first: the table's rows
+    # The shapes that are links, in the table's order: the keyboard's order through the map
+    # follows the table beside it rather than the ISO codes.
+    linked: list[Shape]
     total: int
 
 
@@ -87,7 +90,10 @@ def _legend(limits: list[int], lowest: int) -> list[LegendEntry]:
         if low == high:
             label = ngettext("%(n)s organisation", "%(n)s organisations", high) % {"n": high}
         else:
-            label = _("%(low)s to %(high)s organisations") % {"low": low, "high": high}
+            # The plural follows the higher figure (languages with several plural forms).
+            label = ngettext(
+                "%(low)s to %(high)s organisation", "%(low)s to %(high)s organisations", high
+            ) % {"low": low, "high": high}
         entries.append(LegendEntry(f"map-c{colour}", label))
         low = high + 1
     return entries
@@ -119,7 +125,8 @@ def world_map(
     data = geometry()
     shapes: dict[str, Any] = data["countries"]
     limits = class_limits(per_country.values())
-    if framed:
+    # A region whose countries are all too small for the geometry (atolls) gets the world.
+    if framed and any(code in shapes for code in framed):
         x, y, w, h = _frame(framed, shapes)
         box = (x, y, x + w, y + h)
         codes = [
@@ -175,6 +182,11 @@ def world_map(
         rows.sort(key=lambda s: (-s.organisations, s.name))
     else:
         rows.sort(key=lambda s: s.name)
+    order = {row.code: n for n, row in enumerate(rows)}
+    linked = sorted(
+        (shape for shape in drawn if shape.url),
+        key=lambda s: (order.get(s.code, len(order)), s.name),
+    )
     return WorldMap(
         view_box=view_box,
         shapes=drawn,
@@ -182,6 +194,7 @@ def world_map(
         legend=_legend(limits, min((n for n in per_country.values() if n > 0), default=1))
         + ([LegendEntry("map-out", _("Outside this regional network"))] if framed else []),
         rows=rows,
+        linked=linked,
         total=sum(per_country.values()),
     )
 

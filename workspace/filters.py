@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from affiliates.access import regions_coordinated_by
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate
-from affiliates.rules import normalise_reference
+from affiliates.rules import normalise_reference, stale_before
 from regions.models import Region
+
+STALE = "stale"
 
 
 class WorkspaceAffiliateFilter(django_filters.FilterSet):
@@ -26,14 +28,24 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
         label=_("Regional network"),
         empty_label=_("All"),
     )
+    # The dashboard and the monthly reminder link here for the whole list of records to confirm.
+    details = django_filters.ChoiceFilter(
+        choices=[(STALE, _("Not confirmed for more than 12 months"))],
+        method="by_details",
+        label=_("Details"),
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = Affiliate
-        fields = ["q", "status", "organisation_type", "region"]
+        fields = ["q", "status", "organisation_type", "region", "details"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_coordinated_by(user)
+
+    def by_details(self, queryset, name, value):
+        return queryset.stale(stale_before()) if value == STALE else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -8,7 +8,14 @@ from django.core.exceptions import PermissionDenied
 from affiliates.choices import Status
 from affiliates.models import Affiliate
 from affiliates.rules import is_stale, stale_before
-from affiliates.services import affiliate_confirm_details, affiliate_create, affiliate_update
+from affiliates.services import (
+    AffiliateRow,
+    affiliate_confirm_details,
+    affiliate_create,
+    affiliate_save,
+    affiliate_update,
+    affiliates_bulk_update,
+)
 from tests.clock import TODAY
 from tests.factories import AffiliateFactory
 from tests.history import latest, reason, user_id
@@ -83,3 +90,22 @@ def test_a_new_record_starts_confirmed(south_asia, coordinator_south_asia):
         created_by=coordinator_south_asia,
     )
     assert affiliate.details_confirmed_on == TODAY
+
+
+def test_an_import_that_rewrites_records_and_an_admin_save_confirm_them(south_asia, staff_user):
+    imported = AffiliateFactory(region=south_asia, details_confirmed_on=dt.date(2024, 1, 5))
+    saved = AffiliateFactory(region=south_asia, details_confirmed_on=dt.date(2024, 1, 5))
+    untouched = AffiliateFactory(region=south_asia, details_confirmed_on=dt.date(2024, 1, 5))
+
+    copy = Affiliate.objects.get(pk=imported.pk)
+    copy.city = "Surat"
+    affiliates_bulk_update(rows=[AffiliateRow(copy)], fields=["city"], updated_by=staff_user)
+    admin_copy = Affiliate.objects.get(pk=saved.pk)
+    admin_copy.city = "Pune"
+    affiliate_save(admin_copy, saved_by=staff_user)
+
+    for affiliate in (imported, saved, untouched):
+        affiliate.refresh_from_db()
+    assert (imported.city, imported.details_confirmed_on) == ("Surat", TODAY)
+    assert (saved.city, saved.details_confirmed_on) == ("Pune", TODAY)
+    assert untouched.details_confirmed_on == dt.date(2024, 1, 5)

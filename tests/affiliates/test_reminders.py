@@ -7,7 +7,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from affiliates.choices import Status
 from affiliates.models import CoordinatorReminder
+from affiliates.reminders import LISTED
 from tests.clock import TODAY
 from tests.factories import AffiliateFactory, DeclarationFactory, UserFactory
 
@@ -100,3 +102,56 @@ def test_inactive_coordinators_get_nothing(south_asia, django_capture_on_commit_
     declared(AffiliateFactory(region=south_asia, details_confirmed_on=None))
 
     assert remind(django_capture_on_commit_callbacks) == []
+
+
+def test_a_coordinator_of_several_regions_gets_one_mail_for_all(
+    south_asia, africa, django_capture_on_commit_callbacks
+):
+    UserFactory(username="both", coordinates=[south_asia, africa])
+    declared(AffiliateFactory(region=south_asia, name="Stale Weavers", details_confirmed_on=None))
+    declared(
+        AffiliateFactory(region=africa, country="KE", name="Stale Kenya", details_confirmed_on=None)
+    )
+    gone = AffiliateFactory(
+        region=africa, country="KE", name="Gone", status=Status.WITHDRAWN, details_confirmed_on=None
+    )
+    declared(gone)
+
+    (message,) = remind(django_capture_on_commit_callbacks)
+
+    assert "Stale Weavers" in message.body and "Stale Kenya" in message.body
+    assert "Gone" not in message.body  # withdrawn: no longer kept current
+    assert CoordinatorReminder.objects.get().stale == 2
+
+
+def test_staff_who_coordinate_hear_about_their_regions_only(
+    south_asia, africa, django_capture_on_commit_callbacks
+):
+    UserFactory(username="staffer", is_staff=True, coordinates=[africa])
+    declared(AffiliateFactory(region=south_asia, name="Stale Weavers", details_confirmed_on=None))
+    declared(
+        AffiliateFactory(region=africa, country="KE", name="Stale Kenya", details_confirmed_on=None)
+    )
+
+    (message,) = remind(django_capture_on_commit_callbacks)
+
+    assert "Stale Kenya" in message.body
+    assert "Stale Weavers" not in message.body
+
+
+def test_a_long_list_names_the_first_and_links_the_rest(
+    south_asia, coordinator_south_asia, django_capture_on_commit_callbacks
+):
+    for n in range(LISTED + 1):
+        declared(
+            AffiliateFactory(region=south_asia, name=f"Stale {n:02}", details_confirmed_on=LONG_AGO)
+        )
+
+    (message,) = remind(django_capture_on_commit_callbacks)
+
+    assert (
+        message.body.count("/workspace/affiliates/stale-") == LISTED
+        or "Stale 20" not in message.body
+    )
+    assert f"All {LISTED + 1} records to confirm are listed in the workspace:" in message.body
+    assert "/workspace/affiliates/?details=stale" in message.body

@@ -4,6 +4,7 @@ import gzip
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from affiliates.choices import Status
@@ -82,7 +83,7 @@ def test_the_map_weighs_little(client, registry):
     assert len(gzip.compress(svg, 9)) < 30 * KB
 
 
-def test_a_page_with_the_map_makes_no_query_for_it(client, registry, django_assert_num_queries):
+def test_the_map_costs_one_grouped_query(client, registry, django_assert_num_queries):
     client.get(reverse("affiliates:home"))  # sessions, caches warm
     url = reverse("affiliates:home")
     # 1 figures by region and country, 2 regions, 3 organisations per country (the map's one
@@ -108,3 +109,55 @@ def test_every_region_country_is_in_the_table_even_without_affiliates(client, db
 
     assert table_figures(body) == {"LK": 0, "MV": 1}
     assert 'href="/directory/?region=islands&amp;country=MV"' in body
+
+
+def test_a_region_of_small_islands_only_still_has_its_page(client, db):
+    # Tuvalu and the Maldives are too small for the 1:110m geometry: nothing to frame.
+    region = RegionFactory(slug="atolls", countries=["TV", "MV"])
+    AffiliateFactory(region=region, country="MV")
+
+    response = client.get(reverse("regions:detail", args=["atolls"]))
+
+    assert response.status_code == 200
+    assert table_figures(response.content.decode()) == {"MV": 1, "TV": 0}
+
+
+def test_a_region_without_countries_has_its_page(client, db):
+    RegionFactory(slug="new-network", countries=[])
+
+    response = client.get(reverse("regions:detail", args=["new-network"]))
+
+    assert response.status_code == 200
+    assert "No affiliated organisation yet." in response.content.decode()
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_countries_with_affiliates_stand_out_at_3_to_1():
+    """WCAG 1.4.11: each class with affiliates against no affiliate, outside, sea and borders."""
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    fills = dict(re.findall(r"\.map-(c\d|out) \{ --map-colour: (#[0-9a-f]{6}); \}", css))
+    sea = re.search(r"\.world-map-svg \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    assert set(fills) == {"out", "c0", "c1", "c2", "c3", "c4"}
+    for cls in ("c1", "c2", "c3", "c4"):
+        for other in (fills["c0"], fills["out"], sea, "#ffffff"):
+            assert _contrast(fills[cls], other) >= 3, (cls, other)
+
+
+def test_the_keyboard_goes_through_the_map_in_the_tables_order(client, registry, africa):
+    for _ in range(3):
+        AffiliateFactory(region=africa, country="KE")
+
+    body = client.get(reverse("affiliates:home")).content.decode()
+
+    # Kenya (4), India (3), Nepal (1), as the table lists them; not by ISO code (IN, KE, NP).
+    assert list(linked_countries(svg_of(body))) == list(table_figures(body)) == ["KE", "IN", "NP"]

@@ -53,3 +53,18 @@ def test_a_first_visit_stays_under_100_kb_compressed(client, full_page, language
     # No web font: the phones' own fonts draw every script (static/css/site.css).
     assert not any(asset.endswith((".woff", ".woff2", ".ttf")) for asset in assets)
     assert weight <= 100 * KB
+
+
+@pytest.mark.parametrize("path", ["/", "/regions/south-asia/"])
+def test_a_first_visit_to_a_page_with_the_map_stays_under_100_kb_compressed(
+    client, full_page, path
+):
+    # The map adds its SVG to home and the regions' pages, where many first visits land.
+    html = client.get(path).content.decode()
+    assets = re.findall(r'(?:href|src)="/static/([^"]+)"', html)
+    weight = len(gzip.compress(html.encode(), 9))
+    for asset in assets:
+        weight += len(gzip.compress((settings.BASE_DIR / "static" / asset).read_bytes(), 9))
+
+    assert "<svg" in html
+    assert weight <= 100 * KB

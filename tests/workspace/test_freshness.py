@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from affiliates.choices import Status
 from tests.clock import TODAY
 from tests.factories import AffiliateFactory
 
@@ -99,3 +100,41 @@ def test_a_profile_never_confirmed_says_nothing_of_it(client, south_asia):
     body = client.get(reverse("affiliates:profile", args=[affiliate.slug])).content.decode()
 
     assert "Details confirmed" not in body
+
+
+def test_the_workspace_list_filters_the_records_to_confirm(
+    client, south_asia, africa, coordinator_south_asia
+):
+    AffiliateFactory(region=south_asia, name="Stale Weavers", details_confirmed_on=LONG_AGO)
+    AffiliateFactory(region=south_asia, name="Never Checked", details_confirmed_on=None)
+    AffiliateFactory(region=south_asia, name="Fresh Weavers")
+    AffiliateFactory(
+        region=south_asia,
+        name="Withdrawn Weavers",
+        status=Status.WITHDRAWN,
+        details_confirmed_on=None,
+    )
+    AffiliateFactory(region=africa, country="KE", name="Stale Kenya", details_confirmed_on=None)
+    client.force_login(coordinator_south_asia)
+
+    body = client.get(reverse("workspace:affiliate_list"), {"details": "stale"}).content.decode()
+
+    assert "Stale Weavers" in body and "Never Checked" in body
+    assert "Fresh Weavers" not in body
+    assert "Withdrawn Weavers" not in body  # no longer a member: nothing to keep current
+    assert "Stale Kenya" not in body
+
+
+def test_the_dashboard_links_every_record_to_confirm_when_it_shows_a_few(
+    client, south_asia, coordinator_south_asia
+):
+    for n in range(11):
+        AffiliateFactory(region=south_asia, name=f"Stale {n:02}", details_confirmed_on=LONG_AGO)
+    client.force_login(coordinator_south_asia)
+
+    body = client.get(reverse("workspace:dashboard")).content.decode()
+
+    section = body[body.index('id="stale-heading"') : body.index('id="changes-heading"')]
+    assert section.count("<tr>") == 1 + 10  # the header, then the first ten
+    assert f'href="{reverse("workspace:affiliate_list")}?details=stale"' in section
+    assert "See all 11 records to confirm" in section
