@@ -10,6 +10,7 @@ from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from affiliates.access import affiliates_visible_to
+from affiliates.choices import Status
 from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
 from regions.models import Region
 
@@ -106,3 +107,21 @@ def public_countries(queryset: QuerySet[Affiliate]) -> dict[str, int]:
     """Number of public affiliates per country code."""
     rows = queryset.order_by().values("country").annotate(organisations=Count("pk"))
     return {row["country"]: row["organisations"] for row in rows}
+
+
+# Applications still to be decided: a region recommends an applied one, staff decide a
+# recommended one.
+OPEN_STATUSES = (Status.APPLIED, Status.RECOMMENDED)
+
+
+def open_applications(user: AbstractBaseUser | AnonymousUser) -> AffiliateQuerySet:
+    """The applications waiting for a decision that this reviewer may see, oldest step first.
+
+    What the reviewers' queue shows by default and the API's /applications/ lists.
+    """
+    return (
+        affiliates_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("region")
+        .order_by("status_changed_at", "pk")
+    )
