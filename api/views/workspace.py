@@ -85,7 +85,9 @@ class RecordList(TokenView):
             request.query_params, queryset=_records(request.user), user=request.user
         )
         if not filterset.is_valid():
-            raise exceptions.ValidationError(filterset.errors.get_json_data())
+            raise exceptions.ValidationError(
+                {field: [str(m) for m in messages] for field, messages in filterset.errors.items()}
+            )
         page = self.paginate_queryset(filterset.qs.prefetch_related("sectors"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
