@@ -5,6 +5,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +19,32 @@ class Cursor(CursorPagination):
     ordering = ("name", "pk")
     cursor_query_description = "The page to read: the `next` or `previous` link's cursor."
     page_size_query_description = f"Results per page (25 unless given; at most {max_page_size})."
+
+    def get_page_size(self, request: Request) -> int:
+        """The page size asked for, at most max_page_size; a value that is no number is a 400."""
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
+            return self.page_size
+        try:
+            size = int(asked)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
         # The directory's list orders by the chosen sort (api.views.public).

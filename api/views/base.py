@@ -9,6 +9,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -18,6 +20,10 @@ from core.public_cache import public_cache_version
 
 
 class ApiView(GenericAPIView):
+    # OPTIONS answers 405: the description at /api/v1/schema/ says what each operation takes.
+    # (CORS preflights are answered by django-cors-headers before any view.)
+    metadata_class = None
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Before anything reads the body: a too-large one is refused unread.
         try:
@@ -71,3 +77,14 @@ class TokenView(ApiView):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ApiView):
+    """Any path under /api/v1/ that names no operation, whatever the method."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list[type] = []
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound(_("There is no such operation: see /api/v1/schema/."))

@@ -10,6 +10,7 @@ from django.db.models import DateField, FloatField, Value
 from django.db.models.functions import Cast, Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -74,18 +75,30 @@ DIRECTORY_PARAMETERS = [
     OpenApiParameter("region", str, description="A region's slug (see /regions/)."),
     OpenApiParameter("country", str, description="An ISO 3166-1 alpha-2 country code."),
     OpenApiParameter(
-        "type", str, enum=OrganisationType.values, description="Type of organisation."
+        "type", str, enum=["", *OrganisationType.values], description="Type of organisation."
     ),
-    OpenApiParameter("worker", str, enum=WorkerCategory.values, description="Category of workers."),
+    OpenApiParameter(
+        "worker", str, enum=["", *WorkerCategory.values], description="Category of workers."
+    ),
     OpenApiParameter("sector", str, description="A sector's slug (see /sectors/)."),
     OpenApiParameter(
         "sort",
         str,
-        enum=list(CURSOR_ORDERINGS),
+        enum=["", *CURSOR_ORDERINGS],
         description="Order: relevance (with q, the default then), name (else the default), "
         "-members (largest first), -affiliated (latest first).",
     ),
 ]
+
+
+class DirectoryParams(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=OrganisationType.values, required=False, allow_blank=True
+    )
+    worker = serializers.ChoiceField(
+        choices=WorkerCategory.values, required=False, allow_blank=True
+    )
+    sort = serializers.ChoiceField(choices=list(CURSOR_ORDERINGS), required=False, allow_blank=True)
 
 
 class AffiliateList(PublicView):
@@ -104,7 +117,7 @@ class AffiliateList(PublicView):
             "left out, with a note in `notes`, as the directory page does."
         ),
         parameters=DIRECTORY_PARAMETERS,
-        responses={200: PublicAffiliateSerializer(many=True), **problems(404, 429)},
+        responses={200: PublicAffiliateSerializer(many=True), **problems(400, 404, 429)},
         examples=[
             OpenApiExample(
                 "A page",
@@ -118,6 +131,9 @@ class AffiliateList(PublicView):
         return super().get(request, *args, **kwargs)
 
     def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Values of the wrong kind are a 400; a region, country or sector nobody has is left
+        # out with a note, as the directory page does.
+        DirectoryParams(data=request.query_params).is_valid(raise_exception=True)
         query, results = directory_matches(request.query_params)
         sort = query.effective_sort
         if sort == "relevance":

@@ -70,8 +70,8 @@ class RecordList(TokenView):
             OpenApiParameter(
                 "q", str, description="Name, acronym, city, contact or reference contains this."
             ),
-            OpenApiParameter("status", str, enum=Status.values),
-            OpenApiParameter("organisation_type", str, enum=OrganisationType.values),
+            OpenApiParameter("status", str, enum=["", *Status.values]),
+            OpenApiParameter("organisation_type", str, enum=["", *OrganisationType.values]),
             OpenApiParameter("region", str, description="The slug of one of your regions."),
         ],
         responses={
@@ -322,7 +322,7 @@ class Applications(TokenView):
         summary="Applications waiting for a decision",
         description="Applied and recommended organisations of your regions (staff: all), "
         "oldest step first, with the steps you may take on each.",
-        responses={200: ApplicationSerializer(many=True), **problems(401, 403, 404, 429)},
+        responses={200: ApplicationSerializer(many=True), **problems(400, 401, 403, 404, 429)},
         tags=["coordinators"],
     )
     def get(self, request: Request) -> Response:
