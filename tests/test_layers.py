@@ -18,7 +18,7 @@ LAYERS = [
     ("base: regions and countries", ["regions"]),
     ("domain", ["affiliates"]),
     ("tools", ["audit", "spreadsheets", "demo"]),
-    ("screens", ["public", "applications", "workspace", "staff"]),
+    ("screens", ["public", "applications", "workspace", "staff", "api"]),
     ("project", ["homenet"]),
 ]
 LEVEL = {app: level for level, (_name, apps) in enumerate(LAYERS) for app in apps}

@@ -19,8 +19,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         # A token is made by its owner on their token page, and shown to them alone.
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def save_model(self, request, obj, form, change):
+        pass  # every field is read-only: there is nothing to save
 
     def delete_model(self, request, obj):
         token_revoke(token=obj)
