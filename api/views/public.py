@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import DateField, FloatField, Value
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -26,6 +27,7 @@ from api.serializers import (
 )
 from api.views.base import PublicView
 from api.views.docs import problems
+from core.public_cache import cached
 from public.directory import directory_matches, directory_sectors
 from public.figures import public_statistics, regions_with_figures
 from public.profiles import public_profile
@@ -134,6 +136,13 @@ class AffiliateList(PublicView):
         # Values of the wrong kind are a 400; a region, country or sector nobody has is left
         # out with a note, as the directory page does.
         DirectoryParams(data=request.query_params).is_valid(raise_exception=True)
+        # A page is cached as the directory's page ids are (core.public_cache: until the next
+        # write, at most DIRECTORY_CACHE_SECONDS); its labels are in the request's language and
+        # its links carry the host, hence the key.
+        key = (request.build_absolute_uri(), get_language())
+        return Response(cached("api-affiliates", key, lambda: self._page(request)))
+
+    def _page(self, request: Request) -> dict[str, Any]:
         query, results = directory_matches(request.query_params)
         sort = query.effective_sort
         if sort == "relevance":
@@ -148,7 +157,7 @@ class AffiliateList(PublicView):
         page = self.paginate_queryset(results)
         self.paginator.notes = query.notes
         serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+        return dict(self.get_paginated_response(serializer.data).data)
 
 
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The affiliate's slug.")
