@@ -165,3 +165,20 @@ def test_errors_are_in_the_requests_language(api, directory):
     assert response.status_code == 404
     assert response.json()["detail"] != "Not found."
     assert response["Content-Language"] == "es"
+
+
+def test_the_docs_page_needs_no_inline_script_and_no_cdn(api, db):
+    page = api.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script>" not in html and "<style>" not in html
+    assert "cdn" not in html.lower()
+    script = api.get("/api/v1/docs/?script=")
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/v1/schema/" in script.content.decode()
+
+
+def test_the_description_is_openapi_3_1(api, db):
+    described = api.get("/api/v1/schema/?format=json").json()
+    assert described["openapi"] == "3.1.0"
+    assert "/api/v1/declarations/" in described["paths"]
