@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from affiliates.choices import OrganisationType, Status, WithdrawalKind, WorkerCategory
 from affiliates.models import Affiliate
+from affiliates.search import country_names
 from affiliates.services.lifecycle import TRANSITIONS
 
 # Problem details (RFC 9457) ----------------------------------------------------------------
@@ -100,7 +101,10 @@ class PublicAffiliateSerializer(serializers.Serializer):
         return str(affiliate.country)
 
     def get_country_name(self, affiliate: Affiliate) -> str:
-        return str(affiliate.country.name)  # type: ignore[attr-defined]  # a Country
+        # Looked up in the directory's per-language table: django-countries translates anew
+        # on every .name.
+        code = str(affiliate.country)
+        return country_names().get(code, code)
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=WorkerCategory.choices))
