@@ -181,3 +181,20 @@ def test_a_body_over_the_cap_is_a_413(as_user, records, coordinator_south_asia, 
         content_type="application/json",
     )
     assert response.status_code == 413
+
+
+def test_a_token_is_throttled_on_its_own(as_user, records, coordinator_south_asia, settings):
+    settings.API_THROTTLE_RATES = {"anon": "1/minute", "token": "2/minute"}
+    client = as_user(coordinator_south_asia)
+    assert [client.get("/api/v1/records/").status_code for _ in range(3)] == [200, 200, 429]
+    assert int(client.get("/api/v1/records/")["Retry-After"]) > 0
+    # Another token of the same person counts apart.
+    assert as_user(coordinator_south_asia).get("/api/v1/records/").status_code == 200
+
+
+def test_somebody_who_reviews_nothing_gets_a_403_for_applications(as_user, db):
+    from tests.factories import UserFactory
+
+    response = as_user(UserFactory(username="nobody")).get("/api/v1/applications/")
+    assert response.status_code == 403
+    assert response.json()["status"] == 403
