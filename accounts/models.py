@@ -48,3 +48,33 @@ class User(AbstractUser):
     def preferred_language(self) -> str:
         """The language to write to this person in: their choice, else the site's default."""
         return self.language or settings.LANGUAGE_CODE
+
+
+class ApiToken(models.Model):
+    """A person's key to the JSON API (/api/v1/): named, with an expiry, stored hashed.
+
+    The token itself (`hn_<prefix>_<secret>`) is shown once, when it is made: only its prefix
+    (to find the row) and the SHA-256 of the whole token are kept, so a copy of the database
+    gives nobody access. Revoking a token deletes it (accounts.tokens).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

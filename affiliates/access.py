@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_countries import countries
 
+from affiliates.choices import OrganisationType
 from affiliates.models import Affiliate, AffiliateQuerySet
 from regions.models import Region, RegionCountry, RegionQuerySet
 
@@ -112,6 +113,18 @@ def country_choices_for(user: Any) -> list[tuple[str, str]]:
         )
     )
     return [(code, name) for code, name in countries if code in codes]
+
+
+def networks_choosable_by(user: Any, affiliate: Affiliate) -> AffiliateQuerySet:
+    """The networks `user` may name as `affiliate`'s parent: their regions' networks (never
+    itself), and the one it already has, wherever it is (the edit page and the API)."""
+    return (
+        affiliates_visible_to(user)
+        .filter(organisation_type=OrganisationType.NETWORK)
+        .exclude(pk=affiliate.pk)
+        # pk=None matches no row (Django reads it as IS NULL); the plugin wants a value.
+        | Affiliate.objects.filter(pk=affiliate.parent_network_id)  # type: ignore[misc]
+    ).distinct()
 
 
 def affiliate_for(user: Any, *, edit: bool = False, **lookup: Any) -> Affiliate:

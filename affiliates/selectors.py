@@ -10,6 +10,7 @@ from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from affiliates.access import affiliates_visible_to
+from affiliates.choices import Status
 from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
 from affiliates.rules import stale_before
 from regions.models import Region
@@ -118,3 +119,21 @@ def stale_records(affiliates: AffiliateQuerySet, shown: int) -> tuple[list[Affil
     )
     count = len(first) if len(first) <= shown else stale.count()
     return first[:shown], count
+
+
+# Applications still to be decided: a region recommends an applied one, staff decide a
+# recommended one.
+OPEN_STATUSES = (Status.APPLIED, Status.RECOMMENDED)
+
+
+def open_applications(user: AbstractBaseUser | AnonymousUser) -> AffiliateQuerySet:
+    """The applications waiting for a decision that this reviewer may see, oldest step first.
+
+    What the reviewers' queue shows by default and the API's /applications/ lists.
+    """
+    return (
+        affiliates_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("region")
+        .order_by("status_changed_at", "pk")
+    )

@@ -81,6 +81,10 @@ def _csv_filter_of_about(rows: int) -> tuple[str, int]:
     return f"region={best['region__slug']}&type={best['organisation_type']}", best["n"]
 
 
+def _kind(word: str) -> str:
+    return {"workers": "common word", "biratnagar": "rare word", "tejedors": "typo"}[word]
+
+
 @override_settings(ROOT_URLCONF=__name__)
 def run() -> list[dict]:
     clear_url_caches()
@@ -133,6 +137,37 @@ def run() -> list[dict]:
             row = _row(f"{name}, cache off", client, url, "p50<=100000", "", repeat=8)
             row["target"], row["ok"] = "-", None
             rows.append(row)
+
+    # The API's list with a search, beside the directory page for the same search (issue 15:
+    # no slower). Rates raised: the bench is one client asking hundreds of times a minute.
+    with override_settings(API_THROTTLE_RATES={"anon": "1000000/minute", "token": "1/minute"}):
+        for word, cache_off in [(w, off) for off in (False, True) for w in (common, rare, typo)]:
+            suffix = ", cache off" if cache_off else ""
+            with override_settings(DIRECTORY_CACHE_SECONDS=0 if cache_off else 3600):
+                api = _row(
+                    f"API list search ({word}){suffix}",
+                    client,
+                    f"/api/v1/affiliates/?q={word}",
+                    "p50<=100000",
+                    "first page of 25, JSON",
+                    repeat=8 if cache_off else REPEAT,
+                )
+            api["target"], api["ok"] = "-", None
+            rows.append(api)
+            directory = next(
+                r for r in rows if r["name"] == f"search {_kind(word)} ({word}){suffix}"
+            )
+            ratio = api["p50_ms"] / max(directory["p50_ms"], 0.01)
+            rows.append(
+                {
+                    "name": f"speed ratio API / directory ({word}){suffix}",
+                    "p50_ms": None,
+                    "p95_ms": None,
+                    "target": "ratio<=1",
+                    "ok": ratio <= 1,
+                    "note": f"{ratio:.2f}x (p50)",
+                }
+            )
 
     staff = get_user_model().objects.get(username=STAFF_USERNAME)
     admin = Client()

@@ -15,6 +15,8 @@ from django.core.cache import cache
 # A number changed after every committed write that public pages show; cached entries carry
 # the number they were computed under, so a write makes them all stale at once.
 GENERATION_KEY = "public:generation"
+# When the generation last changed (seconds since the epoch): the API's Last-Modified.
+CHANGED_KEY = "public:changed-at"
 
 T = TypeVar("T")
 
@@ -26,6 +28,23 @@ def public_cache_bump() -> None:
     except ValueError:
         # Missing (never set, evicted): a fresh number that no entry still in the cache carries.
         cache.set(GENERATION_KEY, time.time_ns(), None)
+    cache.set(CHANGED_KEY, time.time(), None)
+
+
+def public_cache_version() -> tuple[int, float]:
+    """(the generation, when it last changed): validators for conditional GETs of public data.
+
+    Both change after every committed write that public pages show. When the cache lost them,
+    a fresh generation and the present time are set: a client's copy is then checked again.
+    """
+    found = cache.get_many([GENERATION_KEY, CHANGED_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = cache.get_or_set(GENERATION_KEY, time.time_ns, None)
+    changed = found.get(CHANGED_KEY)
+    if changed is None:
+        changed = cache.get_or_set(CHANGED_KEY, time.time, None)
+    return int(generation or 0), float(changed or 0)
 
 
 def cached(kind: str, key: object, compute: Callable[[], T]) -> T:

@@ -6,6 +6,7 @@ stops the start with ImproperlyConfigured rather than being guessed at.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,10 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as static files: no CDN
+    "corsheaders",
     # The registry's apps, each layer importing only the ones above it in this list
     # (tests/test_layers.py): the base, the domain, tools, then the screens.
     "core",
@@ -94,6 +99,7 @@ INSTALLED_APPS = [
     "applications",
     "workspace",
     "staff",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +107,8 @@ MIDDLEWARE = [
     # One log line per request with its X-Request-ID; early, so it times the rest.
     "core.request_log.RequestLogMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    # Before anything that may answer: CORS headers on the public API's reads (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -495,3 +503,54 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
 # An XLSX is a zip: the sum of its members' uncompressed sizes may not exceed this.
 IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 100 * 1024 * 1024)
 EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 20000)
+
+# The JSON API (/api/v1/, the api app; README "API"). Tokens only (accounts.tokens): no session
+# cookie opens it, so no request from another site can act for a signed-in person, and CSRF
+# does not apply. Rates are requests per minute: anonymous ones per client address, the others
+# per token. They are read on every request (api/throttling.py), counted in the cache.
+_RATE = re.compile(r"^\d+/(second|minute|hour|day)$")
+API_THROTTLE_RATES = {
+    "anon": env_str("API_THROTTLE_ANON", "60/minute"),
+    "token": env_str("API_THROTTLE_TOKEN", "300/minute"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    if not _RATE.match(_rate):
+        raise ImproperlyConfigured(f"API_THROTTLE_{_scope.upper()} must read like 60/minute")
+# A request body above this is refused (413) before it is parsed: a year's declarations for
+# 5,000 affiliates take about 400 kB.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+API_MAX_PAGE_SIZE = 100
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HomeNet Registry API",
+    "DESCRIPTION": (
+        "The public directory of HomeNet's affiliates as data, and token access for "
+        "coordinators and staff. Errors are problem details (RFC 9457) in the language of "
+        "Accept-Language."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"AffiliateStatusEnum": "affiliates.choices.Status"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# CORS: any site may read the public API (no credentials); the token endpoints send no CORS
+# headers, so a browser on another site cannot read their answers.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/api/v1/(affiliates|regions|sectors|stats|schema)/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

@@ -20,7 +20,10 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
+    # The JSON API and its description (api/, README "API").
+    path("api/v1/", include("api.urls")),
     path("staff/", include("staff.urls")),
     # /apply/... for applicants, /workspace/applications/... and /workspace/affiliates/new/ for
     # reviewers: before the workspace, whose /workspace/affiliates/<slug>/ would catch "new".

@@ -64,3 +64,16 @@ def _loosen(params: QueryDict, query: search.DirectoryQuery) -> list[tuple[str, 
             without.pop("page", None)
             hints.append((labels[name], "?" + without.urlencode()))
     return hints
+
+
+def directory_matches(params: QueryDict) -> tuple[search.DirectoryQuery, QuerySet[Affiliate]]:
+    """The query string's search (with its notes) and the public affiliates matching it: the
+    directory's rules for the API's list, which pages through them its own way."""
+    regions, sectors = _reference_lists()
+    query = search.directory_parse(params, regions, sectors)
+    return query, search.directory_search(query, regions, sectors)
+
+
+def directory_sectors() -> list[Sector]:
+    """The sectors the directory filters by (its `sector` values are their slugs)."""
+    return _reference_lists()[1]

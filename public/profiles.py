@@ -21,7 +21,8 @@ class Profile:
     parent: Affiliate | None
     members: Sequence[Mapping[str, Any]]  # name and slug of its public member organisations
     sectors: list[Sector]
-    json_ld: SafeString
+    json_ld: SafeString  # for a <script> element in the page
+    schema_org: dict[str, Any]  # the same, as data (the API's JSON-LD)
 
 
 def public_profile(slug: str, absolute_url: Callable[[str], str]) -> Profile:
@@ -38,7 +39,7 @@ def public_profile(slug: str, absolute_url: Callable[[str], str]) -> Profile:
     )
     members = list(affiliate.member_organisations.public().order_by("name").values("name", "slug"))
     data = organization(affiliate, absolute_url(affiliate.get_absolute_url()))
-    return Profile(affiliate, parent, members, list(affiliate.sectors.all()), _json_ld(data))
+    return Profile(affiliate, parent, members, list(affiliate.sectors.all()), _json_ld(data), data)
 
 
 def _json_ld(data: dict[str, Any]) -> SafeString:

@@ -100,6 +100,21 @@ def declarations_csv_parse(
         raise CSVRejected(
             [_("This is not a readable CSV file (%(error)s).") % {"error": error}]
         ) from None
+    return declarations_rows_check(lines, year=year, find_affiliates=find_affiliates)
+
+
+def declarations_rows_check(
+    lines: list[tuple[int, list[str]]],
+    *,
+    year: int,
+    find_affiliates: Callable[[set[str]], dict[str, Affiliate]],
+) -> list[DeclarationRow]:
+    """The rows of a declarations file, as (row number, the cells of DECLARATIONS_HEADER), checked.
+
+    The rules of the upload, for every entry point (the CSV upload, the API's declarations):
+    a known reference of the uploader's, once, the year asked for, whole counts whose total
+    covers women and men. Raises CSVRejected naming every refused row.
+    """
     references = {_reference(cells[0]) for _line, cells in lines if cells}
     return _declaration_rows(lines, year, find_affiliates(references))
 

@@ -33,6 +33,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import staff_group_ensure
+from accounts.tokens import token_create
 from affiliates.choices import Status
 from affiliates.models import Affiliate
 from governance.models import Congress, Delegate, DuesAdjustment, DuesRule
@@ -85,6 +86,8 @@ class World:
     year: int
     reset_uid: str
     reset_token: str
+    tokens: dict  # role -> an API token of theirs (accounts.tokens), the token itself
+    token_rows: dict  # role -> that token's row
     congress: str = ""  # the slug of a congress both regions' affiliates send a delegate to
 
 
@@ -97,6 +100,8 @@ class Case:
     # For patterns without a name: the path to request.
     path: Callable[[World], str] | None = None
     # role -> texts that must not be in the answer (another region's affiliate, a contact...).
+    # The JSON API: the role's token is sent (Authorization), and a body as JSON.
+    api: bool = False
     never_shows: dict[str, tuple[Callable[[World], str], ...]] = field(default_factory=dict)
     # role -> texts that must be in it: the page does list what never_shows looks for, so a
     # leak would show (a check on a page that lists nothing could never fail).
@@ -121,6 +126,15 @@ def region_of(region: str, expected=200) -> Expect:
 def staff_page() -> Expect:
     """International staff only: coordinators are refused, anonymous visitors sent to sign in."""
     return {**signed_in(200), "coordinator_south_asia": 403, "coordinator_africa": 403}
+
+
+def api_region_of(region: str, expected=200) -> Expect:
+    """A record of one region through the API: without a token 401, the other region's 404."""
+    return {**region_of(region, expected), "anonymous": 401}
+
+
+def with_token(expected) -> Expect:
+    return {**everyone(expected), "anonymous": 401}
 
 
 def private_contact_of(region: str) -> Callable[[World], str]:
@@ -341,6 +355,85 @@ MATRIX: dict[str, list[Case]] = {
         Case(everyone(200), kwargs=lambda w: {"key": "regions"}),
         Case(everyone(404), kwargs=lambda w: {"key": "no-such-figure"}),
     ],
+    # API tokens: each person's own, on a page of the site (staff revoke any in the admin)
+    "tokens:list": [
+        Case(signed_in(200)),
+        Case(signed_in(201), method="post", data=lambda w: {"name": "A tool", "days": 30}),
+    ],
+    "tokens:revoke": [
+        Case(signed_in(405), kwargs=lambda w: {"pk": w.token_rows["coordinator_south_asia"].pk}),
+        Case(
+            {
+                **signed_in(404),
+                "coordinator_south_asia": Redirect("/accounts/tokens/"),
+            },
+            kwargs=lambda w: {"pk": w.token_rows["coordinator_south_asia"].pk},
+            method="post",
+            note="one's own token only, even for staff (who revoke in the admin)",
+        ),
+    ],
+    # The JSON API: public reads for everybody, never a private contact or a non-public record
+    "api:affiliates": [Case(everyone(200), api=True, never_shows=PUBLIC_NEVER_SHOWS)],
+    "api:affiliate": [
+        Case(everyone(200), api=True, kwargs=slug_of("south_asia"), never_shows=PUBLIC_NEVER_SHOWS),
+        Case(everyone(404), api=True, kwargs=lambda w: {"slug": w.application["africa"].slug}),
+    ],
+    "api:jsonld": [
+        Case(everyone(200), api=True, kwargs=slug_of("africa"), never_shows=PUBLIC_NEVER_SHOWS),
+        Case(everyone(404), api=True, kwargs=lambda w: {"slug": w.application["africa"].slug}),
+    ],
+    "api:regions": [Case(everyone(200), api=True)],
+    "api:sectors": [Case(everyone(200), api=True)],
+    "api:stats": [Case(everyone(200), api=True)],
+    "api:schema": [Case(everyone(200), api=True)],
+    "api:docs": [Case(everyone(200))],
+    "api:not_found": [Case(everyone(404), api=True, path=lambda w: "/api/v1/no-such-thing/")],
+    # With a token: the owner's regions, as on the workspace's pages
+    "api:records": [Case(with_token(200), api=True, **REGION_NAMES_AND_CONTACTS)],
+    "api:record": [
+        Case(api_region_of("south_asia"), api=True, kwargs=slug_of("south_asia")),
+        Case(api_region_of("africa"), api=True, kwargs=slug_of("africa")),
+        Case(
+            api_region_of("africa", 409),
+            api=True,
+            kwargs=slug_of("africa"),
+            method="patch",
+            data=lambda w: {"updated_at": "2000-01-01T00:00:00Z", "city": "Nairobi"},
+            note="a stale updated_at: 409 for those who may edit, 404 for the other region",
+        ),
+    ],
+    "api:transition": [
+        Case(
+            {**api_region_of("south_asia"), "coordinator_south_asia": 403},
+            api=True,
+            kwargs=slug_of("south_asia"),
+            method="post",
+            data=lambda w: {"action": "suspend", "comment": "Dues unpaid"},
+            note="suspending is staff's step; the other region's record is a 404",
+        )
+    ],
+    "api:declarations": [
+        Case(
+            {**with_token(200), "coordinator_africa": 400},
+            api=True,
+            method="post",
+            data=lambda w: {
+                "year": w.year - 1,
+                "rows": [{"reference": w.affiliate["south_asia"].reference, "women": 5, "men": 1}],
+            },
+            note="another region's affiliate is an unknown reference, as in the CSV upload",
+        )
+    ],
+    "api:applications": [
+        Case(
+            with_token(200),
+            api=True,
+            never_shows={
+                "coordinator_south_asia": (application_of("africa"),),
+                "coordinator_africa": (application_of("south_asia"),),
+            },
+        )
+    ],
     # Staff only: coordinators get a 403, which shows no record of any region.
     "staff:changes": [Case(staff_page())],
     "staff:dashboard": [Case(staff_page())],
@@ -415,6 +508,9 @@ def admin_cases(key: str, route: str) -> list[Case]:
             ),
         ],
         "admin:password_change": [Case(staff(200))],
+        "admin:accounts_apitoken_add": [
+            Case(staff(403), note="a token is made by its owner, on their token page, only")
+        ],
         "admin:password_change_done": [Case(staff(200))],
         "admin:jsi18n": [Case(staff(200))],
         "admin:autocomplete": [Case(staff(403), note="403 without its query parameters")],
@@ -545,6 +641,7 @@ def build_world() -> World:
         for key, region in regions.items()
     }
     forgetful = UserFactory(username="forgetful", coordinates=[regions["south_asia"]])
+    made = {role: token_create(user=user, name="matrix", days=30) for role, user in users.items()}
     for affiliate in affiliates.values():
         DeclarationFactory(affiliate=affiliate, year=YEAR - 1)
     congress = governance_world(affiliates, staff)
@@ -563,6 +660,8 @@ def build_world() -> World:
         # Somebody who never signs in here: signing in changes last_login, voiding the token.
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
+        tokens={role: token for role, (_row, token) in made.items()},
+        token_rows={role: row for role, (row, _token) in made.items()},
         congress=congress.slug,
     )
 
@@ -669,7 +768,13 @@ def test_the_url_answers_the_role_as_expected(key, role, world):
         if number and role != "anonymous" and "_auth_user_id" not in client.session:
             client.force_login(world.users[role])
         url = case.path(world) if case.path else reverse(key, kwargs=case.kwargs(world))
-        response = getattr(client, case.method)(url, case.data(world))
+        extra = {}
+        if case.api:
+            extra["content_type"] = "application/json" if case.method != "get" else None
+            if role != "anonymous":
+                extra["HTTP_AUTHORIZATION"] = f"Token {world.tokens[role]}"
+            extra = {key: value for key, value in extra.items() if value is not None}
+        response = getattr(client, case.method)(url, case.data(world), **extra)
         where = f"{case.method.upper()} {url}"
         expected = case.expect[role]
         problem = check(response, expected)

@@ -29,6 +29,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.tokens import token_create
 from affiliates.choices import Status
 from governance.models import Congress, DuesAdjustment, DuesRule
 from governance.services import (
@@ -191,6 +192,14 @@ SITE: dict[str, Post] = {
         },
         note="the table",
     ),
+    "tokens:list": Post(
+        url("tokens:list"), user="coordinator", data=lambda w: {"name": "A tool", "days": 30}
+    ),
+    "tokens:revoke": Post(
+        url("tokens:revoke", pk=lambda w: w.objects["accounts.apitoken"].pk),
+        user="coordinator",
+        page=url("tokens:list"),
+    ),
     "workspace:declarations-upload": Post(
         url("workspace:declarations", year=const(YEAR)),
         user="coordinator",
@@ -245,6 +254,28 @@ GET_ONLY = {
     "workspace:export",
 }
 
+# The JSON API takes no cookie: only a token opens it (api/authentication.py), so a forged
+# request from another site carries nothing that acts for anybody and CSRF does not apply.
+# test_the_api_ignores_a_session_cookie checks each of its writing operations.
+API = {
+    "api:affiliates",
+    "api:affiliate",
+    "api:jsonld",
+    "api:regions",
+    "api:sectors",
+    "api:stats",
+    "api:schema",
+    "api:docs",
+    "api:not_found",
+    "api:records",
+    "api:applications",
+}
+API_WRITES = {
+    "api:record": lambda w: reverse("api:record", args=[w.objects["affiliate"].slug]),
+    "api:transition": lambda w: reverse("api:transition", args=[w.objects["affiliate"].slug]),
+    "api:declarations": lambda w: reverse("api:declarations"),
+}
+
 # The admin (signed in as a superuser): its own views, and each registered model's.
 ADMIN_MODEL_VIEW = re.compile(r"^admin:(?P<app>[a-z]+)_(?P<model>[a-z]+)_(?P<view>[a-z_]+)$")
 ADMIN_GET_ONLY = {
@@ -258,6 +289,8 @@ ADMIN_GET_ONLY = {
     "admin:affiliates_affiliate_xlsx",
     # Not a GET view either: payments are never deleted, the admin refuses every request (403).
     "admin:governance_duespayment_delete",
+    # Refused to everybody (403): a token is made by its owner on their own page only.
+    "admin:accounts_apitoken_add",
 }
 ADMIN_MODEL_GET_ONLY_VIEWS = {"history"}
 
@@ -355,7 +388,12 @@ def test_every_url_pattern_is_classified():
     unclassified = []
     for key, route in patterns.items():
         match = ADMIN_MODEL_VIEW.match(key)
-        if key in covered or key in GET_ONLY or key in ADMIN_GET_ONLY:
+        if (
+            key in covered
+            or key in GET_ONLY
+            or key in ADMIN_GET_ONLY
+            or key in API | set(API_WRITES)
+        ):
             continue
         if match and match["view"] in ADMIN_MODEL_GET_ONLY_VIEWS:
             continue
@@ -365,7 +403,9 @@ def test_every_url_pattern_is_classified():
     assert not unclassified, "URL patterns neither POST views here nor GET-only:\n" + "\n".join(
         unclassified
     )
-    stale = ({pattern_of(c) for c in CASES} | GET_ONLY | ADMIN_GET_ONLY) - set(patterns)
+    stale = (
+        {pattern_of(c) for c in CASES} | GET_ONLY | ADMIN_GET_ONLY | API | set(API_WRITES)
+    ) - set(patterns)
     assert not stale, f"Entries for URL patterns that no longer exist: {sorted(stale)}"
 
 
@@ -442,6 +482,7 @@ def world(south_asia, coordinator_south_asia, superuser, settings, tmp_path):
         "affiliates.membershipdeclaration": DeclarationFactory(affiliate=affiliate, year=2024),
         # Another affiliate pays: one with payments cannot be deleted (the admin's delete page).
         **governance_objects(AffiliateFactory(region=south_asia, country="IN"), superuser),
+        "accounts.apitoken": token_create(user=coordinator_south_asia, name="A tool", days=30)[0],
     }
     registered = {model._meta.label_lower for model in admin.site._registry}
     assert registered <= set(objects), f"no object for {registered - set(objects)}"
@@ -465,3 +506,14 @@ def test_a_post_without_the_csrf_token_is_refused_and_with_it_is_not(case_id, wo
     assert forged.status_code == 403, f"POST {target} without the token: {forged.status_code}"
     assert "CSRF verification failed" in forged.content.decode()
     assert sent.status_code != 403, f"POST {target} with the token: 403"
+
+
+@pytest.mark.parametrize("key", sorted(API_WRITES))
+def test_the_api_ignores_a_session_cookie(key, world, csrf_client):
+    """Signed in on the site but with no token, a write to the API is refused (401)."""
+    csrf_client.force_login(world.users["coordinator"])
+    method = "patch" if key == "api:record" else "post"
+    response = getattr(csrf_client, method)(
+        API_WRITES[key](world), {}, content_type="application/json"
+    )
+    assert response.status_code == 401

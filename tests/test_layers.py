@@ -19,7 +19,7 @@ LAYERS = [
     ("domain", ["affiliates"]),
     ("domain: dues and congresses", ["governance"]),
     ("tools", ["audit", "spreadsheets", "demo"]),
-    ("screens", ["public", "applications", "workspace", "staff"]),
+    ("screens", ["public", "applications", "workspace", "staff", "api"]),
     ("project", ["homenet"]),
 ]
 LEVEL = {app: level for level, (_name, apps) in enumerate(LAYERS) for app in apps}

@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from affiliates.access import affiliates_visible_to, country_choices_for
-from affiliates.choices import OrganisationType
+from affiliates.access import country_choices_for, networks_choosable_by
 from affiliates.models import Affiliate
 from affiliates.rules import TOTAL_TOO_SMALL, total_covers
 from affiliates.services import AFFILIATE_EDITABLE_FIELDS
@@ -49,13 +48,7 @@ class AffiliateEditForm(forms.Form):
         # Only countries of regions this user coordinates: an affiliate cannot be moved away.
         cast(forms.ChoiceField, self.fields["country"]).choices = country_choices_for(user)
         parent_network = cast("forms.ModelChoiceField[Affiliate]", self.fields["parent_network"])
-        parent_network.queryset = (
-            affiliates_visible_to(user)
-            .filter(organisation_type=OrganisationType.NETWORK)
-            .exclude(pk=affiliate.pk)
-            # pk=None matches no row (Django reads it as IS NULL); the plugin wants a value.
-            | Affiliate.objects.filter(pk=affiliate.parent_network_id)  # type: ignore[misc]
-        ).distinct()
+        parent_network.queryset = networks_choosable_by(user, affiliate)
 
     def clean_version(self):
         try:

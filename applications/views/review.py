@@ -14,13 +14,11 @@ from affiliates.access import (
     reviewer_required,
     signed_in_required,
 )
-from affiliates.choices import Status
 from affiliates.models import Affiliate
+from affiliates.selectors import OPEN_STATUSES
 from affiliates.services.lifecycle import affiliate_transition, available_transitions
 from applications.forms import DecisionForm, QueueFilterForm, RegistrationForm
 from applications.services import application_submit
-
-OPEN_STATUSES = [Status.APPLIED, Status.RECOMMENDED]
 
 
 @reviewer_required

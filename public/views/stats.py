@@ -7,22 +7,14 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from affiliates import stats
-from affiliates.selectors import public_figures
 from core.csv_writing import neutralise
 from core.public_cache import cached
+from public.figures import public_statistics
 
 
 def stats_index(request: HttpRequest) -> HttpResponse:
-    # The figures carry their labels, hence one cache entry per language.
-    language = get_language()
-    return render(
-        request,
-        "public/stats/index.html",
-        {
-            "figures": cached("stats", language, stats.all_figures),
-            "headline": cached("headline", (), public_figures),
-        },
-    )
+    headline, figures = public_statistics()
+    return render(request, "public/stats/index.html", {"figures": figures, "headline": headline})
 
 
 def figure_csv_response(figure: stats.Figure) -> HttpResponse:

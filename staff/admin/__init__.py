@@ -4,6 +4,6 @@ The models live in the apps below (accounts, regions, affiliates); their screens
 beside the spreadsheets and the audit they use, so that no lower app imports upward.
 """
 
-from staff.admin import affiliates, governance, regions, users
+from staff.admin import affiliates, governance, regions, tokens, users
 
-__all__ = ["affiliates", "governance", "regions", "users"]
+__all__ = ["affiliates", "governance", "regions", "tokens", "users"]
