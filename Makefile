@@ -14,10 +14,11 @@ export UV_PYTHON_DOWNLOADS := never
 DATABASE_URL ?=
 TEST_DATABASE_URL ?=
 BENCH_DATABASE_URL ?=
+BENCH_1M_DATABASE_URL ?=
 PYTEST_ARGS ?=
 EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
-.PHONY: help install run serve test lint format messages check-deploy bench css clean backup restore
+.PHONY: help install run serve test lint format messages check-deploy bench bench-1m css clean backup restore
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete \
 	--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
@@ -27,6 +28,7 @@ help:
 	@echo "make test         install and run the whole test suite on PostgreSQL"
 	@echo "make lint         ruff, formatting, types (mypy), missing migrations and strings"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
+	@echo "make bench-1m     the same on 1,000,000 affiliates (var/postgres-bench-1m/)"
 	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
 	@echo "make backup       database and uploaded documents into var/backups/<timestamp>.tar"
 	@echo "make restore FILE=var/backups/....tar  into an empty database (FORCE=1: non-empty)"
@@ -91,9 +93,16 @@ check-deploy: install
 		DATABASE_URL=postgres://registry@db.example.org/registry SITE_URL=https://registry.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+BENCH_ARGS ?=
 bench: install
 	$(if $(BENCH_DATABASE_URL),DATABASE_URL="$(BENCH_DATABASE_URL)",\
-		$(EMBEDDED_DB) --data var/postgres-bench run --) $(BIN)/python bench/run.py
+		$(EMBEDDED_DB) --data var/postgres-bench run --) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The same at 1,000,000 affiliates, in its own data folder (about 3 GB once seeded).
+bench-1m: install
+	$(if $(BENCH_1M_DATABASE_URL),DATABASE_URL="$(BENCH_1M_DATABASE_URL)",\
+		$(EMBEDDED_DB) --data var/postgres-bench-1m run --) \
+		$(BIN)/python bench/run.py --affiliates 1000000 $(BENCH_ARGS)
 
 # Rebuild the trimmed Bootstrap (and its right-to-left twin) from the npm package's Sass.
 css:
