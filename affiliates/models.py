@@ -242,6 +242,18 @@ class Affiliate(models.Model):
             models.Index(fields=["region", "status"], name="affiliate_region_status"),
             GinIndex(fields=["search_vector"], name="affiliate_search_vector"),
             GinIndex(fields=["name_plain"], opclasses=["gin_trgm_ops"], name="affiliate_name_trgm"),
+            # The admin's list, in name order (staff.admin.affiliates).
+            models.Index(fields=["name", "id"], name="affiliate_name_id"),
+            # The workspace's list of a region, in name order.
+            models.Index(fields=["region", "name", "id"], name="affiliate_region_name"),
+            # The directory's candidates when a search matches too many to rank them all
+            # (affiliates.search): the largest public organisations first.
+            models.Index(
+                F("members_total").desc(),
+                "id",
+                condition=Q(status=Status.AFFILIATED),
+                name="affiliate_public_members",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -449,3 +461,42 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.affiliate}: {self.from_status or '–'} → {self.to_status}"
+
+
+class FacetCount(models.Model):
+    """How many public affiliates (and their members) share a region, country, type, kinds of
+    workers and sector: the directory's counts and the network's figures without reading every
+    affiliate. Kept by the database (statement triggers on affiliates and their sectors,
+    migration 0010), never written by Python.
+
+    `sector_id` 0 counts the affiliates themselves; any other value, those with that sector.
+    """
+
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    organisation_type = models.CharField(max_length=20)
+    has_piece_rate_workers = models.BooleanField()
+    has_self_employed_workers = models.BooleanField()
+    sector_id = models.IntegerField()
+    organisations = models.IntegerField(default=0)
+    women = models.BigIntegerField(default=0)
+    men = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "sector_id",
+                    "region_id",
+                    "country",
+                    "organisation_type",
+                    "has_piece_rate_workers",
+                    "has_self_employed_workers",
+                ],
+                name="facet_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.country}/{self.organisation_type}/{self.sector_id}"

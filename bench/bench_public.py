@@ -114,10 +114,10 @@ def search_words() -> dict[str, list[str]]:
     rng = random.Random(SEED)
     lexemes = _lexemes()
     public = Affiliate.objects.public().count()
-    words = [w for w, _ in lexemes if w.isalpha() and len(w) >= 4]
-    known = set(w for w, _ in lexemes)
+    wordset = {w for w, _ in lexemes if w.isalpha() and len(w) >= 4}
+    known = {w for w, _ in lexemes}
     # A name, a town, a trade: words some affiliates have, not most (nor a mere acronym).
-    middling = [w for w, n in lexemes if w in set(words) and public * 0.0005 <= n <= public * 0.05]
+    middling = [w for w, n in lexemes if w in wordset and public * 0.0005 <= n <= public * 0.05]
     common = [w for w, _ in sorted(lexemes, key=lambda wn: -wn[1]) if len(w) >= 4 and w.isalpha()]
     pairs: list[str] = []
     for name in _names(rng, WORDS_PER_KIND * 4):

@@ -11,7 +11,6 @@ bench/results.json under its size ("100k", "1m"), keeping the other sizes' runs.
 """
 
 import argparse
-
 import importlib.util
 import json
 import os
