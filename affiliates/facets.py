@@ -196,8 +196,9 @@ def _counts(
     if matches <= search.COUNT_CAP:
         # Few matches for the words alone: every facet's rows are among them, count exactly.
         return _facet_counts(query, regions, sectors), -1
-    matching = searched(query).filter(filter_q(query, regions, sectors))
-    return None, capped_count(matching)
+    if not query.filters():
+        return None, matches
+    return None, capped_count(searched(query).filter(filter_q(query, regions, sectors)))
 
 
 def directory_facets(

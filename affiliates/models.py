@@ -238,7 +238,8 @@ class Affiliate(models.Model):
         verbose_name = _("affiliate")
         verbose_name_plural = _("affiliates")
         indexes = [
-            models.Index(fields=["status", "name"], name="affiliate_status_name"),
+            # The directory in name order, deep pages included: ids read from the index alone.
+            models.Index(fields=["status", "name", "id"], name="affiliate_status_name_id"),
             models.Index(fields=["region", "status"], name="affiliate_region_status"),
             GinIndex(fields=["search_vector"], name="affiliate_search_vector"),
             GinIndex(fields=["name_plain"], opclasses=["gin_trgm_ops"], name="affiliate_name_trgm"),
@@ -246,13 +247,22 @@ class Affiliate(models.Model):
             models.Index(fields=["name", "id"], name="affiliate_name_id"),
             # The workspace's list of a region, in name order.
             models.Index(fields=["region", "name", "id"], name="affiliate_region_name"),
-            # The directory's candidates when a search matches too many to rank them all
-            # (affiliates.search): the largest public organisations first.
+            # The directory by most members, and its candidates when a search matches too
+            # many to rank them all (affiliates.search): the largest organisations first.
             models.Index(
                 F("members_total").desc(),
+                "name",
                 "id",
                 condition=Q(status=Status.AFFILIATED),
                 name="affiliate_public_members",
+            ),
+            # The directory by most recently affiliated.
+            models.Index(
+                F("affiliated_on").desc(nulls_last=True),
+                "name",
+                "id",
+                condition=Q(status=Status.AFFILIATED),
+                name="affiliate_public_affiliated",
             ),
         ]
         constraints = [

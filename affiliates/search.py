@@ -36,6 +36,10 @@ MAX_PAGES = 400
 # organisations), and their filters show no counts: counting, ranking or grouping every match
 # of a common word reads most of the table, on every search. Below it, all is exact.
 COUNT_CAP = 1000
+# Beyond COUNT_CAP, the best matches are ranked among this many candidates taken from an index
+# in order of size (most members first), and only they are listed by best match: reading a
+# few thousand index entries, never ranking tens of thousands of matches.
+CANDIDATES = 250
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SORTS: dict[str, list[str | OrderBy]] = {
@@ -348,18 +352,19 @@ def directory_page(
     """The requested page; a page past the end (or past MAX_PAGES) gives the last one.
 
     `capped`: the words match more than COUNT_CAP (`total` says COUNT_CAP + 1); the pages list
-    COUNT_CAP of them, and the best match is ranked among the COUNT_CAP largest organisations.
+    COUNT_CAP of them, or by best match CANDIDATES: the largest organisations, ranked.
     """
     listed_max = COUNT_CAP if capped else MAX_PAGES * PAGE_SIZE
+    if capped and query.effective_sort == "relevance":
+        # The candidates come from an index in order (no rank computed), then only they are
+        # ranked: a common word's thousands of matches are never all scored.
+        listed_max = CANDIDATES
+        candidates = queryset.order_by(*SORTS["-members"]).values("pk")[:CANDIDATES]
+        queryset = queryset.filter(pk__in=candidates)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     listed = min(pages, math.ceil(listed_max / PAGE_SIZE))
     number = min(query.page, listed)
     offset = (number - 1) * PAGE_SIZE
-    if capped and query.effective_sort == "relevance":
-        # The candidates come from an index in order (no rank computed), then only they are
-        # ranked: a common word's thousands of matches are never all scored.
-        candidates = queryset.order_by("-members_total", "pk").values("pk")[:COUNT_CAP]
-        queryset = queryset.filter(pk__in=candidates)
     # Ordering and paging read narrow rows (ids); the 25 full rows are fetched by id after.
     ids = cached(
         "page",

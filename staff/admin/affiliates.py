@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import Affiliate, MembershipDeclaration, Sector, StatusChange
 from affiliates.rules import NAME_TAKEN, declaration_years
-from affiliates.search import staff_search
+from affiliates.search import country_names, staff_search
 from affiliates.services import (
     MEMBERSHIP_FIELDS,
     affiliate_refresh_membership,
@@ -125,7 +125,7 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
     list_display = [
         "name",
         "acronym",
-        "country",
+        "country_name",
         "region",
         "organisation_type",
         "status",
@@ -237,6 +237,13 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
         ),
         (_("Record"), {"fields": ["created_at", "updated_at", "created_by"]}),
     ]
+
+    # django-countries translates every country's name for every row shown by the field
+    # itself (a second of a hundred-row page); the names once per language instead.
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        code = str(obj.country)
+        return country_names().get(code, code)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

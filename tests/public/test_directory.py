@@ -287,7 +287,8 @@ def test_the_results_link_to_profiles_and_the_csv_keeps_the_filters(client, regi
 def test_a_search_matching_more_than_the_cap_says_so_and_lists_the_largest_first(
     client, south_asia, monkeypatch
 ):
-    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
     for members in (10, 400, 30, 900):
         AffiliateFactory(region=south_asia, name=f"Home Workers {members}", members_total=members)
 
@@ -296,11 +297,11 @@ def test_a_search_matching_more_than_the_cap_says_so_and_lists_the_largest_first
     body = response.content.decode()
     facets = response.context["facets"]
     assert facets.capped
-    assert "More than 2 organisations found" in body
+    assert "More than 3 organisations found" in body
     # No counts on the filters: they would cost a pass over every match.
     assert all(option.count is None for option in facets.options["region"])
     assert f">{south_asia.name}</option>" in body
-    # Ranked among the largest organisations (equal rank: by name), and only that many listed.
+    # Ranked among the 2 largest organisations (equal rank: by name), only they listed.
     assert names(response) == ["Home Workers 400", "Home Workers 900"]
     assert "Only the first 2 results are listed" in body
 
