@@ -510,3 +510,18 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}/{self.country}/{self.organisation_type}/{self.sector_id}"
+
+
+class YearCount(models.Model):
+    """The membership declared for each year by today's public affiliates (/stats/ "over the
+    years"), kept by the database like FacetCount (statement triggers on declarations and on
+    affiliates, migration 0012), never written by Python."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    organisations = models.IntegerField(default=0)
+    women = models.BigIntegerField(default=0)
+    men = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.year)

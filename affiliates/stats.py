@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.choices import OrganisationType, Status
-from affiliates.models import Affiliate, MembershipDeclaration, StatusChange
+from affiliates.models import Affiliate, MembershipDeclaration, StatusChange, YearCount
 from affiliates.rules import declaration_due_year
 from affiliates.selectors import Figures, figures_by, kept_figures_by, membership_sums
 from regions.models import Region
@@ -246,19 +246,15 @@ def by_gender(queryset: QuerySet[Affiliate] | None) -> Figure:
 
 
 def by_year(queryset: QuerySet[Affiliate] | None) -> Figure:
-    queryset = Affiliate.objects.public() if queryset is None else queryset
-    rows = (
-        MembershipDeclaration.objects.filter(affiliate__in=queryset.order_by().values("pk"))
-        .order_by()
-        .values("year")
-        .annotate(
-            organisations=Count("affiliate", distinct=True),
-            women=Coalesce(Sum("women"), 0),
-            men=Coalesce(Sum("men"), 0),
-            total=Coalesce(Sum("total"), 0),
+    if queryset is None:
+        # Of all public affiliates: the years the database keeps (a row a year).
+        rows: Iterable[Mapping[str, Any]] = (
+            YearCount.objects.filter(organisations__gt=0)
+            .order_by("year")
+            .values("year", "organisations", "women", "men", "total")
         )
-        .order_by("year")
-    )
+    else:
+        rows = _declared_by_year(queryset)
     return Figure(
         "years",
         str(_("Declared membership over the years")),
@@ -269,6 +265,21 @@ def by_year(queryset: QuerySet[Affiliate] | None) -> Figure:
                 "an organisation that did not declare for a year is not counted in it."
             )
         ),
+    )
+
+
+def _declared_by_year(queryset: QuerySet[Affiliate]) -> QuerySet[MembershipDeclaration, Any]:
+    return (
+        MembershipDeclaration.objects.filter(affiliate__in=queryset.order_by().values("pk"))
+        .order_by()
+        .values("year")
+        .annotate(
+            organisations=Count("affiliate", distinct=True),
+            women=Coalesce(Sum("women"), 0),
+            men=Coalesce(Sum("men"), 0),
+            total=Coalesce(Sum("total"), 0),
+        )
+        .order_by("year")
     )
 
 

@@ -1,12 +1,13 @@
-"""The counts the database keeps (FacetCount, migration 0010) follow every write."""
+"""The counts the database keeps (FacetCount, YearCount: migrations 0010, 0012) follow every
+write."""
 
 import pytest
 from django.db.models import Count, Sum
 
 from affiliates.choices import Status
-from affiliates.models import Affiliate, FacetCount
+from affiliates.models import Affiliate, FacetCount, MembershipDeclaration, YearCount
 from affiliates.services import affiliate_set_sectors, affiliates_delete
-from tests.factories import AffiliateFactory, SectorFactory
+from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 KEY = (
@@ -75,3 +76,36 @@ def test_many_rows_in_one_statement_count_once_each(south_asia):
 
     assert kept() == recounted()
     assert sum(n for key, (n, _total) in kept().items() if key[-1] == 0) == 5
+
+
+def years_kept() -> dict[int, tuple[int, int]]:
+    rows = YearCount.objects.filter(organisations__gt=0)
+    return {r.year: (r.organisations, r.total) for r in rows}
+
+
+def years_recounted() -> dict[int, tuple[int, int]]:
+    rows = (
+        MembershipDeclaration.objects.filter(affiliate__status=Status.AFFILIATED)
+        .order_by()
+        .values_list("year")
+        .annotate(n=Count("pk"), t=Sum("total"))
+    )
+    return {year: (n, total) for year, n, total in rows}
+
+
+def test_the_years_follow_declarations_and_affiliates_leaving_or_coming_back(south_asia):
+    one = AffiliateFactory(region=south_asia)
+    two = AffiliateFactory(region=south_asia)
+    DeclarationFactory(affiliate=one, year=2024, women=5, men=5)
+    mine = DeclarationFactory(affiliate=one, year=2025, women=7, men=3)
+    DeclarationFactory(affiliate=two, year=2025, women=1, men=1)
+    DeclarationFactory(affiliate=AffiliateFactory(region=south_asia, status=Status.APPLIED))
+    assert years_kept() == years_recounted() == {2024: (1, 10), 2025: (2, 12)}
+
+    MembershipDeclaration.objects.filter(pk=mine.pk).update(total=20)
+    Affiliate.objects.filter(pk=two.pk).update(status=Status.SUSPENDED)
+    assert years_kept() == years_recounted() == {2024: (1, 10), 2025: (1, 20)}
+
+    Affiliate.objects.filter(pk=two.pk).update(status=Status.AFFILIATED)
+    affiliates_delete(Affiliate.objects.filter(pk=one.pk), deleted_by=None)
+    assert years_kept() == years_recounted() == {2025: (1, 2)}
