@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -56,6 +56,8 @@ def _where_sql(queryset: QuerySet[Affiliate]) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(sql_query.where)
     except FullResultSet:
         return "1 = 1", []
+    except EmptyResultSet:  # e.g. a typo search's ids, none found
+        return "1 = 0", []
     return sql or "1 = 1", list(params)
 
 
@@ -192,7 +194,7 @@ def _counts(
     """The facets' counts (None: not counted) and the number of results (capped)."""
     if not query.words:
         return _kept_counts(query, regions, sectors), -1
-    matches = capped_count(searched(query)) if query.fuzzy else query.word_matches
+    matches = len(query.fuzzy_ids) if query.fuzzy else query.word_matches
     if matches <= search.COUNT_CAP:
         # Few matches for the words alone: every facet's rows are among them, count exactly.
         return _facet_counts(query, regions, sectors), -1

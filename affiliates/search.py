@@ -79,6 +79,9 @@ class DirectoryQuery:
     fuzzy: bool = False
     # How many public affiliates the words as typed match, counted up to COUNT_CAP + 1.
     word_matches: int = field(default=0, compare=False)
+    # When `fuzzy`: the ids of the affiliates whose names look like the words (COUNT_CAP + 1
+    # at most), found once by the trigram index and read by id after.
+    fuzzy_ids: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def effective_sort(self) -> str:
@@ -177,6 +180,14 @@ def directory_parse(
         exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
         matches = cached("matches", words, lambda: capped_count(exact))
         query = replace(query, fuzzy=not matches, word_matches=matches)
+        if not matches:
+            typos = _text_search(Affiliate.objects.public(), words, fuzzy=True)
+            ids = cached(
+                "fuzzy",
+                words,
+                lambda: tuple(typos.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]),
+            )
+            query = replace(query, fuzzy_ids=ids)
     return query
 
 
@@ -246,16 +257,23 @@ def _text_search(
         return queryset.filter(search_vector=tsquery).annotate(
             relevance=SearchRank(F("search_vector"), tsquery)
         )
-    similarity: Combinable = Value(0.0)
     for word in words:
         # The word as name_plain holds the name: lower case, accent-free (trigram index).
         typed = unaccented(lower_case(Value(word)))
         queryset = queryset.filter(
             Q(search_vector=_prefix_query((word,))) | Q(name_plain__trigram_word_similar=typed)
         )
+    return queryset.annotate(relevance=_fuzzy_relevance(words))
+
+
+def _fuzzy_relevance(words: tuple[str, ...]) -> Combinable:
+    """A typo search's rank: the words' own, plus how much each looks like a word of the name."""
+    similarity: Combinable = SearchRank(F("search_vector"), _prefix_query(words))
+    for word in words:
+        typed = unaccented(lower_case(Value(word)))
         # The stubs want a str; an expression is what Django's own code passes too.
         similarity = similarity + TrigramWordSimilarity(typed, "name_plain")  # type: ignore[arg-type]
-    return queryset.annotate(relevance=SearchRank(F("search_vector"), tsquery) + similarity)
+    return similarity
 
 
 def staff_search(queryset: QuerySet[Affiliate], text: str) -> QuerySet[Affiliate]:
@@ -298,15 +316,29 @@ def filter_q(
     return condition
 
 
-def searched(query: DirectoryQuery) -> QuerySet[Affiliate]:
-    return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
+def searched(query: DirectoryQuery, *, every: bool = False) -> QuerySet[Affiliate]:
+    """Public affiliates the words match. A typo search asks the trigram index once for its
+    matches (at most COUNT_CAP + 1: the page counts and lists no more), then the counts and
+    the page read them by id; `every`: all of them (the CSV)."""
+    if not query.fuzzy or every:
+        return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
+    return (
+        Affiliate.objects.public()
+        .filter(pk__in=query.fuzzy_ids)
+        .annotate(relevance=_fuzzy_relevance(query.words))
+    )
 
 
 def directory_search(
-    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
+    query: DirectoryQuery,
+    regions: Sequence[Region],
+    sectors: Sequence[Sector],
+    *,
+    every: bool = False,
 ) -> QuerySet[Affiliate]:
-    """Public affiliates matching the search and every filter, in the chosen order."""
-    queryset = searched(query).filter(filter_q(query, regions, sectors))
+    """Public affiliates matching the search and every filter, in the chosen order (`every`:
+    all of a typo search's, see `searched`)."""
+    queryset = searched(query, every=every).filter(filter_q(query, regions, sectors))
     sort = query.effective_sort
     if sort == "relevance":
         return queryset.order_by(F("relevance").desc(), "name", "pk")

@@ -35,7 +35,7 @@ def directory_query(params: QueryDict) -> search.DirectoryQuery:
 
 def directory_results(params: QueryDict) -> QuerySet[Affiliate]:
     """The public affiliates matching the query string, ordered as asked (for the CSV)."""
-    return search.directory_search(directory_query(params), *_reference_lists())
+    return search.directory_search(directory_query(params), *_reference_lists(), every=True)
 
 
 def directory_page(params: QueryDict) -> DirectoryPage:
