@@ -46,6 +46,8 @@ class Facets:
     options: dict[str, list[Option]]
     capped: bool = False
     cap: int = 0  # search.COUNT_CAP when capped
+    # False: the words alone match more than search.COUNT_CAP; the options have no counts.
+    counted: bool = True
 
 
 def _where_sql(queryset: QuerySet[Affiliate]) -> tuple[str, list[Any]]:
@@ -262,7 +264,9 @@ def directory_facets(
             0, Option(query.country, names[query.country], 0 if counted else None, True)
         )
     capped = not counted and total > search.COUNT_CAP
-    return Facets(total=total, options=options, capped=capped, cap=search.COUNT_CAP)
+    return Facets(
+        total=total, options=options, capped=capped, cap=search.COUNT_CAP, counted=counted
+    )
 
 
 def _network_countries() -> list[str]:

@@ -307,6 +307,23 @@ def test_a_search_matching_more_than_the_cap_says_so_and_lists_the_largest_first
     # Ranked among the 2 largest organisations (equal rank: by name), only they listed.
     assert names(response) == ["Home Workers 400", "Home Workers 900"]
     assert "Only the first 2 results are listed" in body
+    assert "the filters show no counts" in body
+
+
+def test_a_filter_under_the_cap_gives_the_exact_number_but_no_counts_on_the_filters(
+    client, south_asia, africa, monkeypatch
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(4):
+        AffiliateFactory(region=south_asia, name=f"Home Workers {n}")
+    AffiliateFactory(region=africa, name="Home Workers Nairobi")
+
+    response = client.get(URL, {"q": "home", "region": "africa"})
+
+    facets = response.context["facets"]
+    assert not facets.capped and facets.total == 1 and not facets.counted
+    body = response.content.decode()
+    assert "1 organisation found" in body and "the filters show no counts" in body
 
 
 def test_a_search_under_the_cap_counts_exactly(client, south_asia, monkeypatch):
