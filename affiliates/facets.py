@@ -210,7 +210,10 @@ def directory_facets(
 ) -> Facets:
     """Options for every filter with their counts, and the number of results."""
     counts, total = cached(
-        "facets", cache_key(query, page=False), lambda: _counts(query, regions, sectors)
+        # "facets" held the counts alone: a new kind, so that no such entry is read here.
+        "facet-counts",
+        cache_key(query, page=False),
+        lambda: _counts(query, regions, sectors),
     )
     names = country_names()
     if counts is None:

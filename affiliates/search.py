@@ -182,8 +182,10 @@ def directory_parse(
         query = replace(query, fuzzy=not matches, word_matches=matches)
         if not matches:
             typos = _text_search(Affiliate.objects.public(), words, fuzzy=True)
+            # Kinds of entry new with these values ("fuzzy" held a bool): an entry cached by
+            # the previous code is never read as ids.
             ids = cached(
-                "fuzzy",
+                "typo-ids",
                 words,
                 lambda: tuple(typos.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]),
             )
