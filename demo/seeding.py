@@ -149,12 +149,22 @@ class _Names:
         self.name_number: Counter[tuple[str, str]] = Counter()
         self.slug_number: Counter[str] = Counter()
         self.used_slugs: set[str] = set()
+        self.used_references: set[str] = set()
 
     def name(self, country: str, base_name: str) -> str:
         # Numbered like "... Cooperative 2" when the name is taken in that country.
         self.name_number[(country, base_name)] += 1
         number = self.name_number[(country, base_name)]
         return base_name if number == 1 else f"{base_name} {number}"
+
+    def reference(self, rng: random.Random) -> str:
+        """Eight random characters no other made-up organisation has: among a million, two
+        draws of 32**8 meet about one time in three (the birthday problem)."""
+        while True:
+            reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+            if reference not in self.used_references:
+                self.used_references.add(reference)
+                return reference
 
     def slug(self, name: str, country: str) -> str:
         base_slug = slugify(name) or f"organisation-{country.lower()}"
@@ -235,7 +245,7 @@ def _affiliate_spec(
     registered = rng.random() < 0.6
     declarations = _declarations(rng, women, total - women, unspecified, today)
     steps = _steps(rng, status, today)
-    reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+    reference = names.reference(rng)
     person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     latest = declarations[0]
     affiliate = Affiliate(

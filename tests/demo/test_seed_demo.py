@@ -1,3 +1,4 @@
+import random
 from io import StringIO
 
 import pytest
@@ -138,3 +139,22 @@ def test_a_large_load_builds_its_indexes_after_and_keeps_the_counts(monkeypatch)
     assert any(line.startswith("Building") for line in lines)
     kept = sum(FacetCount.objects.filter(sector_id=0).values_list("organisations", flat=True))
     assert kept == Affiliate.objects.filter(status=Status.AFFILIATED).count()
+
+
+def test_made_up_references_never_meet_even_when_the_draws_do():
+    class Repeating(random.Random):
+        """Draws the same characters twice, then others."""
+
+        def __init__(self):
+            super().__init__(1)
+            self.draws = 0
+
+        def choice(self, seq):
+            self.draws += 1
+            return seq[0] if self.draws <= 16 else seq[1]
+
+    names = seeding._Names()
+    rng = Repeating()
+
+    assert names.reference(rng) == "00000000"
+    assert names.reference(rng) == "11111111"
