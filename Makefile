@@ -14,10 +14,11 @@ export UV_PYTHON_DOWNLOADS := never
 DATABASE_URL ?=
 TEST_DATABASE_URL ?=
 BENCH_DATABASE_URL ?=
+BENCH_1M_DATABASE_URL ?=
 PYTEST_ARGS ?=
 EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
-.PHONY: help install run serve test lint format messages check-deploy bench loadtest css clean backup restore
+.PHONY: help install run serve test lint format messages check-deploy bench bench-1m loadtest css clean backup restore
 # Every interface language but English (settings.LANGUAGES), one -l each.
 TRANSLATED_LANGUAGES := es fr pt ru hi ur ne bn ta th km lo id fil vi sw
 MAKEMESSAGES := $(BIN)/python manage.py makemessages $(addprefix -l ,$(TRANSLATED_LANGUAGES)) \
@@ -31,6 +32,7 @@ help:
 	@echo "make lint         ruff, formatting, types (mypy), missing migrations and strings"
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
 	@echo "make loadtest     make serve under load, a PostgreSQL restart, a killed worker, slow clients (~4 min)"
+	@echo "make bench-1m     the same on 1,000,000 affiliates (var/postgres-bench-1m/)"
 	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
 	@echo "make backup       database and uploaded documents into var/backups/<timestamp>.tar"
 	@echo "make restore FILE=var/backups/....tar  into an empty database (FORCE=1: non-empty)"
@@ -95,9 +97,16 @@ check-deploy: install
 		DATABASE_URL=postgres://registry@db.example.org/registry SITE_URL=https://registry.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+BENCH_ARGS ?=
 bench: install
 	$(if $(BENCH_DATABASE_URL),DATABASE_URL="$(BENCH_DATABASE_URL)",\
-		$(EMBEDDED_DB) --data var/postgres-bench run --) $(BIN)/python bench/run.py
+		$(EMBEDDED_DB) --data var/postgres-bench run --) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The same at 1,000,000 affiliates, in its own data folder (about 3 GB once seeded).
+bench-1m: install
+	$(if $(BENCH_1M_DATABASE_URL),DATABASE_URL="$(BENCH_1M_DATABASE_URL)",\
+		$(EMBEDDED_DB) --data var/postgres-bench-1m run --) \
+		$(BIN)/python bench/run.py --affiliates 1000000 $(BENCH_ARGS)
 
 # The production set-up (deploy/serve.sh) on a free loopback port with its own embedded PostgreSQL
 # (var/postgres-loadtest/, demo data with 5,000 affiliates), under load and faults: a table and

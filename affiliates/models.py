@@ -262,10 +262,32 @@ class Affiliate(models.Model):
         verbose_name = _("affiliate")
         verbose_name_plural = _("affiliates")
         indexes = [
-            models.Index(fields=["status", "name"], name="affiliate_status_name"),
+            # The directory in name order, deep pages included: ids read from the index alone.
+            models.Index(fields=["status", "name", "id"], name="affiliate_status_name_id"),
             models.Index(fields=["region", "status"], name="affiliate_region_status"),
             GinIndex(fields=["search_vector"], name="affiliate_search_vector"),
             GinIndex(fields=["name_plain"], opclasses=["gin_trgm_ops"], name="affiliate_name_trgm"),
+            # The admin's list, in name order (staff.admin.affiliates).
+            models.Index(fields=["name", "id"], name="affiliate_name_id"),
+            # The workspace's list of a region, in name order.
+            models.Index(fields=["region", "name", "id"], name="affiliate_region_name"),
+            # The directory by most members, and its candidates when a search matches too
+            # many to rank them all (affiliates.search): the largest organisations first.
+            models.Index(
+                F("members_total").desc(),
+                "name",
+                "id",
+                condition=Q(status=Status.AFFILIATED),
+                name="affiliate_public_members",
+            ),
+            # The directory by most recently affiliated.
+            models.Index(
+                F("affiliated_on").desc(nulls_last=True),
+                "name",
+                "id",
+                condition=Q(status=Status.AFFILIATED),
+                name="affiliate_public_affiliated",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -509,3 +531,57 @@ class CoordinatorReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.month:%Y-%m}"
+
+
+class FacetCount(models.Model):
+    """How many public affiliates (and their members) share a region, country, type, kinds of
+    workers and sector: the directory's counts and the network's figures without reading every
+    affiliate. Kept by the database (statement triggers on affiliates and their sectors,
+    migration 0012), never written by Python.
+
+    `sector_id` 0 counts the affiliates themselves; any other value, those with that sector.
+    """
+
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    organisation_type = models.CharField(max_length=20)
+    has_piece_rate_workers = models.BooleanField()
+    has_self_employed_workers = models.BooleanField()
+    sector_id = models.IntegerField()
+    organisations = models.IntegerField(default=0)
+    women = models.BigIntegerField(default=0)
+    men = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "sector_id",
+                    "region_id",
+                    "country",
+                    "organisation_type",
+                    "has_piece_rate_workers",
+                    "has_self_employed_workers",
+                ],
+                name="facet_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.country}/{self.organisation_type}/{self.sector_id}"
+
+
+class YearCount(models.Model):
+    """The membership declared for each year by today's public affiliates (/stats/ "over the
+    years"), kept by the database like FacetCount (statement triggers on declarations and on
+    affiliates, migration 0014), never written by Python."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    organisations = models.IntegerField(default=0)
+    women = models.BigIntegerField(default=0)
+    men = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.year)

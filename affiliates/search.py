@@ -22,6 +22,7 @@ from django_countries import countries
 
 from affiliates.choices import OrganisationType, WorkerCategory
 from affiliates.models import Affiliate, Sector
+from affiliates.rules import normalise_reference
 from affiliates.search_columns import SEARCH_CONFIG, lower_case, unaccented
 from core.public_cache import cached
 from regions.models import Region
@@ -30,6 +31,15 @@ PAGE_SIZE = 25
 # Pages past this are not listed (ORDER BY ... OFFSET costs grow with the offset): the last
 # listed page says to narrow the search or download the CSV, which has every row.
 MAX_PAGES = 400
+# A search's words matching more than this many affiliates are counted only up to it ("more
+# than 1,000 found"), list only this many, ranked from this many candidates (the largest
+# organisations), and their filters show no counts: counting, ranking or grouping every match
+# of a common word reads most of the table, on every search. Below it, all is exact.
+COUNT_CAP = 1000
+# Beyond COUNT_CAP, the best matches are ranked among this many candidates taken from an index
+# in order of size (most members first), and only they are listed by best match: reading a
+# few thousand index entries, never ranking tens of thousands of matches.
+CANDIDATES = 250
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SORTS: dict[str, list[str | OrderBy]] = {
@@ -67,6 +77,11 @@ class DirectoryQuery:
     # True when the words match no name exactly or as a prefix: then names that look like
     # them (typos) are searched for instead.
     fuzzy: bool = False
+    # How many public affiliates the words as typed match, counted up to COUNT_CAP + 1.
+    word_matches: int = field(default=0, compare=False)
+    # When `fuzzy`: the ids of the affiliates whose names look like the words (COUNT_CAP + 1
+    # at most), found once by the trigram index and read by id after.
+    fuzzy_ids: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def effective_sort(self) -> str:
@@ -164,9 +179,21 @@ def directory_parse(
         words=words,
     )
     if words:
-        # One cheap indexed query: do the words, as typed, find anything at all?
+        # One indexed query, reading COUNT_CAP + 1 rows at most: do the words, as typed, find
+        # anything at all (else: typos), and few enough to count and rank them all?
         exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
-        query = replace(query, fuzzy=cached("fuzzy", words, lambda: not exact.exists()))
+        matches = cached("matches", words, lambda: capped_count(exact))
+        query = replace(query, fuzzy=not matches, word_matches=matches)
+        if not matches:
+            typos = _text_search(Affiliate.objects.public(), words, fuzzy=True)
+            # Kinds of entry new with these values ("fuzzy" held a bool): an entry cached by
+            # the previous code is never read as ids.
+            ids = cached(
+                "typo-ids",
+                words,
+                lambda: tuple(typos.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]),
+            )
+            query = replace(query, fuzzy_ids=ids)
     return query
 
 
@@ -236,16 +263,39 @@ def _text_search(
         return queryset.filter(search_vector=tsquery).annotate(
             relevance=SearchRank(F("search_vector"), tsquery)
         )
-    similarity: Combinable = Value(0.0)
     for word in words:
         # The word as name_plain holds the name: lower case, accent-free (trigram index).
         typed = unaccented(lower_case(Value(word)))
         queryset = queryset.filter(
             Q(search_vector=_prefix_query((word,))) | Q(name_plain__trigram_word_similar=typed)
         )
+    return queryset.annotate(relevance=_fuzzy_relevance(words))
+
+
+def _fuzzy_relevance(words: tuple[str, ...]) -> Combinable:
+    """A typo search's rank: the words' own, plus how much each looks like a word of the name."""
+    similarity: Combinable = SearchRank(F("search_vector"), _prefix_query(words))
+    for word in words:
+        typed = unaccented(lower_case(Value(word)))
         # The stubs want a str; an expression is what Django's own code passes too.
         similarity = similarity + TrigramWordSimilarity(typed, "name_plain")  # type: ignore[arg-type]
-    return queryset.annotate(relevance=SearchRank(F("search_vector"), tsquery) + similarity)
+    return similarity
+
+
+def staff_search(queryset: QuerySet[Affiliate], text: str) -> QuerySet[Affiliate]:
+    """Staff's search of every record (any status): each word as the start of a word of the
+    name, acronym, city, sectors or description (the directory's indexed column), or the
+    reference as people type it, or the slug. Indexed, unlike `icontains` over five columns.
+    """
+    text = _clean_text(text)
+    words = tuple(_words(text)[:MAX_WORDS])
+    condition = Q(slug=text[:220])
+    if words:
+        condition |= Q(search_vector=_prefix_query(words))
+    reference = normalise_reference(text)
+    if reference:
+        condition |= Q(reference=reference)
+    return queryset.filter(condition)
 
 
 def filter_q(
@@ -272,19 +322,38 @@ def filter_q(
     return condition
 
 
-def searched(query: DirectoryQuery) -> QuerySet[Affiliate]:
-    return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
+def searched(query: DirectoryQuery, *, every: bool = False) -> QuerySet[Affiliate]:
+    """Public affiliates the words match. A typo search asks the trigram index once for its
+    matches (at most COUNT_CAP + 1: the page counts and lists no more), then the counts and
+    the page read them by id; `every`: all of them (the CSV)."""
+    if not query.fuzzy or every:
+        return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
+    return (
+        Affiliate.objects.public()
+        .filter(pk__in=query.fuzzy_ids)
+        .annotate(relevance=_fuzzy_relevance(query.words))
+    )
 
 
 def directory_search(
-    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
+    query: DirectoryQuery,
+    regions: Sequence[Region],
+    sectors: Sequence[Sector],
+    *,
+    every: bool = False,
 ) -> QuerySet[Affiliate]:
-    """Public affiliates matching the search and every filter, in the chosen order."""
-    queryset = searched(query).filter(filter_q(query, regions, sectors))
+    """Public affiliates matching the search and every filter, in the chosen order (`every`:
+    all of a typo search's, see `searched`)."""
+    queryset = searched(query, every=every).filter(filter_q(query, regions, sectors))
     sort = query.effective_sort
     if sort == "relevance":
         return queryset.order_by(F("relevance").desc(), "name", "pk")
     return queryset.order_by(*SORTS[sort])
+
+
+def capped_count(queryset: QuerySet[Affiliate]) -> int:
+    """How many rows match, counting no further than COUNT_CAP + 1 (reads at most that many)."""
+    return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
 
 
 @dataclass(frozen=True)
@@ -292,8 +361,11 @@ class Page:
     number: int
     count: int
     total: int
+    # More results than are listed page by page: the last page says so.
     capped: bool
     items: list[Affiliate]
+    # How many results the pages list at most.
+    listed_max: int = MAX_PAGES * PAGE_SIZE
 
     @property
     def has_previous(self) -> bool:
@@ -312,10 +384,23 @@ class Page:
         return min(self.number * PAGE_SIZE, self.total)
 
 
-def directory_page(query: DirectoryQuery, queryset: QuerySet[Affiliate], total: int) -> Page:
-    """The requested page; a page past the end (or past MAX_PAGES) gives the last one."""
+def directory_page(
+    query: DirectoryQuery, queryset: QuerySet[Affiliate], total: int, capped: bool = False
+) -> Page:
+    """The requested page; a page past the end (or past MAX_PAGES) gives the last one.
+
+    `capped`: the words match more than COUNT_CAP (`total` says COUNT_CAP + 1); the pages list
+    COUNT_CAP of them, or by best match CANDIDATES: the largest organisations, ranked.
+    """
+    listed_max = COUNT_CAP if capped else MAX_PAGES * PAGE_SIZE
+    if capped and query.effective_sort == "relevance":
+        # The candidates come from an index in order (no rank computed), then only they are
+        # ranked: a common word's thousands of matches are never all scored.
+        listed_max = CANDIDATES
+        candidates = queryset.order_by(*SORTS["-members"]).values("pk")[:CANDIDATES]
+        queryset = queryset.filter(pk__in=candidates)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    listed = min(pages, MAX_PAGES)
+    listed = min(pages, math.ceil(listed_max / PAGE_SIZE))
     number = min(query.page, listed)
     offset = (number - 1) * PAGE_SIZE
     # Ordering and paging read narrow rows (ids); the 25 full rows are fetched by id after.
@@ -333,4 +418,11 @@ def directory_page(query: DirectoryQuery, queryset: QuerySet[Affiliate], total: 
         code = str(item.country)  # a Country reads as its code
         item.country_label = names.get(code, code)
         item.type_label = types.get(item.organisation_type, item.organisation_type)
-    return Page(number=number, count=listed, total=total, capped=pages > MAX_PAGES, items=items)
+    return Page(
+        number=number,
+        count=listed,
+        total=total,
+        capped=capped or pages > listed,
+        items=items,
+        listed_max=listed_max,
+    )

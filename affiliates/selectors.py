@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from affiliates.access import affiliates_visible_to
 from affiliates.choices import Status
-from affiliates.models import Affiliate, AffiliateQuerySet, MembershipDeclaration
+from affiliates.models import Affiliate, AffiliateQuerySet, FacetCount, MembershipDeclaration
 from affiliates.rules import stale_before
 from regions.models import Region
 
@@ -26,8 +26,9 @@ class Figures:
 
 
 def public_figures(queryset: QuerySet[Affiliate] | None = None) -> Figures:
-    """Headline figures of the public registry, computed in one query."""
-    queryset = Affiliate.objects.public() if queryset is None else queryset
+    """Headline figures of the public registry (of `queryset`), computed in one query."""
+    if queryset is None:
+        return kept_figures_by("region_id")[0]
     row = queryset.aggregate(countries=Count("country", distinct=True), **membership_sums())
     return Figures(**row)
 
@@ -72,9 +73,36 @@ def figures_by(queryset: QuerySet[Affiliate], field: str) -> tuple[Figures, dict
     `public_figures()` on the same queryset.
     """
     rows = queryset.order_by().values_list(field, "country").annotate(**membership_sums())
+    return _figures_of_rows(rows)
+
+
+def kept_figures_by(field: str, **filters: Any) -> tuple[Figures, dict[Any, Figures]]:
+    """`figures_by(Affiliate.objects.public().filter(**filters), field)`, from the counts the
+    database keeps (FacetCount: a few thousand rows, however many affiliates there are).
+
+    `field` and `filters` name FacetCount's columns: region_id, country, organisation_type,
+    has_piece_rate_workers, has_self_employed_workers.
+    """
+    rows = (
+        FacetCount.objects.filter(sector_id=0, organisations__gt=0, **filters)
+        .order_by()
+        .values_list(field, "country")
+        .annotate(
+            organisations=Sum("organisations"),
+            women=Sum("women"),
+            men=Sum("men"),
+            total=Sum("total"),
+        )
+    )
+    return _figures_of_rows(rows)
+
+
+def _figures_of_rows(rows: Iterable[Sequence[Any]]) -> tuple[Figures, dict[Any, Figures]]:
+    """Rows of (value, country, organisations, women, men, total) summed by value and in all."""
     sums: dict[Any, Sequence[int]] = {}
     countries: dict[Any, set[str]] = {}
     for value, country, *numbers in rows:
+        numbers = [int(n) for n in numbers]
         sums[value] = [a + b for a, b in zip(sums.get(value, (0, 0, 0, 0)), numbers, strict=True)]
         countries.setdefault(value, set()).add(country)
 
@@ -91,8 +119,8 @@ def figures_by(queryset: QuerySet[Affiliate], field: str) -> tuple[Figures, dict
 
 
 def public_figures_by_region() -> tuple[Figures, dict[int, Figures]]:
-    """The network's figures and each region's, from one pass over public affiliates."""
-    return figures_by(Affiliate.objects.public(), "region")
+    """The network's figures and each region's, from the counts the database keeps."""
+    return kept_figures_by("region_id")
 
 
 def public_figures_by_type(queryset: QuerySet[Affiliate]) -> list[dict[str, Any]]:
@@ -136,4 +164,19 @@ def open_applications(user: AbstractBaseUser | AnonymousUser) -> AffiliateQueryS
         .filter(status__in=OPEN_STATUSES)
         .select_related("region")
         .order_by("status_changed_at", "pk")
+    )
+
+
+def region_figures(
+    region_id: int,
+) -> tuple[Figures, dict[str, int], list[dict[str, Any]]]:
+    """A region's public figures, its affiliates by country, and its figures by type (as
+    public_figures_by_type), from the counts the database keeps."""
+    overall, by_type = kept_figures_by("organisation_type", region_id=region_id)
+    by_country = kept_figures_by("country", region_id=region_id)[1]
+    rows = [{"organisation_type": value, **asdict(f)} for value, f in by_type.items()]
+    return (
+        overall,
+        {code: f.organisations for code, f in by_country.items()},
+        sorted(rows, key=lambda row: (-row["organisations"], row["organisation_type"])),
     )

@@ -8,7 +8,7 @@ import datetime as dt
 import statistics
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.choices import OrganisationType, Status
-from affiliates.models import Affiliate, MembershipDeclaration, StatusChange
+from affiliates.models import Affiliate, MembershipDeclaration, StatusChange, YearCount
 from affiliates.rules import declaration_due_year
-from affiliates.selectors import Figures, figures_by, membership_sums
+from affiliates.selectors import Figures, figures_by, kept_figures_by, membership_sums
 from regions.models import Region
 
 FIGURES = ["regions", "types", "categories", "gender", "years"]
@@ -158,14 +158,21 @@ def _figure_lines(
     ]
 
 
-def by_region(queryset: QuerySet[Affiliate]) -> Figure:
-    figures = figures_by(queryset, "region")[1]
+def _by(queryset: QuerySet[Affiliate] | None, field: str) -> dict[Any, Figures]:
+    """figures_by's groups; of all public affiliates (None) from the counts the database keeps."""
+    if queryset is None:
+        return kept_figures_by(f"{field}_id" if field == "region" else field)[1]
+    return figures_by(queryset, field)[1]
+
+
+def by_region(queryset: QuerySet[Affiliate] | None) -> Figure:
+    figures = _by(queryset, "region")
     regions = Region.objects.values_list("pk", "name")  # in the regions' display order
     return Figure("regions", str(_("By regional network")), _figure_lines(figures, regions))
 
 
-def by_type(queryset: QuerySet[Affiliate]) -> Figure:
-    figures = figures_by(queryset, "organisation_type")[1]
+def by_type(queryset: QuerySet[Affiliate] | None) -> Figure:
+    figures = _by(queryset, "organisation_type")
     return Figure(
         "types",
         str(_("By type of organisation")),
@@ -173,17 +180,17 @@ def by_type(queryset: QuerySet[Affiliate]) -> Figure:
     )
 
 
-def by_category(queryset: QuerySet[Affiliate]) -> Figure:
-    row = queryset.aggregate(
-        **{
-            f"{prefix}_{measure}": aggregate
-            for prefix, condition in (
-                ("piece", Q(has_piece_rate_workers=True)),
-                ("self", Q(has_self_employed_workers=True)),
-            )
-            for measure, aggregate in membership_sums(condition).items()
+def by_category(queryset: QuerySet[Affiliate] | None) -> Figure:
+    if queryset is None:
+        piece = kept_figures_by("has_piece_rate_workers")[1].get(True)
+        self_employed = kept_figures_by("has_self_employed_workers")[1].get(True)
+        row = {
+            f"{prefix}_{measure}": getattr(figures, measure) if figures else 0
+            for prefix, figures in (("piece", piece), ("self", self_employed))
+            for measure in ("organisations", "women", "men", "total")
         }
-    )
+    else:
+        row = _category_row(queryset)
     lines = [
         Line(
             label=str(label),
@@ -205,8 +212,24 @@ def by_category(queryset: QuerySet[Affiliate]) -> Figure:
     )
 
 
-def by_gender(queryset: QuerySet[Affiliate]) -> Figure:
-    row = queryset.aggregate(**membership_sums())
+def _category_row(queryset: QuerySet[Affiliate]) -> dict[str, int]:
+    return queryset.aggregate(
+        **{
+            f"{prefix}_{measure}": aggregate
+            for prefix, condition in (
+                ("piece", Q(has_piece_rate_workers=True)),
+                ("self", Q(has_self_employed_workers=True)),
+            )
+            for measure, aggregate in membership_sums(condition).items()
+        }
+    )
+
+
+def by_gender(queryset: QuerySet[Affiliate] | None) -> Figure:
+    if queryset is None:
+        row = asdict(kept_figures_by("region_id")[0])
+    else:
+        row = queryset.aggregate(**membership_sums())
     unspecified = row["total"] - row["women"] - row["men"]
     lines = [
         Line(str(_("Women")), row["organisations"], row["women"], 0, row["women"]),
@@ -222,19 +245,16 @@ def by_gender(queryset: QuerySet[Affiliate]) -> Figure:
     )
 
 
-def by_year(queryset: QuerySet[Affiliate]) -> Figure:
-    rows = (
-        MembershipDeclaration.objects.filter(affiliate__in=queryset.order_by().values("pk"))
-        .order_by()
-        .values("year")
-        .annotate(
-            organisations=Count("affiliate", distinct=True),
-            women=Coalesce(Sum("women"), 0),
-            men=Coalesce(Sum("men"), 0),
-            total=Coalesce(Sum("total"), 0),
+def by_year(queryset: QuerySet[Affiliate] | None) -> Figure:
+    if queryset is None:
+        # Of all public affiliates: the years the database keeps (a row a year).
+        rows: Iterable[Mapping[str, Any]] = (
+            YearCount.objects.filter(organisations__gt=0)
+            .order_by("year")
+            .values("year", "organisations", "women", "men", "total")
         )
-        .order_by("year")
-    )
+    else:
+        rows = _declared_by_year(queryset)
     return Figure(
         "years",
         str(_("Declared membership over the years")),
@@ -248,7 +268,22 @@ def by_year(queryset: QuerySet[Affiliate]) -> Figure:
     )
 
 
-_BUILDERS: dict[str, Callable[[QuerySet[Affiliate]], Figure]] = {
+def _declared_by_year(queryset: QuerySet[Affiliate]) -> QuerySet[MembershipDeclaration, Any]:
+    return (
+        MembershipDeclaration.objects.filter(affiliate__in=queryset.order_by().values("pk"))
+        .order_by()
+        .values("year")
+        .annotate(
+            organisations=Count("affiliate", distinct=True),
+            women=Coalesce(Sum("women"), 0),
+            men=Coalesce(Sum("men"), 0),
+            total=Coalesce(Sum("total"), 0),
+        )
+        .order_by("year")
+    )
+
+
+_BUILDERS: dict[str, Callable[[QuerySet[Affiliate] | None], Figure]] = {
     "regions": by_region,
     "types": by_type,
     "categories": by_category,
@@ -258,7 +293,7 @@ _BUILDERS: dict[str, Callable[[QuerySet[Affiliate]], Figure]] = {
 
 
 def figure(key: str, queryset: QuerySet[Affiliate] | None = None) -> Figure:
-    queryset = Affiliate.objects.public() if queryset is None else queryset
+    """The figure `key` of `queryset`; None: of all public affiliates (from the kept counts)."""
     return _BUILDERS[key](queryset)
 
 

@@ -8,12 +8,13 @@ bulk service (COPY), as an import's do, each with a made-up past.
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -148,12 +149,22 @@ class _Names:
         self.name_number: Counter[tuple[str, str]] = Counter()
         self.slug_number: Counter[str] = Counter()
         self.used_slugs: set[str] = set()
+        self.used_references: set[str] = set()
 
     def name(self, country: str, base_name: str) -> str:
         # Numbered like "... Cooperative 2" when the name is taken in that country.
         self.name_number[(country, base_name)] += 1
         number = self.name_number[(country, base_name)]
         return base_name if number == 1 else f"{base_name} {number}"
+
+    def reference(self, rng: random.Random) -> str:
+        """Eight random characters no other made-up organisation has: among a million, two
+        draws of 32**8 meet about one time in three (the birthday problem)."""
+        while True:
+            reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+            if reference not in self.used_references:
+                self.used_references.add(reference)
+                return reference
 
     def slug(self, name: str, country: str) -> str:
         base_slug = slugify(name) or f"organisation-{country.lower()}"
@@ -234,7 +245,7 @@ def _affiliate_spec(
     registered = rng.random() < 0.6
     declarations = _declarations(rng, women, total - women, unspecified, today)
     steps = _steps(rng, status, today)
-    reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+    reference = names.reference(rng)
     person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     latest = declarations[0]
     affiliate = Affiliate(
@@ -305,17 +316,58 @@ def _seed(*, affiliates: int, seed: int, progress: Callable[[str], None]) -> See
     # National networks first, so that member organisations can point at them.
     new_specs.sort(key=lambda s: s.affiliate.organisation_type != "network")
     networks_by_country: dict[str, list[int]] = {}
-    for start in range(0, len(new_specs), BATCH_SIZE):
-        batch = new_specs[start : start + BATCH_SIZE]
-        with transaction.atomic():
-            _insert_batch(batch, sectors, networks_by_country, today)
-        report.affiliates_created += len(batch)
-        progress(f"Affiliates: {report.affiliates_created:,} of {len(new_specs):,} added")
+    # A large load is one transaction: its indexes are dropped and built again at the end,
+    # and a failure leaves the registry (indexes included) as it was.
+    large = len(new_specs) >= LARGE_LOAD
+    with (
+        transaction.atomic() if large else nullcontext(),
+        _indexes_built_after(large, progress),
+    ):
+        for start in range(0, len(new_specs), BATCH_SIZE):
+            batch = new_specs[start : start + BATCH_SIZE]
+            with transaction.atomic():
+                _insert_batch(batch, sectors, networks_by_country, today)
+            report.affiliates_created += len(batch)
+            progress(f"Affiliates: {report.affiliates_created:,} of {len(new_specs):,} added")
     # Imported here: demo.governance reads this module's names.
     from demo.governance import seed_governance
 
     seed_governance(seed=seed, today=today)
     return report
+
+
+# From this many new affiliates, building the secondary indexes once after loading (a sort
+# each) beats growing them row by row, the GIN indexes of the search above all.
+LARGE_LOAD = 50_000
+INDEXED_TABLES = ("affiliates_affiliate", "affiliates_membershipdeclaration")
+
+
+@contextmanager
+def _indexes_built_after(enabled: bool, progress: Callable[[str], None]) -> Iterator[None]:
+    """Drop the affiliates' and declarations' plain indexes (not those of a key or a
+    constraint) for the block, and create them again after it. Call it inside a transaction."""
+    if not enabled:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [list(INDEXED_TABLES)],
+        )
+        dropped = cursor.fetchall()
+        for name, _definition in dropped:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    progress(f"Building {len(dropped)} indexes...")
+    with connection.cursor() as cursor:
+        # The deferred foreign-key checks first: PostgreSQL builds no index on a table with
+        # trigger events pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in dropped:
+            cursor.execute(definition)
 
 
 def _not_yet_there(specs: list[_Spec]) -> list[_Spec]:

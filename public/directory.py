@@ -35,7 +35,7 @@ def directory_query(params: QueryDict) -> search.DirectoryQuery:
 
 def directory_results(params: QueryDict) -> QuerySet[Affiliate]:
     """The public affiliates matching the query string, ordered as asked (for the CSV)."""
-    return search.directory_search(directory_query(params), *_reference_lists())
+    return search.directory_search(directory_query(params), *_reference_lists(), every=True)
 
 
 def directory_page(params: QueryDict) -> DirectoryPage:
@@ -43,7 +43,7 @@ def directory_page(params: QueryDict) -> DirectoryPage:
     query = search.directory_parse(params, regions, sectors)
     facets = directory_facets(query, regions, sectors)
     results = search.directory_search(query, regions, sectors)
-    page = search.directory_page(query, results, facets.total)
+    page = search.directory_page(query, results, facets.total, capped=facets.capped)
     return DirectoryPage(query, facets, page, [] if facets.total else _loosen(params, query))
 
 

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from affiliates.access import regions_coordinated_by
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate
-from affiliates.rules import normalise_reference, stale_before
+from affiliates.rules import stale_before
+from affiliates.search import staff_search
 from regions.models import Region
 
 STALE = "stale"
@@ -51,15 +52,11 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        condition = (
-            Q(name__icontains=value)
-            | Q(acronym__icontains=value)
-            | Q(city__icontains=value)
-            | Q(contact_name__icontains=value)
-            | Q(contact_email__icontains=value)
-        )
-        # A reference as people type it (no dashes, O for 0...) finds its record.
-        reference = normalise_reference(value)
-        if reference:
-            condition |= Q(reference=reference)
-        return queryset.filter(condition)
+        # Words of the name, acronym, city, sectors or description (their start is enough), a
+        # reference as people type it (no dashes, O for 0...) or a slug: all indexed.
+        found = staff_search(queryset, value)
+        if found.exists():
+            return found
+        # The private contacts are in no index (nor in the public search text): read, in the
+        # user's regions, only when nothing else matches.
+        return queryset.filter(Q(contact_name__icontains=value) | Q(contact_email__icontains=value))

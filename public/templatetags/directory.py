@@ -12,15 +12,23 @@ register = template.Library()
 
 @register.simple_tag
 def facet_select(name: str, label: str, options: Iterable[Option]) -> SafeString:
-    """A labelled <select> of a facet's options with their counts.
+    """A labelled <select> of a facet's options with their counts (when counted).
 
     Built in Python rather than a template loop: a directory page has about a hundred options
     and this is most of its rendering time.
     """
     rows = format_html_join(
         "",
-        '<option value="{}"{}>{} ({})</option>',
-        ((o.value, " selected" if o.selected else "", o.label, o.count) for o in options),
+        '<option value="{}"{}>{}{}</option>',
+        (
+            (
+                o.value,
+                " selected" if o.selected else "",
+                o.label,
+                "" if o.count is None else f" ({o.count})",
+            )
+            for o in options
+        ),
     )
     return format_html(
         '<div class="col mb-2"><label class="form-label" for="f-{name}">{label}</label>\n'

@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from affiliates import search
 from affiliates.models import Affiliate
 from affiliates.selectors import public_countries
 from core.public_cache import cached
@@ -42,7 +41,6 @@ def directory(request: HttpRequest) -> HttpResponse:
                 ("-members", _("Most members")),
                 ("-affiliated", _("Most recently affiliated")),
             ],
-            "max_listed": search.MAX_PAGES * search.PAGE_SIZE,
         },
     )
 

@@ -4,11 +4,7 @@ from django.views.decorators.http import require_safe
 
 from affiliates.choices import OrganisationType
 from affiliates.models import Affiliate
-from affiliates.selectors import (
-    public_countries,
-    public_figures,
-    public_figures_by_type,
-)
+from affiliates.selectors import region_figures
 from core.public_cache import cached
 from public.figures import regions_with_figures
 from public.world_map import world_map
@@ -31,9 +27,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "region",
         region.pk,
         lambda: (
-            public_figures(public),
-            public_countries(public),
-            public_figures_by_type(public),
+            *region_figures(region.pk),
             list(public.order_by("name", "pk").values("name", "slug", "city")[:AFFILIATES_SHOWN]),
         ),
     )

@@ -1,14 +1,17 @@
+import random
 from io import StringIO
 
 import pgtrigger
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 
 from affiliates.choices import Status
-from affiliates.models import Affiliate, MembershipDeclaration
+from affiliates.models import Affiliate, FacetCount, MembershipDeclaration
 from audit.history import record_history
 from core.history import acting
+from demo import seeding
 from demo.seeding import seed_demo
 from governance.models import Congress, DuesAdjustment, DuesPayment
 from regions.models import Region
@@ -128,3 +131,43 @@ def test_every_demo_record_has_its_first_event_so_a_later_change_reads_as_just_t
         affiliate.save()
     (change, _created) = record_history(Affiliate, affiliate.pk)
     assert [c.field for c in change.changes] == ["city or district"]
+
+
+def test_a_large_load_builds_its_indexes_after_and_keeps_the_counts(monkeypatch):
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+                [list(seeding.INDEXED_TABLES)],
+            )
+            return {definition for (definition,) in cursor.fetchall()}
+
+    before = indexes()
+    monkeypatch.setattr(seeding, "LARGE_LOAD", 10)
+    lines: list[str] = []
+
+    seed_demo(affiliates=20, seed=7, progress=lines.append)
+
+    assert indexes() == before
+    assert any(line.startswith("Building") for line in lines)
+    kept = sum(FacetCount.objects.filter(sector_id=0).values_list("organisations", flat=True))
+    assert kept == Affiliate.objects.filter(status=Status.AFFILIATED).count()
+
+
+def test_made_up_references_never_meet_even_when_the_draws_do():
+    class Repeating(random.Random):
+        """Draws the same characters twice, then others."""
+
+        def __init__(self):
+            super().__init__(1)
+            self.draws = 0
+
+        def choice(self, seq):
+            self.draws += 1
+            return seq[0] if self.draws <= 16 else seq[1]
+
+    names = seeding._Names()
+    rng = Repeating()
+
+    assert names.reference(rng) == "00000000"
+    assert names.reference(rng) == "11111111"

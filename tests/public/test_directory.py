@@ -256,15 +256,18 @@ def test_an_empty_result_suggests_what_to_loosen(client, registry):
         ({}, 6),
         ({"q": "home"}, 7),
         ({"q": "home", "region": "south-asia", "type": "union", "sector": "garments"}, 7),
+        # A typo: the words find nothing as typed, then the trigram index is asked once for
+        # the names like them, which the counts and the page read by id.
+        ({"q": "workerz"}, 8),
     ],
 )
 def test_the_number_of_queries_does_not_depend_on_the_results(
     client, south_asia, django_assert_num_queries, params, expected
 ):
     garments = SectorFactory(name="Garments", slug="garments")
-    # 1 regions, 2 sectors, [3 with words: do they match as typed?], 4 facets of the
-    # affiliate's own columns (one pass), 5 sector facet, 6 the page's ids, 7 its rows with
-    # their regions.
+    # 1 regions, 2 sectors, [3 with words: how many they match as typed, up to the cap], 4
+    # facets of the affiliate's own columns (one pass; without words over the kept counts), 5
+    # sector facet, 6 the page's ids, 7 its rows with their regions.
     for count in (3, 60):
         batch = [
             AffiliateFactory(region=south_asia, name=f"Home Workers Union {count}-{n}")
@@ -282,3 +285,55 @@ def test_the_results_link_to_profiles_and_the_csv_keeps_the_filters(client, regi
 
     assert reverse("affiliates:profile", args=[registry["sewa"].slug]) in body
     assert "/directory/export.csv?q=sewa&amp;region=south-asia" in body
+
+
+def test_a_search_matching_more_than_the_cap_says_so_and_lists_the_largest_first(
+    client, south_asia, monkeypatch
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    for members in (10, 400, 30, 900):
+        AffiliateFactory(region=south_asia, name=f"Home Workers {members}", members_total=members)
+
+    response = client.get(URL, {"q": "home"})
+
+    body = response.content.decode()
+    facets = response.context["facets"]
+    assert facets.capped
+    assert "More than 3 organisations found" in body
+    # No counts on the filters: they would cost a pass over every match.
+    assert all(option.count is None for option in facets.options["region"])
+    assert f">{south_asia.name}</option>" in body
+    # Ranked among the 2 largest organisations (equal rank: by name), only they listed.
+    assert names(response) == ["Home Workers 400", "Home Workers 900"]
+    assert "Only the first 2 results are listed" in body
+    assert "the filters show no counts" in body
+
+
+def test_a_filter_under_the_cap_gives_the_exact_number_but_no_counts_on_the_filters(
+    client, south_asia, africa, monkeypatch
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(4):
+        AffiliateFactory(region=south_asia, name=f"Home Workers {n}")
+    AffiliateFactory(region=africa, name="Home Workers Nairobi")
+
+    response = client.get(URL, {"q": "home", "region": "africa"})
+
+    facets = response.context["facets"]
+    assert not facets.capped and facets.total == 1 and not facets.counted
+    body = response.content.decode()
+    assert "1 organisation found" in body and "the filters show no counts" in body
+
+
+def test_a_search_under_the_cap_counts_exactly(client, south_asia, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(3):
+        AffiliateFactory(region=south_asia, name=f"Home Workers {n}")
+
+    response = client.get(URL, {"q": "home"})
+
+    facets = response.context["facets"]
+    assert not facets.capped and facets.total == 3
+    assert "3 organisations found" in response.content.decode()
+    assert [o.count for o in facets.options["region"] if o.value == south_asia.slug] == [3]
