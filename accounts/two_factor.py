@@ -122,10 +122,17 @@ def two_factor_enable(*, request: HttpRequest, code: str) -> list[str] | None:
             user=user, name=APP_DEVICE_NAME, key=key, confirmed=True, last_t=totp.t()
         )
         codes = backup_codes_renew(user=user)
-    otp_login(request, device)
+    _verified(request, device)
     request.session[SESSION_REQUIRED] = True
     request.session.pop(SESSION_SETUP_KEY, None)
     return codes
+
+
+def _verified(request: HttpRequest, device: Device) -> None:
+    """This session has given its second factor: a new session key, as at sign-in, so a key
+    seen before the code (a shared computer, a log) opens nothing now that it grants more."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def code_check(request: HttpRequest, code: str) -> tuple[Device | None, datetime | None]:
@@ -146,7 +153,7 @@ def code_check(request: HttpRequest, code: str) -> tuple[Device | None, datetime
             return None, max(locked)
         for device in devices:
             if code and device.verify_token(code):
-                otp_login(request, device)
+                _verified(request, device)
                 return device, None
     return None, None
 
