@@ -70,6 +70,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # Made in a session that had given its second factor (accounts.two_factor): a staff
+    # member's token made without it opens nothing once the second factor is theirs to give
+    # (accounts.tokens.token_user), or the token would sign in with the password alone.
+    second_factor = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at", "pk"]

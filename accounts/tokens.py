@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User
+from accounts.two_factor import has_device
 
 TOKEN_PREFIX = "hn_"
 # The lifetimes a person may choose, in days: a token that never expires is never cleaned up.
@@ -40,8 +42,12 @@ def tokens_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ApiToken]:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str, days: int) -> tuple[ApiToken, str]:
-    """Make a token for `user`: (the row, the token itself, to be shown once and never again)."""
+def token_create(
+    *, user: User, name: str, days: int, second_factor: bool = False
+) -> tuple[ApiToken, str]:
+    """Make a token for `user`: (the row, the token itself, to be shown once and never again).
+
+    `second_factor`: the session asking for it has given its second factor (see token_user)."""
     name = " ".join(name.split())
     errors = {}
     if not name:
@@ -66,6 +72,7 @@ def token_create(*, user: User, name: str, days: int) -> tuple[ApiToken, str]:
                     prefix=prefix,
                     digest=_digest(token),
                     expires_at=expires_at,
+                    second_factor=second_factor,
                 )
         except IntegrityError:
             continue
@@ -76,6 +83,14 @@ def token_create(*, user: User, name: str, days: int) -> tuple[ApiToken, str]:
 def token_revoke(*, token: ApiToken) -> None:
     """Revoke a token at once: the next request that sends it is refused."""
     token.delete()
+
+
+def _second_factor_required(user: User) -> bool:
+    """Whether `user` signs in with a second factor (staff under STAFF_REQUIRE_OTP, or anyone
+    who set one up). A token made without it, before the device was set up or before the
+    person became staff, would otherwise open the API (every region's private contacts, for
+    staff) with the password alone."""
+    return bool(settings.STAFF_REQUIRE_OTP) or has_device(user)
 
 
 def token_user(token: str) -> tuple[User, ApiToken] | None:
@@ -91,6 +106,8 @@ def token_user(token: str) -> tuple[User, ApiToken] | None:
         return None
     now = timezone.now()
     if row.expires_at <= now or not row.user.is_active:
+        return None
+    if not row.second_factor and row.user.is_staff and _second_factor_required(row.user):
         return None
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import two_factor
 from accounts.tokens import token_create, token_revoke, tokens_of
 from affiliates.access import signed_in_required
 from api.forms import TokenForm
@@ -29,6 +30,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                     user=request.user,  # type: ignore[arg-type]  # signed in: a User
                     name=form.cleaned_data["name"],
                     days=form.cleaned_data["days"],
+                    second_factor=two_factor.is_verified(request),
                 )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():

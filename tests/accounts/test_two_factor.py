@@ -4,12 +4,16 @@ throttling, STAFF_REQUIRE_OTP and the superuser's removal in the admin."""
 import re
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.models import ApiToken
+from accounts.tokens import token_create
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +220,73 @@ def test_staff_cannot_remove_it(client, staff_user, sam_device):
         {"action": "remove_two_factor", "_selected_action": [other.pk]},
     )
     assert TOTPDevice.objects.filter(user=other).exists()
+
+
+def test_the_code_gives_the_session_a_new_key(client, sam_device):
+    # A session key seen between the password and the code (a shared computer, a log) must
+    # not open what the code opens.
+    device, _codes = sam_device
+    sign_in(client)
+    before = client.session.session_key
+
+    assert client.post(CODE, {"code": current_code(device)}).status_code == 302
+
+    assert client.session.session_key != before
+    assert client.get("/admin/").status_code == 200  # the new key is the one that works
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stale.get("/admin/").status_code == 302
+
+
+# --- API tokens: a staff member's token is no way around the second factor ---------------------
+
+RECORDS = "/api/v1/records/"
+
+
+def api_status(token: str) -> int:
+    return Client(HTTP_AUTHORIZATION=f"Token {token}").get(RECORDS).status_code
+
+
+def test_a_staff_token_made_after_the_code_opens_the_api(csrf_client, sam_device, required):
+    device, _codes = sam_device
+    csrf_client.submit(LOGIN, {"username": "sam", "password": PASSWORD})
+    csrf_client.submit(CODE, {"code": current_code(device)})
+
+    page = csrf_client.submit(reverse("tokens:list"), {"name": "Reports", "days": "30"})
+
+    assert page.status_code == 201
+    assert ApiToken.objects.get().second_factor
+    assert api_status(page.context["new_token"]) == 200
+
+
+def test_the_token_page_waits_for_the_code(client, sam_device):
+    sign_in(client)
+    response = client.post(reverse("tokens:list"), {"name": "Reports", "days": "30"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(CODE)
+    assert not ApiToken.objects.exists()
+
+
+def test_a_staff_token_made_without_the_code_opens_nothing_when_it_is_required(
+    staff_user, settings
+):
+    # Made before STAFF_REQUIRE_OTP was turned on (or before the person had a device).
+    token = token_create(user=staff_user, name="Old script", days=30)[1]
+    assert api_status(token) == 200  # STAFF_REQUIRE_OTP off, no device: the password suffices
+    settings.STAFF_REQUIRE_OTP = True
+    assert api_status(token) == 401
+
+
+def test_a_staff_token_made_before_setting_up_a_device_opens_nothing_after(staff_user):
+    token = token_create(user=staff_user, name="Old script", days=30)[1]
+    TOTPDevice.objects.create(user=staff_user, name="Authenticator app", confirmed=True)
+    assert api_status(token) == 401
+
+
+def test_a_coordinators_token_stops_when_they_become_staff(coordinator_south_asia, required):
+    token = token_create(user=coordinator_south_asia, name="Sheet", days=30)[1]
+    assert api_status(token) == 200  # coordinators are never asked for a code
+    coordinator_south_asia.is_staff = True
+    coordinator_south_asia.save(update_fields=["is_staff"])
+    # Staff see every region's private contacts: not with a password-era token.
+    assert api_status(token) == 401
