@@ -2,30 +2,43 @@
 primary.
 
 The rule is "primary unless proven harmless". A request may read from a replica only when
-ReplicaMiddleware says so: a GET or HEAD by a visitor who is not signed in and has not written
-in the last few seconds. Everything else (POST, signed-in pages, the admin, management commands,
-the mail worker, the tests) reads and writes on the primary, since the router's default is the
-primary. A replica lags the primary by a moment, so:
+ReplicaMiddleware says so: a GET or HEAD by a visitor who is not signed in (no session, no API
+token) and has not written in the last few seconds. Everything else (POST, signed-in pages, the
+API with a token, the admin, management commands, the mail worker, the tests) reads and writes
+on the primary, since the router's default is the primary. A replica lags the primary by a
+moment, so:
 
 - a request that writes (any db_for_write) reads on the primary from then on, within the request;
 - the answer to a request that wrote sets a short cookie (REPLICA_STICKY_SECONDS) that keeps that
   visitor's next requests on the primary: an applicant who has just sent the form sees their
   application on the page they are redirected to;
-- migrations run on the primary only (a replica is a copy of it, read-only).
+- migrations run on the primary only (a replica is a copy of it, read-only);
+- a replica that cannot be reached when the request starts is passed over (another one, else
+  the primary), and left alone for DOWN_SECONDS in this process: a replica that is down costs
+  anonymous visitors nothing but the primary's extra load.
 
 With no replica configured the router answers "default" everywhere: nothing changes.
 """
 
 import contextvars
+import logging
 import random
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 
+logger = logging.getLogger(__name__)
+
 REPLICA_PREFIX = "replica_"
+# After failing to reach a replica, this process does not try it again for so long (a connection
+# attempt per request would slow every anonymous page and fill the log).
+DOWN_SECONDS = 10.0
+# alias -> when (time.monotonic()) this process may try that replica again.
+_down_until: dict[str, float] = {}
 # The cookie that keeps a visitor who has just written on the primary (its value is unused).
 STICKY_COOKIE = "hn_primary"
 
@@ -39,6 +52,37 @@ _wrote: contextvars.ContextVar[bool] = contextvars.ContextVar("wrote", default=F
 
 def replica_aliases() -> list[str]:
     return [alias for alias in settings.DATABASES if alias.startswith(REPLICA_PREFIX)]
+
+
+def reachable_replica(replicas: list[str]) -> str | None:
+    """One of `replicas`, at random, whose connection works now; None if none does.
+
+    The connection is opened (or a kept one health-checked, as Django would on the first query)
+    here, before the view runs: a replica that is down is found while the primary can still
+    stand in, rather than as a 500 on the page's first query.
+    """
+    now = time.monotonic()
+    candidates = [alias for alias in replicas if _down_until.get(alias, 0.0) <= now]
+    random.shuffle(candidates)
+    for alias in candidates:
+        connection = connections[alias]
+        try:
+            connection.close_if_health_check_failed()
+            connection.ensure_connection()
+        except OperationalError as error:
+            _down_until[alias] = now + DOWN_SECONDS
+            logger.warning(
+                "Read replica %s unreachable, reading from the primary: %s", alias, error
+            )
+            continue
+        _down_until.pop(alias, None)
+        return alias
+    return None
+
+
+def reading_replica() -> bool:
+    """Whether the current request reads from a replica (which may lag the primary)."""
+    return _replica.get() is not None
 
 
 class ReplicaRouter:
@@ -76,9 +120,12 @@ class ReplicaMiddleware:
         allowed = (
             request.method in ("GET", "HEAD")
             and not request.user.is_authenticated
+            # An API token signs in later, in the view: its owner reads the primary too (their
+            # private records, and what their tool has just written).
+            and "HTTP_AUTHORIZATION" not in request.META
             and STICKY_COOKIE not in request.COOKIES
         )
-        replica_token = _replica.set(random.choice(replicas) if allowed else None)
+        replica_token = _replica.set(reachable_replica(replicas) if allowed else None)
         wrote_token = _wrote.set(False)
         try:
             response = self.get_response(request)

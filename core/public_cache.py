@@ -12,6 +12,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 
+from core.db_router import reading_replica
+
 # A number changed after every committed write that public pages show; cached entries carry
 # the number they were computed under, so a write makes them all stale at once.
 GENERATION_KEY = "public:generation"
@@ -47,6 +49,15 @@ def public_cache_version() -> tuple[int, float]:
     return int(generation or 0), float(changed or 0)
 
 
+def replica_may_lag(changed: float | None) -> bool:
+    """Whether this request reads from a replica that may not yet have replayed the write that
+    last moved the generation (`changed`, from CHANGED_KEY; None: unknown). What it reads must
+    then not be kept under that generation for long: it could be the rows from before."""
+    if not reading_replica():
+        return False
+    return changed is None or time.time() - changed < settings.REPLICA_STICKY_SECONDS
+
+
 def cached(kind: str, key: object, compute: Callable[[], T]) -> T:
     """`compute()`, kept in the cache for DIRECTORY_CACHE_SECONDS (0: not cached).
 
@@ -61,7 +72,7 @@ def cached(kind: str, key: object, compute: Callable[[], T]) -> T:
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     # v2: entries carry their generation; the version keeps older entries from being read.
     cache_key = f"public:v2:{kind}:{digest}"
-    found = cache.get_many([GENERATION_KEY, cache_key])  # one round trip for both
+    found = cache.get_many([GENERATION_KEY, CHANGED_KEY, cache_key])  # one round trip
     generation = found.get(GENERATION_KEY)
     if generation is None:
         generation = cache.get_or_set(GENERATION_KEY, time.time_ns, None)
@@ -70,7 +81,13 @@ def cached(kind: str, key: object, compute: Callable[[], T]) -> T:
         hit: T = entry[1]
         return hit
     # The generation was read before computing: a write committed meanwhile bumps it, so this
-    # entry, perhaps computed from the old rows, is never served.
+    # entry, perhaps computed from the old rows, is never served. (On a replica the write may
+    # be committed and bumped, yet not replayed: see below.)
     value = compute()
+    if replica_may_lag(found.get(CHANGED_KEY)):
+        # Computed on a replica just after a write: perhaps from the rows before it, so kept
+        # only as long as a replica is taken to lag (the sticky cookie's time), not until the
+        # next write.
+        seconds = min(seconds, max(1, settings.REPLICA_STICKY_SECONDS))
     cache.set(cache_key, (generation, value), seconds)
     return value

@@ -187,6 +187,9 @@ for _index, _replica_url in enumerate(env_list("DATABASE_REPLICA_URLS")):
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: not a database URL: {error}") from None
     if _replica["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL databases")
+    # An unreachable replica host is given up soon (libpq waits forever by default), and the
+    # request reads from the primary instead (core.db_router); the URL may set its own.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     # The test runner gives the replica no database of its own: it reads the primary's.
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica_{_index}"] = _replica

@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 
 from api.problems import TooLarge
-from core.public_cache import public_cache_version
+from core.public_cache import public_cache_version, replica_may_lag
 
 
 class ApiView(GenericAPIView):
@@ -53,6 +53,13 @@ class PublicView(ApiView):
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         generation, changed = public_cache_version()
+        if replica_may_lag(changed):
+            # Read from a replica just after a write: the data may predate the generation, so
+            # it carries no validator that a client would later take as proof of freshness.
+            response = self.read(request, *args, **kwargs)
+            patch_cache_control(response, public=True, no_cache=True)
+            patch_vary_headers(response, ["Accept-Language"])
+            return response
         key = f"{generation}|{type(self).__name__}|{get_language()}|{request.get_full_path()}"
         etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
         response = get_conditional_response(request._request, etag=etag, last_modified=int(changed))

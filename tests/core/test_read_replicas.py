@@ -8,6 +8,7 @@ still show the old data (the replica), a POST and signed-in pages the new (the p
 replay resumes the replica catches up.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -20,12 +21,16 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
+from django.utils.connection import ConnectionDoesNotExist
 
+from accounts.tokens import token_create
 from affiliates.models import Affiliate
-from core import backups
+from core import backups, db_router
 from core.db_router import STICKY_COOKIE, ReplicaRouter
+from core.public_cache import cached, public_cache_bump
 from homenet import embedded_db
 from tests.core.test_several_servers import Browser, free_port
 from tests.factories import PASSWORD, AffiliateFactory
@@ -56,10 +61,33 @@ def test_migrations_run_on_the_primary_only():
 
 
 @pytest.fixture
-def one_replica(monkeypatch):
-    """The router and middleware believe in a replica_0; the router's answers are recorded,
-    and the query runs on the test database all the same."""
-    monkeypatch.setattr("core.db_router.replica_aliases", lambda: ["replica_0"])
+def replica_alias(monkeypatch):
+    """replica_alias(**settings): a database alias replica_0, the test database's settings with
+    `settings` changed, that the router, the middleware and /readyz take for a replica. (Made
+    by hand, outside settings.DATABASES: the test case lets such a connection open.)"""
+
+    def add(**changes):
+        connections.settings["replica_0"] = {**connections.settings["default"], **changes}
+        try:
+            connections["replica_0"] = connections.create_connection("replica_0")
+        finally:
+            del connections.settings["replica_0"]
+        for module in ("core.db_router", "core.health"):
+            monkeypatch.setattr(f"{module}.replica_aliases", lambda: ["replica_0"])
+
+    yield add
+    with contextlib.suppress(ConnectionDoesNotExist, AttributeError):
+        connections["replica_0"].close()
+        del connections["replica_0"]
+    db_router._down_until.clear()
+
+
+@pytest.fixture
+def one_replica(monkeypatch, replica_alias):
+    """The router and middleware believe in a replica_0 (a second connection to the test
+    database, which the middleware finds reachable); the router's answers are recorded, and
+    the query runs on the test database all the same."""
+    replica_alias()
     seen: list[tuple[type, str]] = []
     original = ReplicaRouter.db_for_read
 
@@ -88,6 +116,15 @@ def test_the_middleware_lets_only_anonymous_reads_use_a_replica(
 
 
 @pytest.mark.django_db
+def test_a_request_with_an_api_token_reads_the_primary(one_replica, coordinator_south_asia):
+    AffiliateFactory(region=coordinator_south_asia.coordinated_regions.first())
+    token = token_create(user=coordinator_south_asia, name="Sheet", days=30)[1]
+    response = Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/records/")
+    assert response.status_code == 200
+    assert {alias for model, alias in one_replica if model is Affiliate} == {"default"}
+
+
+@pytest.mark.django_db
 def test_a_request_that_writes_reads_on_the_primary_and_its_visitor_stays_there(
     one_replica, csrf_client, coordinator_south_asia
 ):
@@ -97,6 +134,82 @@ def test_a_request_that_writes_reads_on_the_primary_and_its_visitor_stays_there(
     )
     assert response.status_code == 302
     assert response.cookies[STICKY_COOKIE]["max-age"] == settings.REPLICA_STICKY_SECONDS
+
+
+@pytest.mark.django_db
+def test_a_replica_that_cannot_be_reached_is_passed_over_for_the_primary(
+    replica_alias, monkeypatch, client, south_asia, caplog
+):
+    replica_alias(HOST="127.0.0.1", PORT=str(free_port()))  # nothing listens there
+    seen = []
+    original = ReplicaRouter.db_for_read
+
+    def db_for_read(self, model, **hints):
+        seen.append(original(self, model, **hints))
+        return "default"
+
+    monkeypatch.setattr(ReplicaRouter, "db_for_read", db_for_read)
+    AffiliateFactory(region=south_asia, name="Still Served")
+
+    response = client.get(reverse("affiliates:directory"))
+
+    assert response.status_code == 200  # not a 500
+    assert "Still Served" in response.content.decode()
+    assert set(seen) == {"default"}
+    assert "Read replica replica_0 unreachable" in caplog.text
+    # Left alone for a while: the next visitor's page does not try it again.
+    caplog.clear()
+    assert client.get(reverse("affiliates:directory")).status_code == 200
+    assert "unreachable" not in caplog.text
+
+    # /readyz names it but stays 200: every app server would otherwise leave the balancer.
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["replica_0"] == "failing"
+
+
+@pytest.mark.django_db
+def test_public_reads_on_a_replica_just_after_a_write_are_kept_briefly(clock, settings):
+    settings.DIRECTORY_CACHE_SECONDS = 300
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    public_cache_bump()  # a write was committed on the primary just now
+    token = db_router._replica.set("replica_0")
+    try:
+        # The replica may not have replayed it yet: what it gives is not kept until the next
+        # write, only as long as a replica is taken to lag.
+        assert cached("test", (), compute) == 1
+        assert cached("test", (), compute) == 1
+        clock.shift(settings.REPLICA_STICKY_SECONDS + 1)
+        assert cached("test", (), compute) == 2
+        # Long after the write, a replica's answer is kept as long as the primary's.
+        clock.shift(settings.REPLICA_STICKY_SECONDS * 3)
+        assert cached("test", (), compute) == 2
+    finally:
+        db_router._replica.reset(token)
+    # On the primary, an answer computed right after a write is kept the whole time.
+    public_cache_bump()
+    assert cached("test", (), compute) == 3
+    clock.shift(settings.REPLICA_STICKY_SECONDS + 1)
+    assert cached("test", (), compute) == 3
+
+
+@pytest.mark.django_db
+def test_the_apis_validators_are_not_given_to_a_replicas_answer_just_after_a_write(
+    one_replica, clock, client, settings
+):
+    public_cache_bump()
+    response = client.get("/api/v1/regions/")
+    assert response.status_code == 200
+    assert "ETag" not in response and "Last-Modified" not in response  # maybe the old data
+    clock.shift(settings.REPLICA_STICKY_SECONDS + 1)
+    response = client.get("/api/v1/regions/")
+    assert "ETag" in response
 
 
 # --- A real streaming replica ------------------------------------------------------------------
@@ -259,3 +372,13 @@ def test_anonymous_pages_read_the_replica_posts_and_signed_in_pages_the_primary(
     assert _sql(standby, "SELECT name FROM affiliates_affiliate WHERE id = %s", (registry.pk,)) == [
         ("After Union",)
     ]
+
+    # The replica stops: anonymous pages read from the primary instead of failing, and
+    # /readyz names the replica without taking the server out of service.
+    embedded_db.stop(standby)
+    status, page = Browser().get(profile)
+    assert status == 200
+    assert "After Union" in page
+    status, ready = Browser().get(base + "/readyz")
+    assert status == 200
+    assert '"replica_0": "failing"' in ready
