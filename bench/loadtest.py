@@ -424,6 +424,9 @@ def main() -> int:
     }
     serve: subprocess.Popen[bytes] | None = None
     nginx: subprocess.Popen[bytes] | None = None
+    nginx_prefix: Path | None = None
+    # Stopped by SIGTERM (a timeout around `make loadtest`): still stop gunicorn and PostgreSQL.
+    signal.signal(signal.SIGTERM, lambda _number, _frame: sys.exit(143))
     phases: list[dict[str, Any]] = []
     try:
         python = sys.executable
@@ -489,7 +492,7 @@ def main() -> int:
         targets = [("slow-gunicorn", port)]
         if shutil.which("nginx"):
             nginx_port = free_port()
-            prefix = Path(tempfile.mkdtemp(prefix="homenet-loadtest-nginx-"))
+            prefix = nginx_prefix = Path(tempfile.mkdtemp(prefix="homenet-loadtest-nginx-"))
             (prefix / "nginx.conf").write_text(nginx_config(nginx_port, port, prefix))
             nginx_log = prefix / "error.log"
             nginx = subprocess.Popen(
@@ -524,6 +527,8 @@ def main() -> int:
                     process.wait(timeout=40)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
+        if nginx_prefix is not None:
+            shutil.rmtree(nginx_prefix, ignore_errors=True)
         if started_db:
             embedded_db.stop(DATA)
 
