@@ -35,6 +35,18 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent without its token (cookies cleared, a page kept
+    open for days). Django's own page has neither the layout nor a way onward; going back and
+    sending again is the remedy, which the 400 page's words already say."""
+    return _page(
+        request,
+        403,
+        _("The request could not be understood"),
+        _("The address or the form sent was malformed. Please go back and try again."),
+    )
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(
         request,
