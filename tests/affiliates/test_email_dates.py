@@ -21,7 +21,11 @@ def test_an_email_dates_in_its_languages_format(template):
         get_status_display="x",
     )
     change = SimpleNamespace(
-        created_at=NOW, to_status="applied", actor=None, comment="", comment_is_public=False
+        created_at=NOW,
+        to_status="applied",
+        actor=SimpleNamespace(get_full_name="Sam", username="sam"),
+        comment="",
+        comment_is_public=False,
     )
     with translation.override("ru"):
         body = render_to_string(

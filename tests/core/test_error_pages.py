@@ -58,7 +58,6 @@ def test_a_bad_request_gets_the_sites_400(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.django_db
 def test_a_form_sent_without_its_token_gets_the_sites_403():
     client = Client(enforce_csrf_checks=True)
 
@@ -72,6 +71,7 @@ def test_a_form_sent_without_its_token_gets_the_sites_403():
     assert 'dir="rtl"' in body
 
 
+@pytest.mark.django_db
 def test_too_many_status_look_ups_get_the_sites_429(client, settings):
     settings.STATUS_RATE_LIMIT = 1
     for n in range(2):
