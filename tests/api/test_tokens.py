@@ -118,3 +118,14 @@ def test_the_token_list_shows_times_in_the_locale_naming_their_zone(client, coor
     assert '<bdi dir="ltr">+0545</bdi>' in body
     assert "15 juillet 2026" in body
     assert "2026-06-15 17:45" not in body
+
+
+def test_the_lifetimes_are_offered_in_the_pages_language(client, coordinator_south_asia):
+    client.force_login(coordinator_south_asia)
+
+    french = client.get(reverse("tokens:list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    urdu = client.get(reverse("tokens:list"), HTTP_ACCEPT_LANGUAGE="ur").content.decode()
+
+    # Built at import, they stayed in the language the process started in.
+    assert ">90 jours</option>" in french
+    assert ">90 دن</option>" in urdu
