@@ -12,8 +12,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 
-def _page(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
-    context = {"heading": heading, "explanation": explanation}
+def _page(
+    request: HttpRequest, status: int, heading: str, explanation: str, *, reason: str = ""
+) -> HttpResponse:
+    # `reason`: what Django says refused a form (CSRF), for tests and logs; never shown.
+    context = {"heading": heading, "explanation": explanation, "csrf_reason": reason}
     return render(request, "errors/page.html", context, status=status)
 
 
@@ -44,6 +47,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         403,
         _("The request could not be understood"),
         _("The address or the form sent was malformed. Please go back and try again."),
+        reason=reason or "CSRF",
     )
 
 

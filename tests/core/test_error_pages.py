@@ -69,6 +69,7 @@ def test_a_form_sent_without_its_token_gets_the_sites_403():
     body = response.content.decode()
     assert_site_page(body, "ur")
     assert 'dir="rtl"' in body
+    assert response.context["csrf_reason"]
 
 
 @pytest.mark.django_db
