@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import two_factor
 from core.ratelimit import client_ip
+from core.zoned import zoned
 
 logger = logging.getLogger("accounts.signin")
 
@@ -63,7 +63,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 "code",
                 _("Too many wrong codes. Try again after %(time)s (in %(seconds)d s).")
                 % {
-                    "time": date_format(timezone.localtime(locked_until), "TIME_FORMAT"),
+                    "time": zoned(locked_until, "TIME_FORMAT"),
                     "seconds": seconds,
                 },
             )

@@ -248,7 +248,7 @@ def directory_facets(
                 for code, count in counts["country"].items()
                 if count or not counted or code == query.country
             ),
-            key=lambda o: o.label,
+            key=lambda o: search.name_order(o.label),
         ),
         "type": [
             option(value, str(label), counts["type"], value, query.type)

@@ -120,6 +120,15 @@ def _clean_text(text: str) -> str:
 _COUNTRY_NAMES: dict[str, dict[str, str]] = {}
 
 
+def name_order(name: str) -> tuple[str, str]:
+    """A sort key for names in any script, close to a dictionary's: accents and case ignored at
+    first, so that in French "Égypte" comes before "Espagne", not after "Zimbabwe"."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).casefold()
+    return folded, name
+
+
 def country_names() -> dict[str, str]:
     """Country names in the active language, built once per language per process.
 

@@ -1,8 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from accounts.tokens import TOKEN_LIFETIMES
+
+
+def _lifetimes() -> list[tuple[int, str]]:
+    # A callable, so that each page says them in its own language: a list built here at import
+    # would keep the language the process started in.
+    return [
+        (days, ngettext("%(count)s day", "%(count)s days", days) % {"count": days})
+        for days in TOKEN_LIFETIMES
+    ]
 
 
 class TokenForm(forms.Form):
@@ -15,8 +24,5 @@ class TokenForm(forms.Form):
         label=_("Expires after"),
         coerce=int,
         initial=90,
-        choices=[
-            (days, ngettext_lazy("%(count)s day", "%(count)s days", days) % {"count": days})
-            for days in TOKEN_LIFETIMES
-        ],
+        choices=_lifetimes,
     )

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from affiliates.choices import OrganisationType, Status, WithdrawalKind, WorkerCategory
 from affiliates.models import Affiliate
-from affiliates.search import country_names
+from affiliates.search import country_names, name_order
 from affiliates.services.lifecycle import TRANSITIONS
 
 # Problem details (RFC 9457) ----------------------------------------------------------------
@@ -170,7 +170,7 @@ class RegionSerializer(serializers.Serializer):
     def get_countries(self, region: Any) -> list[dict[str, str]]:
         return sorted(
             ({"code": str(c.country), "name": str(c.country.name)} for c in region.countries.all()),
-            key=lambda c: c["name"],
+            key=lambda c: name_order(c["name"]),
         )
 
     @extend_schema_field(FiguresSerializer)

@@ -22,11 +22,11 @@ from typing import Any, Protocol, cast
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Field, Model, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import CountryField
 
 from accounts.models import User
+from core.zoned import zoned
 
 # Bookkeeping that changes with every save, or never, and says nothing by itself.
 NOT_DIFFED = {"id", "updated_at"}
@@ -302,7 +302,7 @@ def _display(
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return zoned(value)
     return str(value)
 
 

@@ -12,8 +12,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 
-def _page(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
-    context = {"heading": heading, "explanation": explanation}
+def _page(
+    request: HttpRequest, status: int, heading: str, explanation: str, *, reason: str = ""
+) -> HttpResponse:
+    # `reason`: what Django says refused a form (CSRF), for tests and logs; never shown.
+    context = {"heading": heading, "explanation": explanation, "csrf_reason": reason}
     return render(request, "errors/page.html", context, status=status)
 
 
@@ -32,6 +35,19 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         403,
         _("You may not open this page"),
         _("Your account does not give access to this page. Signed in as someone else?"),
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent without its token (cookies cleared, a page kept
+    open for days). Django's own page has neither the layout nor a way onward; going back and
+    sending again is the remedy, which the 400 page's words already say."""
+    return _page(
+        request,
+        403,
+        _("The request could not be understood"),
+        _("The address or the form sent was malformed. Please go back and try again."),
+        reason=reason or "CSRF",
     )
 
 

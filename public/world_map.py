@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from affiliates.search import name_order
+
 DATA = Path(__file__).resolve().parent / "data" / "world-map.json"
 CLASSES = 4  # colour classes for countries with affiliates (map-c1 .. map-c4); map-c0: none
 # A region's frame gets this share of its size as a margin on each side, and is never narrower
@@ -179,13 +181,13 @@ def world_map(
         for code in listed
     ]
     if framed is None:
-        rows.sort(key=lambda s: (-s.organisations, s.name))
+        rows.sort(key=lambda s: (-s.organisations, name_order(s.name)))
     else:
-        rows.sort(key=lambda s: s.name)
+        rows.sort(key=lambda s: name_order(s.name))
     order = {row.code: n for n, row in enumerate(rows)}
     linked = sorted(
         (shape for shape in drawn if shape.url),
-        key=lambda s: (order.get(s.code, len(order)), s.name),
+        key=lambda s: (order.get(s.code, len(order)), name_order(s.name)),
     )
     return WorldMap(
         view_box=view_box,

@@ -29,6 +29,7 @@ from affiliates.services import (
 from audit.selectors import affiliate_change_history, affiliate_last_changed_by
 from core.csv_writing import csv_lines
 from core.pagination import EstimatedCountPaginator
+from core.zoned import zoned
 from regions.models import Region
 from spreadsheets.declarations import declarations_template_rows
 from spreadsheets.exports import affiliates_private_rows
@@ -132,9 +133,7 @@ def affiliate_edit(request, slug):
                 )
                 % {
                     "who": who or _("unknown"),
-                    "when": timezone.localtime(conflict.current.updated_at).strftime(
-                        "%Y-%m-%d %H:%M:%S"
-                    ),
+                    "when": zoned(conflict.current.updated_at),
                 },
             )
             status = 409

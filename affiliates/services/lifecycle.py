@@ -26,6 +26,7 @@ from affiliates.models import Affiliate, StatusChange
 from affiliates.notifications import notify_transition
 from core.history import acting
 from core.public_cache import public_cache_bump
+from core.zoned import zoned
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ def _check_still(locked: Affiliate, expected_status: str, transition: Transition
             )
             % {
                 "status": locked.get_status_display().lower(),
-                "when": timezone.localtime(locked.status_changed_at).strftime("%Y-%m-%d %H:%M"),
+                "when": zoned(locked.status_changed_at),
             }
         )
     if locked.status not in transition.sources:

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from affiliates.choices import OrganisationType
 from affiliates.models import Affiliate
+from affiliates.search import name_order
 from affiliates.selectors import region_figures
 from core.public_cache import cached
 from public.figures import regions_with_figures
@@ -48,7 +49,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "region": region,
             "figures": figures,
-            "countries": sorted(countries, key=lambda item: item[0].name),
+            "countries": sorted(countries, key=lambda item: name_order(str(item[0].name))),
             "by_type": by_type,
             "affiliates": affiliates,
             "map": world_map(per_country, framed=covered, region=region.slug),

@@ -114,6 +114,7 @@ def test_wrong_codes_lock_the_code_for_a_while(clock, client, sam_device):
     response = client.post(CODE, {"code": current_code(device)})
     assert response.status_code == 429
     assert "Too many wrong codes" in response.content.decode()
+    assert " UTC (in " in response.content.decode()  # the time names its zone
 
     # ...and once the wait is over it is taken.
     clock.shift(3)

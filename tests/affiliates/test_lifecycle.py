@@ -165,7 +165,7 @@ def test_approval_sets_the_affiliation_date_and_records_the_step(
     assert Affiliate.objects.public().filter(pk=affiliate.pk).exists()
 
 
-def test_a_stale_page_is_told_it_was_already_decided(south_asia, staff_user):
+def test_a_stale_page_is_told_it_was_already_decided(clock, south_asia, staff_user):
     affiliate = AffiliateFactory(region=south_asia, status=Status.RECOMMENDED)
     stale = Affiliate.objects.get(pk=affiliate.pk)
     affiliate_transition(affiliate=affiliate, action="approve", actor=staff_user)
@@ -175,6 +175,8 @@ def test_a_stale_page_is_told_it_was_already_decided(south_asia, staff_user):
             affiliate=stale, action="reject", actor=staff_user, comment="Not membership-based"
         )
     assert "Somebody decided first" in refused.value.messages[0]
+    # When, in the reader's date format, naming the zone (UTC for everyone without one).
+    assert "(since 15/06/2026 12:00 UTC)" in refused.value.messages[0]
     assert StatusChange.objects.filter(affiliate=affiliate).count() == 1
 
 

@@ -189,3 +189,18 @@ def test_sql_looking_text_is_only_text(south_asia):
     assert found(q="'; DROP TABLE affiliates_affiliate; --") == []
     assert found(q="embro:* | (!") == ["Embroidery Makers"]
     assert Affiliate.objects.count() == 1
+
+
+def test_names_sort_accents_and_case_aside():
+    from affiliates.search import name_order
+
+    names = ["Zimbabwe", "Équateur", "espagne", "Égypte", "Vietnam", "Việt Nam"]
+
+    assert sorted(names, key=name_order) == [
+        "Égypte",
+        "Équateur",
+        "espagne",
+        "Việt Nam",
+        "Vietnam",
+        "Zimbabwe",
+    ]

@@ -99,3 +99,17 @@ def test_an_import_names_a_region_in_any_of_its_languages(south_asia):
         regions = ImportContext([]).regions
 
     assert regions["homenet asie du sud"] == regions["homenet south asia"] == south_asia
+
+
+def test_the_apis_names_follow_accept_language_and_its_etag_differs(client, stitchers):
+    french = client.get("/api/v1/sectors/", HTTP_ACCEPT_LANGUAGE="fr")
+    hindi = client.get("/api/v1/sectors/", HTTP_ACCEPT_LANGUAGE="hi")
+    spanish = client.get("/api/v1/sectors/", HTTP_ACCEPT_LANGUAGE="es")
+
+    assert french.json() == [{"slug": "embroidery", "name": "Broderie"}]
+    assert hindi.json() == [{"slug": "embroidery", "name": "कढ़ाई"}]
+    assert spanish.json() == [{"slug": "embroidery", "name": "Embroidery"}]
+    assert french["Content-Language"] == "fr"
+    assert "Accept-Language" in french["Vary"]
+    # A client's copy in one language is not confirmed (304) for another.
+    assert french["ETag"] != hindi["ETag"]

@@ -103,3 +103,29 @@ def test_a_token_needs_a_name(csrf_client, coordinator_south_asia):
     page = csrf_client.submit(reverse("tokens:list"), {"name": "  ", "days": "90"})
     assert page.status_code == 400
     assert not ApiToken.objects.exists()
+
+
+def test_the_token_list_shows_times_in_the_locale_naming_their_zone(client, coordinator_south_asia):
+    coordinator_south_asia.time_zone = "Asia/Kathmandu"
+    coordinator_south_asia.save(update_fields=["time_zone"])
+    token_for(coordinator_south_asia)
+    client.force_login(coordinator_south_asia)
+
+    body = client.get(reverse("tokens:list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    # Made at 12:00 UTC, 17:45 in Kathmandu; it expires 30 days later.
+    assert '<time datetime="2026-06-15T17:45:00+05:45">' in body
+    assert '<bdi dir="ltr">+0545</bdi>' in body
+    assert "15 juillet 2026" in body
+    assert "2026-06-15 17:45" not in body
+
+
+def test_the_lifetimes_are_offered_in_the_pages_language(client, coordinator_south_asia):
+    client.force_login(coordinator_south_asia)
+
+    french = client.get(reverse("tokens:list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    urdu = client.get(reverse("tokens:list"), HTTP_ACCEPT_LANGUAGE="ur").content.decode()
+
+    # Built at import, they stayed in the language the process started in.
+    assert ">90 jours</option>" in french
+    assert ">90 دن</option>" in urdu

@@ -1,7 +1,7 @@
 """400, 403, 404, 429 and 500: the site's layout, in the visitor's language, with a way onward."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import translation
 
 from core import errors
@@ -55,6 +55,21 @@ def test_a_bad_request_gets_the_sites_400(client):
 
     assert response.status_code == 400
     assert_site_page(response.content.decode(), "fr")
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_token_gets_the_sites_403():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        "/i18n/setlang/", {"language": "fr", "next": "/"}, HTTP_ACCEPT_LANGUAGE="ur"
+    )
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert_site_page(body, "ur")
+    assert 'dir="rtl"' in body
+    assert response.context["csrf_reason"]
 
 
 @pytest.mark.django_db

@@ -52,3 +52,10 @@ def test_english_dates_are_day_first():
     with translation.override("en"):
         assert formats.date_format(date(2026, 6, 5)) == "5 June 2026"
         assert formats.date_format(date(2026, 6, 5), "SHORT_DATE_FORMAT") == "05/06/2026"
+
+
+def test_lao_dates_have_no_english_month_names():
+    # Django has no Lao catalogue: "F" would print "June".
+    with translation.override("lo"):
+        assert formats.date_format(date(2026, 6, 5)) == "5/6/2026"
+        assert formats.date_format(date(2026, 6, 5), "YEAR_MONTH_FORMAT") == "6/2026"

@@ -161,3 +161,15 @@ def test_the_keyboard_goes_through_the_map_in_the_tables_order(client, registry,
 
     # Kenya (4), India (3), Nepal (1), as the table lists them; not by ISO code (IN, KE, NP).
     assert list(linked_countries(svg_of(body))) == list(table_figures(body)) == ["KE", "IN", "NP"]
+
+
+def test_the_table_orders_names_as_a_dictionary_does_accents_aside():
+    from django.utils import translation
+
+    from public.world_map import world_map
+
+    with translation.override("fr"):
+        rows = world_map({"ZW": 1, "ES": 1, "EG": 1}).rows
+
+    # By code point "Égypte" came after "Zimbabwe".
+    assert [row.name for row in rows] == ["Égypte", "Espagne", "Zimbabwe"]
