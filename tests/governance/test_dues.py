@@ -91,6 +91,38 @@ def test_the_page_computes_the_same_in_sql(south_asia):
     assert all(isinstance(a.due, Decimal) for a in found.values())
 
 
+def test_the_sql_rounds_a_four_place_rate_half_up_like_python(south_asia):
+    # 1,234 x 0.0125 = 15.425 -> 15.43 (the rate is not cut to 0.01 on its way to SQL).
+    rule = rule_2025(amount_per_member=D("0.0125"), minimum=D("0.00"), cap=None)
+    member(south_asia, "Half a cent", 1_234)
+    found = rows(rule)["Half a cent"]
+    assert (
+        found.due == D("15.43") == dues_amount(1234, per_member=D("0.0125"), minimum=D(0), cap=None)
+    )
+    assert found.balance_all == D("15.43")
+
+
+@pytest.mark.parametrize(
+    ("due_on", "months", "last_day_of_grace"),
+    [
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2025, 8, 31), 6, dt.date(2026, 2, 28)),
+    ],
+)
+def test_grace_at_month_ends_is_the_same_in_sql_and_python(
+    south_asia, due_on, months, last_day_of_grace
+):
+    rule = rule_2025(due_on=due_on, arrears_months=months)
+    member(south_asia, "Unpaid", 300)
+    assert add_months(due_on, months) == last_day_of_grace
+    day_after = last_day_of_grace + dt.timedelta(days=1)
+    assert dues_of_year(rule, as_of=last_day_of_grace).get().in_good_standing
+    assert not dues_of_year(rule, as_of=day_after).get().in_good_standing
+    assert overdue_rules(last_day_of_grace) == [] and overdue_rules(day_after) == [rule]
+
+
 def test_the_page_lists_only_affiliates_with_declared_members(south_asia):
     rule = rule_2025()
     member(south_asia, "Declared", 100)
