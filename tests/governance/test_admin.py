@@ -188,6 +188,7 @@ def test_the_payments_list_takes_the_same_queries_with_more_reversals(client, su
     client.force_login(superuser)
     url = reverse("admin:governance_duespayment_changelist")
     reversed_payment()
+    client.get(url)  # the first request after signing in does the session's work too
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     for _ in range(4):
