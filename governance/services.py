@@ -11,6 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -95,12 +96,7 @@ def dues_payment_record(
 def dues_payment_reverse(
     payment: DuesPayment, *, reason: str, reversed_by: Actor, on: dt.date | None = None
 ) -> DuesPayment:
-    """Undo a payment with an entry of the opposite amount (the original is never deleted).
-
-    Dated, unless told otherwise, as the payment it undoes: a bounced cheque or a mistaken
-    entry was never money received, so standing on any past date (a congress's cut-off) no
-    longer counts it. Dated the day of the reversal, it would keep counting until then.
-    """
+    """Undo a payment with an entry of the opposite amount (the original is never deleted)."""
     if not reason.strip():
         raise ValidationError(_("Say why the payment is reversed."))
     locked = DuesPayment.objects.select_for_update().get(pk=payment.pk)
@@ -112,7 +108,7 @@ def dues_payment_reverse(
         affiliate_id=locked.affiliate_id,
         year=locked.year,
         amount=-locked.amount,
-        paid_on=on or locked.paid_on,
+        paid_on=on or timezone.localdate(),
         method=PaymentMethod.REVERSAL,
         reference=locked.reference,
         note=reason,

@@ -207,22 +207,6 @@ def test_a_reversal_undoes_a_payment_and_keeps_it(south_asia, staff_user):
         dues_payment_reverse(reversal, reason="Undo", reversed_by=staff_user)
 
 
-def test_a_payment_reversed_later_was_never_paid_on_any_past_date(south_asia, staff_user):
-    # Paid 1 March 2025; the cheque bounced, reversed on 15 June 2026 (the clock). On
-    # 1 October 2025, past the grace, the affiliate had not paid: it was in arrears then too.
-    rule = rule_2025()
-    affiliate = member(south_asia, "Bounced", 300)
-    payment = pay(affiliate, "50.00")
-    reversal = dues_payment_reverse(payment, reason="Cheque bounced", reversed_by=staff_user)
-    assert reversal.paid_on == payment.paid_on == dt.date(2025, 3, 1)
-    then = dues_of_year(rule, as_of=dt.date(2025, 10, 1)).get()
-    assert (then.paid, then.in_good_standing) == (D("0.00"), False)
-    # A date given on purpose is kept.
-    other = pay(member(south_asia, "Later", 300), "50.00")
-    on = dt.date(2025, 4, 2)
-    assert dues_payment_reverse(other, reason="x", reversed_by=None, on=on).paid_on == on
-
-
 def test_the_database_refuses_to_delete_or_change_a_payment(south_asia):
     rule_2025()
     payment = pay(member(south_asia, "Kept", 300), "50.00")
