@@ -207,6 +207,28 @@ def test_a_reversal_undoes_a_payment_and_keeps_it(south_asia, staff_user):
         dues_payment_reverse(reversal, reason="Undo", reversed_by=staff_user)
 
 
+def test_a_payment_reversed_later_was_never_paid_on_any_past_date(south_asia, staff_user):
+    # Paid 1 March 2025; the cheque bounced, reversed on 15 June 2026 (the clock, the
+    # reversal's date). On 1 October 2025, past the grace, it had not paid: in arrears then.
+    rule = rule_2025()
+    affiliate = member(south_asia, "Bounced", 300)
+    kept = member(south_asia, "Paid", 300)
+    pay(kept, "50.00")
+    reversal = dues_payment_reverse(
+        pay(affiliate, "50.00"), reason="Cheque bounced", reversed_by=staff_user
+    )
+    assert reversal.paid_on == TODAY
+    then = {a.name: a for a in dues_of_year(rule, as_of=dt.date(2025, 10, 1))}
+    assert (then["Bounced"].paid, then["Bounced"].in_good_standing) == (D("0.00"), False)
+    assert then["Bounced"].balance_all == D("50.00")
+    assert (then["Paid"].paid, then["Paid"].in_good_standing) == (D("50.00"), True)
+    assert arrears_of(affiliate, as_of=dt.date(2025, 10, 1)) == D("50.00")
+    totals = dues_totals_by_region(
+        rule, dues_of_year(rule, as_of=TODAY), as_of=dt.date(2025, 10, 1)
+    )
+    assert [(t.paid, t.in_arrears) for t in totals] == [(D("50.00"), 1)]
+
+
 def test_the_database_refuses_to_delete_or_change_a_payment(south_asia):
     rule_2025()
     payment = pay(member(south_asia, "Kept", 300), "50.00")
