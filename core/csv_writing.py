@@ -18,8 +18,10 @@ write their files with these helpers, so they agree on:
 """
 
 import csv
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import CharField, Func
@@ -41,10 +43,26 @@ def neutralise(value: object) -> str:
     """A cell's text, inert in a spreadsheet: each piece starting like a formula gets a quote.
 
     "=1+2" becomes "'=1+2", "-5" "'-5", "x;=1+2" "x;'=1+2", "a, =cmd" "a, '=cmd". Applying it
-    twice changes nothing (the quote is not a formula character).
+    twice to text changes nothing (the quote is not a formula character).
+
+    A finite number (int, Decimal, float; not text) is written as it is: the balance -5.00 is
+    not a formula and holds nothing anybody typed (the SQL exports, which neutralise their
+    text columns only, agree). Text that looks like a number is still text and still quoted.
     """
+    if _is_plain_number(value):
+        return str(value)
     text = "" if value is None else str(value)
     return _SUSPECT_PIECE.sub(r"\1\2" + NEUTRALISER + r"\3", text)
+
+
+def _is_plain_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int)
 
 
 def restore(cell: str) -> str | None:

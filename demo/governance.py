@@ -9,7 +9,7 @@ Idempotent: what exists is kept.
 
 import datetime as dt
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -103,7 +103,7 @@ def _payments(rng: random.Random, rule: DuesRule, *, first: bool) -> None:
         payment = dues_payment_record(
             affiliate=affiliate,
             year=rule.year,
-            amount=(due * share).quantize(Decimal("0.01")),
+            amount=(due * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
             paid_on=paid_on,
             method=rng.choice(METHODS),
             reference=f"DEMO-{rule.year}-{affiliate.pk}",

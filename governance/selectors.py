@@ -3,7 +3,7 @@
 A year's dues for an affiliate, as SQL over the affiliate's row:
     declared = total of its declaration for the rule's declaration year (none: 0, nothing owed)
     due      = the waiver or reduction if staff set one, else per member within minimum and cap
-    paid     = the sum of its payments and reversals for that year dated up to `as_of`
+    paid     = the sum of its payments for that year dated up to `as_of`, less those reversed
 An affiliate is out of good standing on a date when any year's dues are still unpaid after
 that year's months of grace (rules.add_months(due_on, arrears_months) before the date).
 Each rule adds a few correlated sub-queries on indexed columns; there are a handful of rules.
@@ -84,9 +84,22 @@ def _due(rule: DuesRule, declared: str) -> Coalesce:
     )
 
 
+# A reversal undoes a mistake (a bounced cheque, a wrong entry): the money was never received.
+# So a reversed payment and its reversal both count for nothing on every date, not only from
+# the reversal's own date on (else standing on a past cut-off would still count the payment).
+_NOT_REVERSED = """p.reverses_id IS NULL AND NOT EXISTS (
+    SELECT 1 FROM governance_duespayment x WHERE x.reverses_id = p.id)"""
+
+
 def _paid(year: int, as_of: dt.date) -> Coalesce:
     total = (
-        DuesPayment.objects.filter(affiliate=OuterRef("pk"), year=year, paid_on__lte=as_of)
+        DuesPayment.objects.filter(
+            affiliate=OuterRef("pk"),
+            year=year,
+            paid_on__lte=as_of,
+            reverses__isnull=True,
+            reversal__isnull=True,
+        )
         .order_by()
         .values("affiliate")
         .annotate(total=Sum("amount"))
@@ -109,7 +122,8 @@ def overdue_rules(as_of: dt.date) -> list[DuesRule]:
 # it paid up to the date, and whether the year's grace was over by then. One correlated
 # sub-query over the few rules, each column read once: the same arithmetic as _due and _paid
 # (and rules.dues_amount), which tests hold to the same hand-computed figures.
-_YEARS_SQL = """
+_YEARS_SQL = (
+    """
     SELECT
         (r.due_on + make_interval(months => r.arrears_months::int)) < %s AS overdue,
         COALESCE(adj.amount_due, CASE WHEN d.total > 0 THEN LEAST(GREATEST(
@@ -117,7 +131,9 @@ _YEARS_SQL = """
         COALESCE((
             SELECT SUM(p.amount) FROM governance_duespayment p
             WHERE p.affiliate_id = "affiliates_affiliate"."id" AND p.year = r.year
-                AND p.paid_on <= %s
+                AND p.paid_on <= %s AND """
+    + _NOT_REVERSED
+    + """
         ), 0) AS paid
     FROM governance_duesrule r
     LEFT JOIN affiliates_membershipdeclaration d
@@ -125,12 +141,14 @@ _YEARS_SQL = """
     LEFT JOIN governance_duesadjustment adj
         ON adj.affiliate_id = "affiliates_affiliate"."id" AND adj.year = r.year
 """
+)
 
 
 # The same years as whole sets, for every affiliate at once (hash joins, no per-row look-ups):
 # one line per affiliate and year with declared members or a waiver or reduction. Takes the
 # date twice (payments up to it, and the grace over before it) and a condition on the rule `r`.
-_LINES_SQL = """
+_LINES_SQL = (
+    """
     SELECT k.affiliate_id, r.year, d.total AS declared,
         (r.due_on + make_interval(months => r.arrears_months::int)) < %s AS overdue,
         COALESCE(adj.amount_due, CASE WHEN d.total > 0 THEN LEAST(GREATEST(
@@ -147,11 +165,14 @@ _LINES_SQL = """
     LEFT JOIN governance_duesadjustment adj
         ON adj.affiliate_id = k.affiliate_id AND adj.year = r.year
     LEFT JOIN (
-        SELECT affiliate_id, year, SUM(amount) AS paid FROM governance_duespayment
-        WHERE paid_on <= %s GROUP BY affiliate_id, year
+        SELECT p.affiliate_id, p.year, SUM(p.amount) AS paid FROM governance_duespayment p
+        WHERE p.paid_on <= %s AND """
+    + _NOT_REVERSED
+    + """ GROUP BY p.affiliate_id, p.year
     ) p ON p.affiliate_id = k.affiliate_id AND p.year = r.year
     WHERE {rule}
 """
+)
 # Affiliates in arrears on a date: computed once per query (PostgreSQL hashes the set).
 _IN_ARREARS_SQL = (
     "SELECT l.affiliate_id FROM (" + _LINES_SQL.format(rule="TRUE") + ") l "

@@ -533,6 +533,14 @@ def admin_cases(key: str, route: str) -> list[Case]:
                 kwargs=lambda w: {"object_id": admin_object(w, "governance", "duespayment").pk},
             )
         ],
+        # Nor is the rule of a year with payments or waivers (they name its year).
+        "admin:governance_duesrule_delete": [
+            Case(
+                {**staff(403)},
+                kwargs=lambda w: {"object_id": admin_object(w, "governance", "duesrule").pk},
+                note="the world's only rule has a payment, a reversal and a waiver",
+            )
+        ],
         "admin:auth_user_password_change": [
             Case(
                 {**staff(200), "staff": 403},

@@ -446,8 +446,20 @@ def governance_objects(payer, superuser) -> dict:
         ),
         saved_by=superuser,
     )
+    # The admin's rule views act on next year's rule: a rule whose year has payments or
+    # waivers is never deleted (403 to everyone, like a payment).
+    next_year = dues_rule_save(
+        DuesRule(
+            year=YEAR + 1,
+            amount_per_member=Decimal("0.10"),
+            minimum=Decimal("20.00"),
+            due_on=dt.date(YEAR + 1, 12, 31),
+            declaration_year=YEAR,
+        ),
+        saved_by=superuser,
+    )
     return {
-        "governance.duesrule": DuesRule.objects.get(year=YEAR),
+        "governance.duesrule": next_year,
         "governance.duespayment": payment,
         "governance.duesadjustment": waiver,
         "governance.congress": congress,

@@ -39,6 +39,27 @@ class DuesRuleAdmin(RecordHistoryAdmin, admin.ModelAdmin):
         "arrears_months",
     ]
 
+    # Payments and waivers name their year, not the rule: once a year has either, its rule
+    # stays (deleting it or moving its year would silently drop that ledger from balances
+    # and standing). Its amounts may still be corrected, with history.
+    def _has_ledger(self, rule: DuesRule | None) -> bool:
+        return rule is not None and (
+            DuesPayment.objects.filter(year=rule.year).exists()
+            or DuesAdjustment.objects.filter(year=rule.year).exists()
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year"] if self._has_ledger(obj) else []
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._has_ledger(obj)
+
+    def get_actions(self, request):
+        # Only one at a time, each checked above: the bulk delete does not ask per rule.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def save_model(self, request, obj, form, change):
         dues_rule_save(obj, saved_by=request.user)
 
@@ -107,7 +128,8 @@ def reverse_payments(modeladmin, request, queryset):
 class DuesPaymentAdmin(RecordHistoryAdmin, admin.ModelAdmin):
     list_display = ["affiliate", "year", "paid_on", "amount", "method", "reference", "reverses"]
     list_filter = ["year", "method"]
-    list_select_related = ["affiliate", "reverses"]
+    # A reversal's column names the payment it reverses, and with it that payment's affiliate.
+    list_select_related = ["affiliate", "reverses__affiliate"]
     search_fields = ["affiliate__name", "affiliate__acronym", "reference"]
     autocomplete_fields = ["affiliate"]
     fields = ["affiliate", "year", "paid_on", "amount", "method", "reference", "note"]

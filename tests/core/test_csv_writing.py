@@ -1,5 +1,7 @@
 """core.csv_writing: the one rule against CSV injection, in Python and in PostgreSQL."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
@@ -26,7 +28,20 @@ def test_a_cell_starting_like_a_formula_gets_a_quote_and_only_once():
         "'=1+2", "'+SUM(A1)", "'-2+3", "'@cmd", "'\tTAB", "'\rCR", "'=quoted", "plain", "", "a=b",
     ]  # fmt: skip
     assert [neutralise(neutralise(c)) for c in CELLS] == [neutralise(c) for c in CELLS]
-    assert neutralise(None) == "" and neutralise(-5) == "'-5"
+    assert neutralise(None) == "" and neutralise("-5") == "'-5"
+
+
+def test_a_number_is_not_a_formula_and_is_written_as_it_is():
+    # A negative balance stays a number in a spreadsheet; its text twin is still quoted.
+    assert [neutralise(n) for n in (-5, Decimal("-5.00"), -2.5, 0, Decimal("12.30"))] == [
+        "-5", "-5.00", "-2.5", "0", "12.30",
+    ]  # fmt: skip
+    text = "".join(csv_lines([["balance", "note"], [Decimal("-5.00"), "-5.00"]]))
+    assert text == BOM + "balance,note\r\n-5.00,'-5.00\r\n"
+    # Not finite, or not a number: text, under the rule.
+    assert neutralise(Decimal("-Infinity")) == "'-Infinity"
+    assert neutralise(float("-inf")) == "'-inf"
+    assert neutralise(True) == "True"
 
 
 @pytest.mark.parametrize(("cell", "written"), SPLIT.items())

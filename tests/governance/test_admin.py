@@ -5,10 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import Congress, DuesAdjustment, DuesPayment, DuesRule
-from governance.services import dues_payment_record
+from governance.services import dues_payment_record, dues_payment_reverse
 from tests.governance.factories import member, rule_2025
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -147,3 +149,50 @@ def test_staff_set_a_rule_and_a_congress_gets_the_default_scale(client, staff_us
     assert response.status_code == 302
     bands = list(Congress.objects.get().bands.values_list("from_members", "delegates"))
     assert bands[:2] == [(1, 1), (5_001, 2)] and bands[-1] == (900_001, 23)
+
+
+def test_a_rule_whose_year_has_payments_keeps_its_year_and_is_not_deleted(client, superuser, payer):
+    rule = DuesRule.objects.get()
+    client.force_login(superuser)
+    delete = reverse("admin:governance_duesrule_delete", args=[rule.pk])
+    assert client.get(delete).status_code == 200  # nothing recorded for 2025 yet
+    dues_payment_record(
+        affiliate=payer,
+        year=2025,
+        amount=Decimal("100.00"),
+        paid_on=dt.date(2025, 3, 1),
+        method="cash",
+        recorded_by=None,
+    )
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    change = client.get(reverse("admin:governance_duesrule_change", args=[rule.pk]))
+    assert 'name="year"' not in change.content.decode()
+    assert 'name="minimum"' in change.content.decode()
+    changelist = client.get(reverse("admin:governance_duesrule_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+    assert DuesRule.objects.filter(year=2025).exists()
+
+
+def test_the_payments_list_takes_the_same_queries_with_more_reversals(client, superuser, payer):
+    def reversed_payment():
+        payment = dues_payment_record(
+            affiliate=member(payer.region, f"Payer {DuesPayment.objects.count()}", 100),
+            year=2025,
+            amount=Decimal("10.00"),
+            paid_on=dt.date(2025, 3, 1),
+            method="cash",
+            recorded_by=None,
+        )
+        dues_payment_reverse(payment, reason="Bounced", reversed_by=None)
+
+    client.force_login(superuser)
+    url = reverse("admin:governance_duespayment_changelist")
+    reversed_payment()
+    client.get(url)  # the first request after signing in does the session's work too
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        reversed_payment()
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(url).status_code == 200
+    assert len(more) == len(few)

@@ -91,6 +91,38 @@ def test_the_page_computes_the_same_in_sql(south_asia):
     assert all(isinstance(a.due, Decimal) for a in found.values())
 
 
+def test_the_sql_rounds_a_four_place_rate_half_up_like_python(south_asia):
+    # 1,234 x 0.0125 = 15.425 -> 15.43 (the rate is not cut to 0.01 on its way to SQL).
+    rule = rule_2025(amount_per_member=D("0.0125"), minimum=D("0.00"), cap=None)
+    member(south_asia, "Half a cent", 1_234)
+    found = rows(rule)["Half a cent"]
+    assert (
+        found.due == D("15.43") == dues_amount(1234, per_member=D("0.0125"), minimum=D(0), cap=None)
+    )
+    assert found.balance_all == D("15.43")
+
+
+@pytest.mark.parametrize(
+    ("due_on", "months", "last_day_of_grace"),
+    [
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2025, 8, 31), 6, dt.date(2026, 2, 28)),
+    ],
+)
+def test_grace_at_month_ends_is_the_same_in_sql_and_python(
+    south_asia, due_on, months, last_day_of_grace
+):
+    rule = rule_2025(due_on=due_on, arrears_months=months)
+    member(south_asia, "Unpaid", 300)
+    assert add_months(due_on, months) == last_day_of_grace
+    day_after = last_day_of_grace + dt.timedelta(days=1)
+    assert dues_of_year(rule, as_of=last_day_of_grace).get().in_good_standing
+    assert not dues_of_year(rule, as_of=day_after).get().in_good_standing
+    assert overdue_rules(last_day_of_grace) == [] and overdue_rules(day_after) == [rule]
+
+
 def test_the_page_lists_only_affiliates_with_declared_members(south_asia):
     rule = rule_2025()
     member(south_asia, "Declared", 100)
@@ -173,6 +205,28 @@ def test_a_reversal_undoes_a_payment_and_keeps_it(south_asia, staff_user):
         dues_payment_reverse(payment, reason="Again", reversed_by=staff_user)
     with pytest.raises(ValidationError):
         dues_payment_reverse(reversal, reason="Undo", reversed_by=staff_user)
+
+
+def test_a_payment_reversed_later_was_never_paid_on_any_past_date(south_asia, staff_user):
+    # Paid 1 March 2025; the cheque bounced, reversed on 15 June 2026 (the clock, the
+    # reversal's date). On 1 October 2025, past the grace, it had not paid: in arrears then.
+    rule = rule_2025()
+    affiliate = member(south_asia, "Bounced", 300)
+    kept = member(south_asia, "Paid", 300)
+    pay(kept, "50.00")
+    reversal = dues_payment_reverse(
+        pay(affiliate, "50.00"), reason="Cheque bounced", reversed_by=staff_user
+    )
+    assert reversal.paid_on == TODAY
+    then = {a.name: a for a in dues_of_year(rule, as_of=dt.date(2025, 10, 1))}
+    assert (then["Bounced"].paid, then["Bounced"].in_good_standing) == (D("0.00"), False)
+    assert then["Bounced"].balance_all == D("50.00")
+    assert (then["Paid"].paid, then["Paid"].in_good_standing) == (D("50.00"), True)
+    assert arrears_of(affiliate, as_of=dt.date(2025, 10, 1)) == D("50.00")
+    totals = dues_totals_by_region(
+        rule, dues_of_year(rule, as_of=TODAY), as_of=dt.date(2025, 10, 1)
+    )
+    assert [(t.paid, t.in_arrears) for t in totals] == [(D("50.00"), 1)]
 
 
 def test_the_database_refuses_to_delete_or_change_a_payment(south_asia):

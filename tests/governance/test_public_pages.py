@@ -1,8 +1,9 @@
 """The public sees no amounts, standing or delegate names anywhere.
 
 A registry with dues (paid, unpaid, waived), arrears and named delegates: the home page, the
-directory (page and CSV), every public profile, the regions, the statistics (page and CSVs)
-are read and searched for what only staff and coordinators may see.
+directory (page and CSV), every public profile, the regions, the statistics (page and CSVs),
+the public API (list, records, JSON-LD, its schema) are read and searched for what only staff
+and coordinators may see.
 """
 
 import datetime as dt
@@ -81,6 +82,10 @@ def public_urls() -> list[str]:
     ]
     urls += [reverse("regions:detail", args=[s]) for s in ["south-asia", "africa"]]
     urls += [a.get_absolute_url() for a in Affiliate.objects.public()]
+    # The public API too, as an anonymous caller reads it.
+    urls += [reverse(f"api:{name}") for name in ["affiliates", "regions", "stats", "schema"]]
+    for slug in Affiliate.objects.public().values_list("slug", flat=True):
+        urls += [reverse("api:affiliate", args=[slug]), reverse("api:jsonld", args=[slug])]
     return urls
 
 

@@ -99,6 +99,32 @@ def test_the_dues_csv(client, staff_user, dues_world):
     assert by_name["Paid Weavers"][6:] == ["500.00", "500.00", "0.00", "0.00", "good"]
 
 
+def test_unknown_filter_values_show_every_row_not_an_error(client, staff_user, dues_world):
+    client.force_login(staff_user)
+    query = {"region": "atlantis", "standing": "saintly"}
+    assert client.get(reverse("staff:dues", args=[2025]), query).status_code == 200
+    rows = read_csv(client.get(reverse("staff:dues_csv", args=[2025]), query))
+    assert len(rows) == 4
+
+
+def test_an_overpayment_is_a_negative_number_in_the_dues_csv(client, staff_user, dues_world):
+    paid = DuesPayment.objects.get().affiliate
+    dues_payment_record(
+        affiliate=paid,
+        year=2025,
+        amount=Decimal("5.00"),
+        paid_on=dt.date(2025, 4, 1),
+        method="cash",
+        reference="=HYPERLINK()",
+        recorded_by=None,
+    )
+    client.force_login(staff_user)
+    response = client.get(reverse("staff:dues_csv", args=[2025]), {"region": "south-asia"})
+    by_name = {row[1]: row for row in read_csv(response)[1:]}
+    # A number, not the text "'-5.00": a spreadsheet adds it up. Names stay guarded.
+    assert by_name["Paid Weavers"][6:] == ["500.00", "505.00", "-5.00", "-5.00", "good"]
+
+
 def test_the_credentials_csv_has_exactly_its_columns(client, staff_user, dues_world):
     event = congress(out_of_standing="observer")
     paid = DuesPayment.objects.get().affiliate
