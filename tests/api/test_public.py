@@ -1,5 +1,8 @@
 """The public API: the directory's rules, public records only, conditional GET, CORS, limits."""
 
+import base64
+from urllib.parse import urlencode
+
 import pytest
 from django.test import override_settings
 
@@ -86,6 +89,25 @@ def test_each_sort_pages_through_every_row_once(api, south_asia):
             seen += [row["slug"] for row in page["results"]]
             url, params = page["next"], None
         assert len(seen) == len(set(seen)) == 6, sort
+
+
+@pytest.mark.parametrize(
+    ("sort", "position", "status"),
+    [
+        ("name", "Emb", 200),
+        ("name", "a\x00b", 404),
+        ("-members", "many", 404),
+        ("relevance", "high", 404),
+        ("-affiliated", "2026-13-45", 404),
+    ],
+)
+def test_a_cursor_made_by_hand_is_a_404_not_a_500(api, directory, sort, position, status):
+    # A cursor is base64 of its position: anybody can make one.
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    response = api.get("/api/v1/affiliates/", {"q": "embro", "sort": sort, "cursor": cursor})
+    assert response.status_code == status
+    if status == 404:
+        assert response.json()["detail"] == "Invalid cursor"
 
 
 def test_a_non_public_affiliate_is_a_404(api, directory):
