@@ -2,10 +2,11 @@
 primary.
 
 The rule is "primary unless proven harmless". A request may read from a replica only when
-ReplicaMiddleware says so: a GET or HEAD by a visitor who is not signed in and has not written
-in the last few seconds. Everything else (POST, signed-in pages, the admin, management commands,
-the mail worker, the tests) reads and writes on the primary, since the router's default is the
-primary. A replica lags the primary by a moment, so:
+ReplicaMiddleware says so: a GET or HEAD by a visitor who is not signed in, sends no API token
+and has not written in the last few seconds. Everything else (POST, signed-in pages, the API
+with a token, the admin, management commands, the mail worker, the tests) reads and writes on
+the primary, since the router's default is the primary. A replica lags the primary by a
+moment, so:
 
 - a request that writes (any db_for_write) reads on the primary from then on, within the request;
 - the answer to a request that wrote sets a short cookie (REPLICA_STICKY_SECONDS) that keeps that
@@ -76,6 +77,9 @@ class ReplicaMiddleware:
         allowed = (
             request.method in ("GET", "HEAD")
             and not request.user.is_authenticated
+            # The API's token holders (no session): a revoked token must fail at once and a
+            # PATCH be followed by what it wrote (its updated_at), never by a lagging copy.
+            and "HTTP_AUTHORIZATION" not in request.META
             and STICKY_COOKIE not in request.COOKIES
         )
         replica_token = _replica.set(random.choice(replicas) if allowed else None)

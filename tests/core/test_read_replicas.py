@@ -88,6 +88,18 @@ def test_the_middleware_lets_only_anonymous_reads_use_a_replica(
 
 
 @pytest.mark.django_db
+def test_the_api_with_a_token_reads_on_the_primary(one_replica, client, coordinator_south_asia):
+    # A revoked token fails at once, and a GET after a PATCH shows what it wrote (updated_at).
+    from tests.api.conftest import token_for
+
+    AffiliateFactory(region=coordinator_south_asia.coordinated_regions.first())
+    token = token_for(coordinator_south_asia)
+    response = client.get("/api/v1/records/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
+    assert {alias for _model, alias in one_replica} == {"default"}
+
+
+@pytest.mark.django_db
 def test_a_request_that_writes_reads_on_the_primary_and_its_visitor_stays_there(
     one_replica, csrf_client, coordinator_south_asia
 ):
