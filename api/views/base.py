@@ -10,7 +10,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -36,6 +36,15 @@ class ApiView(GenericAPIView):
                 % {"max": settings.API_MAX_BODY_BYTES // 1024}
             )
         super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request: Request) -> None:
+        # DRF checks the rates after authenticating: a refused token would be a free 401, so
+        # guesses would never be throttled. It counts against its address's anonymous rate.
+        try:
+            super().perform_authentication(request)
+        except AuthenticationFailed:
+            self.check_throttles(request)
+            raise
 
 
 class PublicView(ApiView):
