@@ -1,6 +1,7 @@
 """What every API view shares: the body cap, and for public reads conditional GET and caching."""
 
 import hashlib
+import time
 from typing import Any
 
 from django.conf import settings
@@ -68,7 +69,11 @@ class PublicView(ApiView):
         if response is None:
             response = self.read(request, *args, **kwargs)
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(int(changed))
+        # Whole seconds: a write later in the second this answer is made in would leave
+        # Last-Modified unchanged, and If-Modified-Since would hide it for good. Such an
+        # answer says a second earlier, so the next request is answered in full.
+        modified = int(changed) if int(time.time()) > int(changed) else int(changed) - 1
+        response["Last-Modified"] = http_date(modified)
         # Shared caches may keep it, but must ask again each time (a 304 is cheap).
         patch_cache_control(response, public=True, no_cache=True)
         patch_vary_headers(response, ["Accept-Language"])

@@ -8,6 +8,8 @@ from django.test import override_settings
 
 from affiliates.choices import Status
 from affiliates.services import affiliate_update
+from core.public_cache import public_cache_bump, public_cache_version
+from tests.clock import NOW
 from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +147,10 @@ def test_regions_sectors_and_stats(api, directory):
 
 
 def test_a_repeat_gets_304_until_a_write(
-    api, directory, coordinator_south_asia, django_capture_on_commit_callbacks
+    api, directory, coordinator_south_asia, django_capture_on_commit_callbacks, clock
 ):
+    public_cache_version()
+    clock.shift(2)  # the last change is seconds old: Last-Modified is its second
     first = api.get("/api/v1/affiliates/")
     etag, modified = first["ETag"], first["Last-Modified"]
     repeat = api.get("/api/v1/affiliates/", HTTP_IF_NONE_MATCH=etag)
@@ -160,6 +164,17 @@ def test_a_repeat_gets_304_until_a_write(
         )
     fresh = api.get("/api/v1/affiliates/", HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200 and fresh["ETag"] != etag
+
+
+def test_a_write_in_the_second_of_an_answer_is_not_hidden_by_if_modified_since(
+    api, directory, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    public_cache_bump()
+    first = api.get("/api/v1/sectors/")
+    public_cache_bump()  # a write in the same second
+    again = api.get("/api/v1/sectors/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
 
 
 def test_cors_is_open_for_public_reads_only(api, directory, coordinator_south_asia, as_user):
