@@ -30,7 +30,7 @@ EXAMPLES = {
     ),
     401: _example(401, "A valid token is needed", "This token is not valid."),
     403: _example(403, "Not allowed", "You do not have permission to perform this action."),
-    404: _example(404, "Not found", "No Affiliate matches the given query."),
+    404: _example(404, "Not found", "Not found."),
     409: _example(409, "Conflict", "Someone else saved this record after you read it."),
     413: _example(413, "The request is too large", "The request body is larger than 1024 kB."),
     429: _example(429, "Too many requests", "Request was throttled. Expected in 12 seconds."),

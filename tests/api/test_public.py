@@ -200,7 +200,8 @@ def test_anonymous_clients_are_throttled_with_retry_after(api, directory):
 def test_errors_are_in_the_requests_language(api, directory):
     response = api.get("/api/v1/affiliates/no-such-one/", HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 404
-    assert response.json()["detail"] != "Not found."
+    # DRF's own words, translated: not get_object_or_404's English naming the model.
+    assert response.json()["detail"] == "No encontrado."
     assert response["Content-Language"] == "es"
 
 
