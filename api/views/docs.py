@@ -37,7 +37,8 @@ EXAMPLES = {
 }
 DESCRIPTIONS = {
     400: "Refused input: `errors` names each field with its messages.",
-    401: "No valid token (unknown, revoked or expired) where one is needed.",
+    401: "No valid token where one is needed, or a token sent that is unknown, revoked or "
+    "expired (a public read refuses it rather than ignore it).",
     403: "The token's owner may not do this.",
     404: "Nothing here, or outside the token owner's regions (never a hint that it exists).",
     409: "The record changed since it was read: nothing was written.",

@@ -220,3 +220,12 @@ def test_the_description_is_openapi_3_1(api, db):
     described = api.get("/api/v1/schema/?format=json").json()
     assert described["openapi"] == "3.1.0"
     assert "/api/v1/declarations/" in described["paths"]
+
+
+def test_a_dead_token_on_a_public_read_is_a_described_401(api, directory):
+    response = api.get("/api/v1/sectors/", HTTP_AUTHORIZATION="Token hn_000000000000_revoked")
+    assert response.status_code == 401 and response.json()["status"] == 401
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+    public = ["affiliates/", "affiliates/{slug}/", "affiliates/{slug}/jsonld/", "regions/"]
+    for path in [*public, "sectors/", "stats/"]:
+        assert "401" in paths[f"/api/v1/{path}"]["get"]["responses"], path
