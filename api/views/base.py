@@ -25,6 +25,11 @@ class ApiView(GenericAPIView):
     # (CORS preflights are answered by django-cors-headers before any view.)
     metadata_class = None
 
+    @property
+    def allowed_methods(self) -> list[str]:
+        # The Allow header lists what is answered: not OPTIONS, which is a 405 here.
+        return [method for method in super().allowed_methods if method != "OPTIONS"]
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Before anything reads the body: a too-large one is refused unread.
         try:

@@ -229,3 +229,9 @@ def test_a_dead_token_on_a_public_read_is_a_described_401(api, directory):
     public = ["affiliates/", "affiliates/{slug}/", "affiliates/{slug}/jsonld/", "regions/"]
     for path in [*public, "sectors/", "stats/"]:
         assert "401" in paths[f"/api/v1/{path}"]["get"]["responses"], path
+
+
+def test_allow_lists_only_the_methods_answered(api, db):
+    response = api.options("/api/v1/sectors/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
