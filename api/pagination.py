@@ -4,9 +4,10 @@ list being written to does not repeat or skip rows between pages."""
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,23 @@ class Cursor(CursorPagination):
     ordering = ("name", "pk")
     cursor_query_description = "The page to read: the `next` or `previous` link's cursor."
     page_size_query_description = f"Results per page (25 unless given; at most {max_page_size})."
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any] | None:
+        # A cursor is only base64: one made by hand may hold a position that is no value of
+        # the ordering's first column ("abc" for a number, a NUL in a name), which the
+        # database would refuse with a 500. DRF's answer to a cursor it cannot read instead.
+        cursor = self.decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            column = self.get_ordering(request, queryset, view)[0].lstrip("-")
+            try:
+                if "\x00" in cursor.position:
+                    raise ValueError("NUL")
+                queryset.filter(**{f"{column}__gt": cursor.position})
+            except (ValueError, TypeError, DjangoValidationError):
+                raise NotFound(self.invalid_cursor_message) from None
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int:
         """The page size asked for, at most max_page_size; a value that is no number is a 400."""

@@ -1,6 +1,7 @@
 """What every API view shares: the body cap, and for public reads conditional GET and caching."""
 
 import hashlib
+import time
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -24,6 +25,11 @@ class ApiView(GenericAPIView):
     # (CORS preflights are answered by django-cors-headers before any view.)
     metadata_class = None
 
+    @property
+    def allowed_methods(self) -> list[str]:
+        # The Allow header lists what is answered: not OPTIONS, which is a 405 here.
+        return [method for method in super().allowed_methods if method != "OPTIONS"]
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Before anything reads the body: a too-large one is refused unread.
         try:
@@ -36,6 +42,15 @@ class ApiView(GenericAPIView):
                 % {"max": settings.API_MAX_BODY_BYTES // 1024}
             )
         super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request: Request) -> None:
+        # DRF checks the rates after authenticating: a refused token would be a free 401, so
+        # guesses would never be throttled. It counts against its address's anonymous rate.
+        try:
+            super().perform_authentication(request)
+        except AuthenticationFailed:
+            self.check_throttles(request)
+            raise
 
 
 class PublicView(ApiView):
@@ -66,7 +81,11 @@ class PublicView(ApiView):
         if response is None:
             response = self.read(request, *args, **kwargs)
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(int(changed))
+        # Whole seconds: a write later in the second this answer is made in would leave
+        # Last-Modified unchanged, and If-Modified-Since would hide it for good. Such an
+        # answer says a second earlier, so the next request is answered in full.
+        modified = int(changed) if int(time.time()) > int(changed) else int(changed) - 1
+        response["Last-Modified"] = http_date(modified)
         # Shared caches may keep it, but must ask again each time (a 304 is cheap).
         patch_cache_control(response, public=True, no_cache=True)
         patch_vary_headers(response, ["Accept-Language"])

@@ -30,14 +30,15 @@ EXAMPLES = {
     ),
     401: _example(401, "A valid token is needed", "This token is not valid."),
     403: _example(403, "Not allowed", "You do not have permission to perform this action."),
-    404: _example(404, "Not found", "No Affiliate matches the given query."),
+    404: _example(404, "Not found", "Not found."),
     409: _example(409, "Conflict", "Someone else saved this record after you read it."),
     413: _example(413, "The request is too large", "The request body is larger than 1024 kB."),
     429: _example(429, "Too many requests", "Request was throttled. Expected in 12 seconds."),
 }
 DESCRIPTIONS = {
     400: "Refused input: `errors` names each field with its messages.",
-    401: "No valid token (unknown, revoked or expired) where one is needed.",
+    401: "No valid token where one is needed, or a token sent that is unknown, revoked or "
+    "expired (a public read refuses it rather than ignore it).",
     403: "The token's owner may not do this.",
     404: "Nothing here, or outside the token owner's regions (never a hint that it exists).",
     409: "The record changed since it was read: nothing was written.",

@@ -119,7 +119,7 @@ class AffiliateList(PublicView):
             "left out, with a note in `notes`, as the directory page does."
         ),
         parameters=DIRECTORY_PARAMETERS,
-        responses={200: PublicAffiliateSerializer(many=True), **problems(400, 404, 429)},
+        responses={200: PublicAffiliateSerializer(many=True), **problems(400, 401, 404, 429)},
         examples=[
             OpenApiExample(
                 "A page",
@@ -171,7 +171,7 @@ class AffiliateDetail(PublicView):
         summary="One public affiliate",
         description="Its public profile as data; a non-public affiliate is a 404.",
         parameters=[SLUG],
-        responses={200: PublicAffiliateDetailSerializer, **problems(404, 429)},
+        responses={200: PublicAffiliateDetailSerializer, **problems(401, 404, 429)},
         examples=[
             OpenApiExample(
                 "A profile",
@@ -209,7 +209,7 @@ class AffiliateJsonLd(PublicView):
         parameters=[SLUG],
         responses={
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
-            **problems(404, 429),
+            **problems(401, 404, 429),
         },
         examples=[
             OpenApiExample(
@@ -238,7 +238,7 @@ class RegionList(PublicView):
     @extend_schema(
         operation_id="regions_list",
         summary="Regional networks with their countries and figures",
-        responses={200: RegionListSerializer, **problems(429)},
+        responses={200: RegionListSerializer, **problems(401, 429)},
         tags=["public"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -253,7 +253,7 @@ class SectorList(PublicView):
     @extend_schema(
         operation_id="sectors_list",
         summary="Sectors (the directory's sector filter takes their slugs)",
-        responses={200: SectorSerializer(many=True), **problems(429)},
+        responses={200: SectorSerializer(many=True), **problems(401, 429)},
         tags=["public"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -269,7 +269,7 @@ class Statistics(PublicView):
         summary="The statistics of /stats/",
         description="Affiliated organisations and members by region, type, worker category, "
         "gender and year of declaration; labels in the request's language.",
-        responses={200: StatsSerializer, **problems(429)},
+        responses={200: StatsSerializer, **problems(401, 429)},
         tags=["public"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:

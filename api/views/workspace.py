@@ -31,7 +31,7 @@ from affiliates.services.lifecycle import (
     TRANSITIONS,
     AlreadyDecided,
     affiliate_transition,
-    available_transitions,
+    available_transitions_each,
     may_take,
 )
 from api.pagination import Cursor
@@ -330,7 +330,10 @@ class Applications(TokenView):
             raise exceptions.PermissionDenied(_("Only coordinators and staff review applications."))
         self.cursor_ordering = ("status_changed_at", "pk")
         page = self.paginate_queryset(open_applications(request.user))
-        steps = {a.pk: [t.action for t in available_transitions(request.user, a)] for a in page}
+        steps = {
+            pk: [t.action for t in transitions]
+            for pk, transitions in available_transitions_each(request.user, page).items()
+        }
         context = {**self.get_serializer_context(), "steps": steps}
         return self.get_paginated_response(
             ApplicationSerializer(page, many=True, context=context).data

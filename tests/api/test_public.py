@@ -1,10 +1,15 @@
 """The public API: the directory's rules, public records only, conditional GET, CORS, limits."""
 
+import base64
+from urllib.parse import urlencode
+
 import pytest
 from django.test import override_settings
 
 from affiliates.choices import Status
 from affiliates.services import affiliate_update
+from core.public_cache import public_cache_bump, public_cache_version
+from tests.clock import NOW
 from tests.factories import AffiliateFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +93,25 @@ def test_each_sort_pages_through_every_row_once(api, south_asia):
         assert len(seen) == len(set(seen)) == 6, sort
 
 
+@pytest.mark.parametrize(
+    ("sort", "position", "status"),
+    [
+        ("name", "Emb", 200),
+        ("name", "a\x00b", 404),
+        ("-members", "many", 404),
+        ("relevance", "high", 404),
+        ("-affiliated", "2026-13-45", 404),
+    ],
+)
+def test_a_cursor_made_by_hand_is_a_404_not_a_500(api, directory, sort, position, status):
+    # A cursor is base64 of its position: anybody can make one.
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    response = api.get("/api/v1/affiliates/", {"q": "embro", "sort": sort, "cursor": cursor})
+    assert response.status_code == status
+    if status == 404:
+        assert response.json()["detail"] == "Invalid cursor"
+
+
 def test_a_non_public_affiliate_is_a_404(api, directory):
     response = api.get(f"/api/v1/affiliates/{directory['applied'].slug}/")
     assert response.status_code == 404
@@ -123,8 +147,10 @@ def test_regions_sectors_and_stats(api, directory):
 
 
 def test_a_repeat_gets_304_until_a_write(
-    api, directory, coordinator_south_asia, django_capture_on_commit_callbacks
+    api, directory, coordinator_south_asia, django_capture_on_commit_callbacks, clock
 ):
+    public_cache_version()
+    clock.shift(2)  # the last change is seconds old: Last-Modified is its second
     first = api.get("/api/v1/affiliates/")
     etag, modified = first["ETag"], first["Last-Modified"]
     repeat = api.get("/api/v1/affiliates/", HTTP_IF_NONE_MATCH=etag)
@@ -138,6 +164,17 @@ def test_a_repeat_gets_304_until_a_write(
         )
     fresh = api.get("/api/v1/affiliates/", HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200 and fresh["ETag"] != etag
+
+
+def test_a_write_in_the_second_of_an_answer_is_not_hidden_by_if_modified_since(
+    api, directory, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    public_cache_bump()
+    first = api.get("/api/v1/sectors/")
+    public_cache_bump()  # a write in the same second
+    again = api.get("/api/v1/sectors/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
 
 
 def test_cors_is_open_for_public_reads_only(api, directory, coordinator_south_asia, as_user):
@@ -163,7 +200,8 @@ def test_anonymous_clients_are_throttled_with_retry_after(api, directory):
 def test_errors_are_in_the_requests_language(api, directory):
     response = api.get("/api/v1/affiliates/no-such-one/", HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 404
-    assert response.json()["detail"] != "Not found."
+    # DRF's own words, translated: not get_object_or_404's English naming the model.
+    assert response.json()["detail"] == "No encontrado."
     assert response["Content-Language"] == "es"
 
 
@@ -182,3 +220,18 @@ def test_the_description_is_openapi_3_1(api, db):
     described = api.get("/api/v1/schema/?format=json").json()
     assert described["openapi"] == "3.1.0"
     assert "/api/v1/declarations/" in described["paths"]
+
+
+def test_a_dead_token_on_a_public_read_is_a_described_401(api, directory):
+    response = api.get("/api/v1/sectors/", HTTP_AUTHORIZATION="Token hn_000000000000_revoked")
+    assert response.status_code == 401 and response.json()["status"] == 401
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+    public = ["affiliates/", "affiliates/{slug}/", "affiliates/{slug}/jsonld/", "regions/"]
+    for path in [*public, "sectors/", "stats/"]:
+        assert "401" in paths[f"/api/v1/{path}"]["get"]["responses"], path
+
+
+def test_allow_lists_only_the_methods_answered(api, db):
+    response = api.options("/api/v1/sectors/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"

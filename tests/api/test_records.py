@@ -131,6 +131,35 @@ def test_applications_waiting_for_a_coordinator(as_user, records, coordinator_so
     assert rows[0]["next_steps"] == ["recommend", "region_reject"]
 
 
+@pytest.mark.parametrize("who", ["coordinator_south_asia", "staff_user"])
+def test_applications_steps_match_the_pages_and_cost_no_query_per_row(
+    as_user, records, south_asia, africa, who, request
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from affiliates.services.lifecycle import available_transitions
+
+    user = request.getfixturevalue(who)
+    client = as_user(user)
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            rows = client.get("/api/v1/applications/").json()["results"]
+        return rows, len(queries)
+
+    read()  # the token's first use writes its last-used time
+    _rows, few = read()
+    for n in range(4):
+        AffiliateFactory(region=south_asia, status=Status.RECOMMENDED, name=f"Recommended {n}")
+        AffiliateFactory(region=africa, status=Status.APPLIED, name=f"Far {n}")
+    rows, many = read()
+    assert many == few
+    for row in rows:
+        affiliate = Affiliate.objects.get(slug=row["slug"])
+        assert row["next_steps"] == [t.action for t in available_transitions(user, affiliate)]
+
+
 def test_lifecycle_steps_go_through_the_service(
     as_user, records, coordinator_south_asia, staff_user, mailoutbox
 ):

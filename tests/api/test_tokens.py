@@ -43,6 +43,19 @@ def test_a_wrong_token_is_a_401(api, header, coordinator_south_asia):
     assert response["WWW-Authenticate"] == "Token"
 
 
+def test_wrong_tokens_count_against_the_address_s_rate(api, settings, coordinator_south_asia):
+    # Otherwise a guesser would get an unthrottled 401 (and a query) for every try.
+    settings.API_THROTTLE_RATES = {"anon": "2/minute", "token": "5/minute"}
+    statuses = [
+        api.get("/api/v1/records/", HTTP_AUTHORIZATION=f"Token hn_{n:012x}_guess").status_code
+        for n in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+    # A valid token is counted on its own, not against the address.
+    token = token_for(coordinator_south_asia)
+    assert api.get("/api/v1/records/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+
+
 def test_no_token_is_a_401_on_token_endpoints(api, db):
     assert api.get("/api/v1/records/").status_code == 401
 
