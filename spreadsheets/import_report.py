@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 ACTION_LABELS = {
@@ -57,14 +57,18 @@ class ImportReport:
             return _("File refused: %(errors)s") % {"errors": " ".join(self.file_errors)}
         counts = self.counts
         if counts[REFUSED]:
-            return _(
-                "Nothing imported: %(refused)d of %(rows)d rows are refused. "
-                "Fix them and try again."
+            return ngettext(
+                "Nothing imported: %(refused)d row of %(rows)d is refused. Fix it and try again.",
+                "Nothing imported: %(refused)d rows of %(rows)d are refused. "
+                "Fix them and try again.",
+                counts[REFUSED],
             ) % {"refused": counts[REFUSED], "rows": len(self.rows)}
         if self.changes_nothing:
-            return _("Nothing to change: all %(rows)d rows match the registry.") % {
-                "rows": len(self.rows)
-            }
+            return ngettext(
+                "Nothing to change: %(rows)d row matches the registry.",
+                "Nothing to change: all %(rows)d rows match the registry.",
+                len(self.rows),
+            ) % {"rows": len(self.rows)}
         values = {"create": counts[CREATE], "update": counts[UPDATE], "same": counts[UNCHANGED]}
         if self.written:
             return _("Imported: %(create)d created, %(update)d updated, %(same)d unchanged.") % (

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.admin import RecordHistoryAdmin
 from governance.models import Congress, DelegateBand, DuesAdjustment, DuesPayment, DuesRule
@@ -106,7 +106,10 @@ def reverse_payments(modeladmin, request, queryset):
                 )
         if done:
             modeladmin.message_user(
-                request, _("%(count)d payments reversed.") % {"count": done}, messages.SUCCESS
+                request,
+                ngettext("%(count)d payment reversed.", "%(count)d payments reversed.", done)
+                % {"count": done},
+                messages.SUCCESS,
             )
         return None
     return TemplateResponse(

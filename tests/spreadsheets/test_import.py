@@ -376,7 +376,7 @@ def test_the_command_fails_on_a_refused_file(south_asia, tmp_path, capsys):
     path = tmp_path / "affiliates.csv"
     path.write_bytes(csv_file("Bad,FR,union,yes,,,applied"))
 
-    with pytest.raises(CommandError, match="Nothing imported: 1 of 1 rows are refused"):
+    with pytest.raises(CommandError, match="Nothing imported: 1 row of 1 is refused"):
         call_command("import_affiliates", str(path), verbosity=0)
     assert "row 2: refused Bad" in capsys.readouterr().out
 
