@@ -19,7 +19,7 @@ from spreadsheets.exports import directory_csv
 def home(request: HttpRequest) -> HttpResponse:
     figures, regions = regions_with_figures()
     # One grouped query for the map's figures, cached; the map itself is drawn per language.
-    per_country = cached("countries", (), lambda: public_countries(Affiliate.objects.public()))
+    per_country = cached("countries", (), public_countries)
     return render(
         request,
         "public/home.html",
