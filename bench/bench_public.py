@@ -287,9 +287,15 @@ def _api(client: Client, words: list[str]) -> list[dict]:
     one client asking hundreds of times a minute."""
     apis, pages = [], []
     with override_settings(API_THROTTLE_RATES={"anon": "1000000/minute", "token": "1/minute"}):
-        for q in words:
-            apis.append(_get(client, f"/api/v1/affiliates/?q={q.replace(' ', '+')}"))
-            pages.append(_get(client, f"/directory/?q={q.replace(' ', '+')}"))
+        # Whichever asks a word first reads its index pages from disk for both: take turns.
+        for i, q in enumerate(words):
+            api, page = f"/api/v1/affiliates/?q={q.replace(' ', '+')}", f"/directory/?q={q}"
+            if i % 2:
+                pages.append(_get(client, page.replace(" ", "+")))
+                apis.append(_get(client, api))
+            else:
+                apis.append(_get(client, api))
+                pages.append(_get(client, page.replace(" ", "+")))
     ratio = statistics.median(apis) / max(statistics.median(pages), 0.01)
     row = _row(
         "API list search (one word)",

@@ -153,7 +153,9 @@ class AffiliateList(PublicView):
                 affiliated_key=Coalesce("affiliated_on", Value("0001-01-01", DateField()))
             )
         self.cursor_ordering = CURSOR_ORDERINGS[sort]
-        results = results.select_related("region", "parent_network").prefetch_related("sectors")
+        # The parent network in a second query of at most a page's rows: joined, PostgreSQL
+        # reads it for every match before sorting them.
+        results = results.select_related("region").prefetch_related("sectors", "parent_network")
         page = self.paginate_queryset(results)
         self.paginator.notes = query.notes
         serializer = self.get_serializer(page, many=True)
