@@ -92,6 +92,38 @@ class PublicAffiliateSerializer(serializers.Serializer):
         help_text="The national network it is affiliated through, when that one is public."
     )
 
+    def to_representation(self, affiliate: Affiliate) -> dict[str, Any]:
+        """The fields above, built directly: DRF's field-by-field path took a third of the
+        list's time for 25 rows. tests/api/test_public.py checks both give the same."""
+        region = affiliate.region
+        return {
+            "slug": affiliate.slug,
+            "name": affiliate.name,
+            "acronym": affiliate.acronym,
+            "url": self.get_url(affiliate),
+            "organisation_type": affiliate.organisation_type,
+            "organisation_type_label": str(affiliate.get_organisation_type_display()),
+            "city": affiliate.city,
+            "country": self.get_country(affiliate),
+            "country_name": self.get_country_name(affiliate),
+            "region": {"slug": region.slug, "name": str(region.name)},
+            "description": affiliate.description,
+            "founded_year": affiliate.founded_year,
+            "languages": affiliate.languages,
+            "website": affiliate.website,
+            "worker_categories": self.get_worker_categories(affiliate),
+            "sectors": self.get_sectors(affiliate),
+            "members": {
+                "women": affiliate.members_women,
+                "men": affiliate.members_men,
+                "total": affiliate.members_total,
+                "year": affiliate.members_year,
+            },
+            "public_email": self.get_public_email(affiliate),
+            "public_phone": self.get_public_phone(affiliate),
+            "parent_network": self.get_parent_network(affiliate),
+        }
+
     def get_url(self, affiliate: Affiliate) -> str:
         request = self.context.get("request")
         path = affiliate.get_absolute_url()
@@ -141,6 +173,10 @@ class PublicAffiliateDetailSerializer(PublicAffiliateSerializer):
     member_organisations = serializers.SerializerMethodField(
         help_text="Its public member organisations (for a national network)."
     )
+
+    def to_representation(self, instance: Affiliate) -> dict[str, Any]:
+        # One record: DRF's own path over every declared field (the direct one is the list's).
+        return serializers.Serializer.to_representation(self, instance)
 
     @extend_schema_field(NamedSlugSerializer(many=True))
     def get_member_organisations(self, affiliate: Affiliate) -> list[dict[str, str]]:
@@ -232,6 +268,10 @@ class PrivateAffiliateSerializer(PublicAffiliateSerializer):
     updated_at = serializers.DateTimeField(
         help_text="Send it back with a change: a record saved since is refused with 409."
     )
+
+    def to_representation(self, instance: Affiliate) -> dict[str, Any]:
+        # DRF's own path over every declared field (the direct one is the public list's).
+        return serializers.Serializer.to_representation(self, instance)
 
     @extend_schema_field(serializers.EmailField(allow_null=True))
     def get_public_email(self, affiliate: Affiliate) -> str | None:

@@ -65,6 +65,29 @@ def test_every_filter_of_the_directory_applies(api, directory):
     assert len(unknown["results"]) == 3 and unknown["notes"]
 
 
+def test_the_lists_rows_are_what_drfs_own_path_gives(directory, south_asia, rf):
+    # The list builds its rows directly for speed (PublicAffiliateSerializer.to_representation):
+    # the same keys and values as DRF's field-by-field path over the declared fields, with a
+    # parent network, sectors and a public contact with and without consent.
+    from rest_framework import serializers
+
+    from api.serializers import PublicAffiliateSerializer
+
+    network = AffiliateFactory(region=south_asia, name="National Home Workers Network")
+    member = AffiliateFactory(region=south_asia, name="Lucknow Members", parent_network=network)
+    context = {"request": rf.get("/api/v1/affiliates/")}
+    for affiliate in [*directory.values(), network, member]:
+        direct = PublicAffiliateSerializer(affiliate, context=context).data
+        generic = serializers.Serializer.to_representation(
+            PublicAffiliateSerializer(context=context), affiliate
+        )
+        assert direct == generic, affiliate.name
+    assert PublicAffiliateSerializer(member, context=context).data["parent_network"] == {
+        "slug": network.slug,
+        "name": network.name,
+    }
+
+
 def test_it_pages_with_a_cursor_and_caps_the_page_size(api, south_asia):
     for n in range(5):
         AffiliateFactory(region=south_asia, name=f"Weavers {n}")
