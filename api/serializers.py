@@ -102,7 +102,7 @@ class PublicAffiliateSerializer(serializers.Serializer):
             "acronym": affiliate.acronym,
             "url": self.get_url(affiliate),
             "organisation_type": affiliate.organisation_type,
-            "organisation_type_label": str(affiliate.get_organisation_type_display()),
+            "organisation_type_label": str(OrganisationType(affiliate.organisation_type).label),
             "city": affiliate.city,
             "country": self.get_country(affiliate),
             "country_name": self.get_country_name(affiliate),
@@ -151,7 +151,10 @@ class PublicAffiliateSerializer(serializers.Serializer):
 
     @extend_schema_field(NamedSlugSerializer(many=True))
     def get_sectors(self, affiliate: Affiliate) -> list[dict[str, str]]:
-        return [{"slug": s.slug, "name": s.name} for s in affiliate.sectors.all()]
+        # A list's page reads its sectors in one query (public.directory.sectors_of).
+        sectors_of = self.context.get("sectors_of")
+        sectors = sectors_of[affiliate.pk] if sectors_of is not None else affiliate.sectors.all()
+        return [{"slug": s.slug, "name": s.name} for s in sectors]
 
     @extend_schema_field(serializers.EmailField(allow_null=True))
     def get_public_email(self, affiliate: Affiliate) -> str | None:

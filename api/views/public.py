@@ -28,7 +28,7 @@ from api.serializers import (
 from api.views.base import PublicView
 from api.views.docs import problems
 from core.public_cache import cached
-from public.directory import directory_matches, directory_sectors
+from public.directory import directory_matches, directory_sectors, sectors_of
 from public.figures import public_statistics, regions_with_figures
 from public.profiles import public_profile
 
@@ -155,10 +155,11 @@ class AffiliateList(PublicView):
         self.cursor_ordering = CURSOR_ORDERINGS[sort]
         # The parent network in a second query of at most a page's rows: joined, PostgreSQL
         # reads it for every match before sorting them.
-        results = results.select_related("region").prefetch_related("sectors", "parent_network")
-        page = self.paginate_queryset(results)
+        results = results.select_related("region").prefetch_related("parent_network")
+        page = self.paginate_queryset(results) or []
         self.paginator.notes = query.notes
-        serializer = self.get_serializer(page, many=True)
+        context = {**self.get_serializer_context(), "sectors_of": sectors_of(page)}
+        serializer = self.get_serializer(page, many=True, context=context)
         return dict(self.get_paginated_response(serializer.data).data)
 
 
