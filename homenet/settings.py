@@ -5,48 +5,17 @@ ALLOWED_HOSTS; every other variable has a default that is safe there too. A malf
 stops the start with ImproperlyConfigured rather than being guessed at.
 """
 
-import os
-import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from homenet import embedded_db
+from homenet.env import env_bool, env_int, env_list, env_rate, env_str
+from homenet.languages import INTERFACE_LANGUAGES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -306,36 +275,10 @@ elif CACHE_URL in ("", "locmem://"):
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://... or locmem://, not {CACHE_URL!r}")
 
-# Internationalisation: the network's 17 languages, each shown in its own name in the menus.
-# Django knows neither Lao nor Filipino: their entries are added to its LANG_INFO below.
+# Internationalisation: the network's 17 languages, each shown in its own name in the menus
+# (homenet/languages.py, which also gives Django the Lao and Filipino it lacks).
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("fr", _("French")),
-    ("pt", _("Portuguese")),
-    ("ru", _("Russian")),
-    ("hi", _("Hindi")),
-    ("ur", _("Urdu")),
-    ("ne", _("Nepali")),
-    ("bn", _("Bengali")),
-    ("ta", _("Tamil")),
-    ("th", _("Thai")),
-    ("km", _("Khmer")),
-    ("lo", _("Lao")),
-    ("id", _("Indonesian")),
-    ("fil", _("Filipino")),
-    ("vi", _("Vietnamese")),
-    ("sw", _("Swahili")),
-]
-LANG_INFO.update(
-    {
-        "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"},
-        "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
-        # Django's own entry names Khmer in English.
-        "km": {**LANG_INFO["km"], "name_local": "ខ្មែរ"},
-    }
-)
+LANGUAGES = INTERFACE_LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Dates day first in English too (homenet/formats/en), and formats for the languages Django
@@ -513,14 +456,10 @@ EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 20000)
 # cookie opens it, so no request from another site can act for a signed-in person, and CSRF
 # does not apply. Rates are requests per minute: anonymous ones per client address, the others
 # per token. They are read on every request (api/throttling.py), counted in the cache.
-_RATE = re.compile(r"^\d+/(second|minute|hour|day)$")
 API_THROTTLE_RATES = {
-    "anon": env_str("API_THROTTLE_ANON", "60/minute"),
-    "token": env_str("API_THROTTLE_TOKEN", "300/minute"),
+    "anon": env_rate("API_THROTTLE_ANON", "60/minute"),
+    "token": env_rate("API_THROTTLE_TOKEN", "300/minute"),
 }
-for _scope, _rate in API_THROTTLE_RATES.items():
-    if not _RATE.match(_rate):
-        raise ImproperlyConfigured(f"API_THROTTLE_{_scope.upper()} must read like 60/minute")
 # A request body above this is refused (413) before it is parsed: a year's declarations for
 # 5,000 affiliates take about 400 kB.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
