@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Field, Model, Value
+from django.db.models import DateField, Field, Model, Value
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from affiliates.models import Affiliate, Sector, StatusChange
 from affiliates.rules import (
@@ -163,6 +164,7 @@ def _steps(row: AffiliateRow, actor: Any, comment: str) -> Iterator[StatusChange
             to_status=affiliate.status,
             actor=actor,
             comment=comment,
+            withdrawal_kind="",  # named: a database default costs an object per instance
         )
         return
     before = ""
@@ -175,6 +177,7 @@ def _steps(row: AffiliateRow, actor: Any, comment: str) -> Iterator[StatusChange
             comment=step.comment,
             comment_is_public=step.comment_is_public,
             created_at=step.at,
+            withdrawal_kind="",
         )
         before = step.to_status
 
@@ -332,9 +335,11 @@ def bulk_insert(model: type[M], objects: list[M]) -> list[M]:
 def _value_reader(field: Any, connection: Any) -> Callable[[Model], Any]:
     """A function giving the value `field` stores for an object, as bulk_create would send it."""
     # Most fields store their attribute as it is: read it from the instance's dict, past
-    # descriptors (a country field builds an object on every read). Fields with their own
-    # pre_save (auto_now dates) go through it.
-    plain = type(field).pre_save is Field.pre_save
+    # descriptors (a country field builds a Country on every read; its dict holds the code).
+    # Fields whose pre_save sets or writes something (auto_now dates, files) go through it.
+    plain = type(field).pre_save in (Field.pre_save, CountryField.pre_save) or (
+        isinstance(field, DateField) and not (field.auto_now or field.auto_now_add)
+    )
     attname = field.attname
 
     def value(obj: Model) -> Any:
