@@ -196,7 +196,7 @@ def _counts(
     """The facets' counts (None: not counted) and the number of results (capped)."""
     if not query.words:
         return _kept_counts(query, regions, sectors), -1
-    matches = len(query.fuzzy_ids) if query.fuzzy else query.word_matches
+    matches = query.word_matches
     if matches <= search.COUNT_CAP:
         # Few matches for the words alone: every facet's rows are among them, count exactly.
         return _facet_counts(query, regions, sectors), -1

@@ -77,11 +77,17 @@ class DirectoryQuery:
     # True when the words match no name exactly or as a prefix: then names that look like
     # them (typos) are searched for instead.
     fuzzy: bool = False
-    # How many public affiliates the words as typed match, counted up to COUNT_CAP + 1.
+    # How many public affiliates the words match (as typed, or when `fuzzy` as looked alike),
+    # counted up to COUNT_CAP + 1.
     word_matches: int = field(default=0, compare=False)
-    # When `fuzzy`: the ids of the affiliates whose names look like the words (COUNT_CAP + 1
-    # at most), found once by the trigram index and read by id after.
-    fuzzy_ids: tuple[int, ...] = field(default=(), compare=False)
+    # Their ids (COUNT_CAP + 1 at most), found once by the text or trigram index: the counts,
+    # the ranking and the page then read these rows by id, never the index again.
+    match_ids: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def read_by_id(self) -> bool:
+        """Whether `match_ids` holds every match (a typo search: every match it lists)."""
+        return bool(self.words) and (self.fuzzy or self.word_matches <= COUNT_CAP)
 
     @property
     def effective_sort(self) -> str:
@@ -188,22 +194,23 @@ def directory_parse(
         words=words,
     )
     if words:
-        # One indexed query, reading COUNT_CAP + 1 rows at most: do the words, as typed, find
+        # One indexed query, reading COUNT_CAP + 1 ids at most: do the words, as typed, find
         # anything at all (else: typos), and few enough to count and rank them all?
         exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
-        matches = cached("matches", words, lambda: capped_count(exact))
-        query = replace(query, fuzzy=not matches, word_matches=matches)
-        if not matches:
+        # Kinds of entry new with these values ("matches" held a count, "typo-ids" the same
+        # ids under another name): an entry cached by earlier code is never misread.
+        ids = cached("match-ids", words, lambda: _first_ids(exact))
+        fuzzy = not ids
+        if fuzzy:
             typos = _text_search(Affiliate.objects.public(), words, fuzzy=True)
-            # Kinds of entry new with these values ("fuzzy" held a bool): an entry cached by
-            # the previous code is never read as ids.
-            ids = cached(
-                "typo-ids",
-                words,
-                lambda: tuple(typos.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]),
-            )
-            query = replace(query, fuzzy_ids=ids)
+            ids = cached("look-alike-ids", words, lambda: _first_ids(typos))
+        query = replace(query, fuzzy=fuzzy, word_matches=len(ids), match_ids=ids)
     return query
+
+
+def _first_ids(queryset: QuerySet[Affiliate]) -> tuple[int, ...]:
+    """The ids of the first COUNT_CAP + 1 rows found (in no order: the index's)."""
+    return tuple(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
 
 
 def _one(params: Mapping[str, str], name: str) -> str:
@@ -332,16 +339,16 @@ def filter_q(
 
 
 def searched(query: DirectoryQuery, *, every: bool = False) -> QuerySet[Affiliate]:
-    """Public affiliates the words match. A typo search asks the trigram index once for its
-    matches (at most COUNT_CAP + 1: the page counts and lists no more), then the counts and
-    the page read them by id; `every`: all of them (the CSV)."""
-    if not query.fuzzy or every:
+    """Public affiliates the words match. When the search found them all (at most COUNT_CAP;
+    a typo search: the COUNT_CAP + 1 it lists at most), the counts and the page read them by
+    id; `every`: all of them, from the index again (the CSV)."""
+    if not query.read_by_id or every:
         return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
-    return (
-        Affiliate.objects.public()
-        .filter(pk__in=query.fuzzy_ids)
-        .annotate(relevance=_fuzzy_relevance(query.words))
-    )
+    if query.fuzzy:
+        relevance = _fuzzy_relevance(query.words)
+    else:
+        relevance = SearchRank(F("search_vector"), _prefix_query(query.words))
+    return Affiliate.objects.public().filter(pk__in=query.match_ids).annotate(relevance=relevance)
 
 
 def directory_search(

@@ -26,6 +26,7 @@ from affiliates.services.bulk import (
     affiliates_bulk_update,
     bulk_insert,
     chunks,
+    copy_rows,
 )
 from affiliates.services.declarations import (
     CHANGED_SINCE_SEEN,
@@ -74,6 +75,7 @@ __all__ = [
     "affiliates_follow_countries",
     "bulk_insert",
     "chunks",
+    "copy_rows",
     "declaration_delete",
     "declaration_record",
     "declaration_save",
