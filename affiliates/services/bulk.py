@@ -347,7 +347,7 @@ def bulk_insert(model: type[M], objects: list[M]) -> list[M]:
 
 
 def copy_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert plain rows with COPY: each row's values for `columns` (field names), as the
+    """Insert plain rows with COPY: each row's values for `columns` (attnames), as the
     database stores them (plain str, not choices' enums); the table numbers them.
 
     For many rows nobody reads back as objects (links, steps, declarations of a load): no
@@ -356,7 +356,8 @@ def copy_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequenc
     """
     connection = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
-    names = ", ".join(connection.ops.quote_name(_column(meta.get_field(c))) for c in columns)
+    column_of = {f.attname: _column(f) for f in meta.concrete_fields}
+    names = ", ".join(connection.ops.quote_name(column_of[c]) for c in columns)
     with connection.wrap_database_errors, connection.cursor() as cursor:
         carry_context(cursor)
         with cursor.copy(
