@@ -18,7 +18,7 @@ BENCH_1M_DATABASE_URL ?=
 PYTEST_ARGS ?=
 EMBEDDED_DB := $(BIN)/python -m homenet.embedded_db
 
-.PHONY: help install run serve test lint format messages check-deploy bench bench-1m loadtest css clean backup restore
+.PHONY: help install run serve test lint format messages check-deploy bench bench-1m throughput loadtest css clean backup restore
 # Every interface language but English (settings.LANGUAGES), one -l each.
 TRANSLATED_LANGUAGES := es fr pt ru hi ur ne bn ta th km lo id fil vi sw
 MAKEMESSAGES := $(BIN)/python manage.py makemessages $(addprefix -l ,$(TRANSLATED_LANGUAGES)) \
@@ -33,6 +33,7 @@ help:
 	@echo "make bench        benchmarks on a 100,000-affiliate PostgreSQL database"
 	@echo "make loadtest     make serve under load, a PostgreSQL restart, a killed worker, slow clients (~4 min)"
 	@echo "make bench-1m     the same on 1,000,000 affiliates (var/postgres-bench-1m/)"
+	@echo "make throughput   make serve's requests per second: home, directory, distinct searches (~5 min)"
 	@echo "make css          rebuild the trimmed Bootstrap in static/vendor/bootstrap/ (needs npm)"
 	@echo "make backup       database and uploaded documents into var/backups/<timestamp>.tar"
 	@echo "make restore FILE=var/backups/....tar  into an empty database (FORCE=1: non-empty)"
@@ -107,6 +108,13 @@ bench-1m: install
 	$(if $(BENCH_1M_DATABASE_URL),DATABASE_URL="$(BENCH_1M_DATABASE_URL)",\
 		$(EMBEDDED_DB) --data var/postgres-bench-1m run --) \
 		$(BIN)/python bench/run.py --affiliates 1000000 $(BENCH_ARGS)
+
+# The production set-up (deploy/serve.sh) on a free loopback port against the bench database
+# (100,000 affiliates), one page at a time for 60 s at 16 connections, the public cache off: a
+# table and bench/throughput.json (bench/throughput.py). Not part of `make test`.
+THROUGHPUT_ARGS ?=
+throughput: install
+	$(BIN)/python bench/throughput.py $(THROUGHPUT_ARGS)
 
 # The production set-up (deploy/serve.sh) on a free loopback port with its own embedded PostgreSQL
 # (var/postgres-loadtest/, demo data with 5,000 affiliates), under load and faults: a table and

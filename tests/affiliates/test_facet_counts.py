@@ -2,11 +2,13 @@
 write."""
 
 import pytest
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from affiliates.choices import Status
 from affiliates.models import Affiliate, FacetCount, MembershipDeclaration, YearCount
 from affiliates.services import affiliate_set_sectors, affiliates_delete
+from affiliates.services.counts import counting_triggers, counts_rebuild
 from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,37 @@ def test_the_years_follow_declarations_and_affiliates_leaving_or_coming_back(sou
     Affiliate.objects.filter(pk=two.pk).update(status=Status.AFFILIATED)
     affiliates_delete(Affiliate.objects.filter(pk=one.pk), deleted_by=None)
     assert years_kept() == years_recounted() == {2025: (1, 2)}
+
+
+def test_a_rebuild_gives_the_counts_the_triggers_kept(south_asia, africa):
+    garments = SectorFactory(slug="garments")
+    one = AffiliateFactory(region=south_asia, country="IN", members_total=50)
+    AffiliateFactory(region=africa, country="KE", status=Status.SUSPENDED)
+    affiliate_set_sectors(one, [garments])
+    DeclarationFactory(affiliate=one, year=2024, women=30, men=10)
+    DeclarationFactory(affiliate=one, year=2025, women=40, men=10)
+    Affiliate.objects.filter(pk=one.pk).update(members_total=60)
+    before, years_before = kept(), years_kept()
+    assert len(before) == 2 and years_before == {2024: (1, 40), 2025: (1, 50)}
+
+    with transaction.atomic():
+        counts_rebuild()
+
+    assert kept() == before
+    assert years_kept() == years_before
+
+
+def test_with_the_counting_triggers_off_nothing_is_counted_until_the_rebuild(south_asia):
+    with transaction.atomic():
+        counting_triggers(enabled=False)
+        affiliate = AffiliateFactory(region=south_asia, country="IN", members_total=50)
+        DeclarationFactory(affiliate=affiliate, year=2025, women=40, men=10)
+        assert kept() == {} and years_kept() == {}
+        counting_triggers(enabled=True)
+        counts_rebuild()
+
+    assert kept() == recounted() != {}
+    assert years_kept() == {2025: (1, 50)}
+    # On again: the next write is counted as it happens.
+    AffiliateFactory(region=south_asia, country="NP")
+    assert kept() == recounted()

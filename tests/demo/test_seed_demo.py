@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from affiliates.choices import Status
-from affiliates.models import Affiliate, FacetCount, MembershipDeclaration
+from affiliates.models import Affiliate, FacetCount, MembershipDeclaration, YearCount
 from audit.history import record_history
 from core.history import acting
 from demo import seeding
@@ -150,8 +150,14 @@ def test_a_large_load_builds_its_indexes_after_and_keeps_the_counts(monkeypatch)
 
     assert indexes() == before
     assert any(line.startswith("Building") for line in lines)
+    assert any(line.startswith("Counts rebuilt") for line in lines)
     kept = sum(FacetCount.objects.filter(sector_id=0).values_list("organisations", flat=True))
-    assert kept == Affiliate.objects.filter(status=Status.AFFILIATED).count()
+    assert kept == Affiliate.objects.filter(status=Status.AFFILIATED).count() > 0
+    years = sum(YearCount.objects.values_list("organisations", flat=True))
+    assert years == MembershipDeclaration.objects.filter(affiliate__status="affiliated").count()
+    # The counting triggers are on again: the next write is counted.
+    Affiliate.objects.filter(status=Status.AFFILIATED).first().declarations.all().delete()
+    assert sum(YearCount.objects.values_list("organisations", flat=True)) < years
 
 
 def test_made_up_references_never_meet_even_when_the_draws_do():
