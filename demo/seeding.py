@@ -412,6 +412,7 @@ def _indexes_built_after(enabled: bool, progress: Callable[[str], None]) -> Iter
         # trigger events pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         progress(f"References checked in {time.monotonic() - started:.0f} s")
+        started = time.monotonic()
         # The GIN indexes of a million rows build in memory (the machine's, for a minute).
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for _name, definition in dropped:
