@@ -32,14 +32,10 @@ PAGE_SIZE = 25
 # listed page says to narrow the search or download the CSV, which has every row.
 MAX_PAGES = 400
 # A search's words matching more than this many affiliates are counted only up to it ("more
-# than 1,000 found"), list only this many, ranked from this many candidates (the largest
-# organisations), and their filters show no counts: counting, ranking or grouping every match
+# than 1,000 found"), list only this many (by best match, the best of the first COUNT_CAP + 1
+# the index gives), and their filters show no counts: counting, ranking or grouping every match
 # of a common word reads most of the table, on every search. Below it, all is exact.
 COUNT_CAP = 1000
-# Beyond COUNT_CAP, the best matches are ranked among this many candidates taken from an index
-# in order of size (most members first), and only they are listed by best match: reading a
-# few thousand index entries, never ranking tens of thousands of matches.
-CANDIDATES = 250
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SORTS: dict[str, list[str | OrderBy]] = {
@@ -74,6 +70,9 @@ class DirectoryQuery:
     page: int = 1
     notes: tuple[str, ...] = ()
     words: tuple[str, ...] = field(default=(), compare=False)
+    # True when the words, whole but the last (see _prefix_query), match nothing, and every
+    # word as the start of a word does: "embro work" finds "embroidery workers".
+    every_prefix: bool = False
     # True when the words match no name exactly or as a prefix: then names that look like
     # them (typos) are searched for instead.
     fuzzy: bool = False
@@ -196,15 +195,26 @@ def directory_parse(
     if words:
         # One indexed query, reading COUNT_CAP + 1 ids at most: do the words, as typed, find
         # anything at all (else: typos), and few enough to count and rank them all?
-        exact = _text_search(Affiliate.objects.public(), words, fuzzy=False)
+        public = Affiliate.objects.public()
+        whole = _text_search(public, words, fuzzy=False, every_prefix=False)
         # Kinds of entry new with these values ("matches" held a count, "typo-ids" the same
         # ids under another name): an entry cached by earlier code is never misread.
-        ids = cached("match-ids", words, lambda: _first_ids(exact))
+        ids = cached("match-ids", words, lambda: _first_ids(whole))
+        every_prefix = not ids and len(words) > 1
+        if every_prefix:
+            starts = _text_search(public, words, fuzzy=False, every_prefix=True)
+            ids = cached("prefix-match-ids", words, lambda: _first_ids(starts))
         fuzzy = not ids
         if fuzzy:
             typos = _text_search(Affiliate.objects.public(), words, fuzzy=True)
             ids = cached("look-alike-ids", words, lambda: _first_ids(typos))
-        query = replace(query, fuzzy=fuzzy, word_matches=len(ids), match_ids=ids)
+        query = replace(
+            query,
+            every_prefix=every_prefix and not fuzzy,
+            fuzzy=fuzzy,
+            word_matches=len(ids),
+            match_ids=ids,
+        )
     return query
 
 
@@ -250,31 +260,46 @@ def _facet_values(
     return values
 
 
-def _prefix_query(words: tuple[str, ...]) -> SearchQuery:
-    """Every word as the start of a word: 'word1':* & 'word2':*.
+def _prefix_query(words: tuple[str, ...], *, every_prefix: bool = True) -> SearchQuery:
+    """Every word as the start of a word: 'word1':* & 'word2':*; unless `every_prefix`, the
+    words before the last as whole words: 'word1' & 'word2':* (the last may be half typed).
+
+    A whole word is one entry of the index; a prefix is every entry it starts, and the start of
+    a common word ("group", "women") is tens of thousands of rows to read before the other
+    words narrow them down: a search engine's rule (Meilisearch's too), a hundred times faster
+    for two words at a million affiliates.
 
     The words hold only letters, marks and digits; quoting them anyway (quotes and
     backslashes doubled, as tsquery wants) keeps any word a lexeme, never an operator. The
     database folds the case as it does for the column (hn_lower); hn_search takes the accents off.
     """
+    last = len(words) - 1
     terms = " & ".join(
-        "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*" for word in words
+        "'"
+        + word.replace("\\", "\\\\").replace("'", "''")
+        + ("':*" if every_prefix or index == last else "'")
+        for index, word in enumerate(words)
     )
     return SearchQuery(lower_case(Value(terms)), search_type="raw", config=SEARCH_CONFIG)
 
 
 def _text_search(
-    queryset: QuerySet[Affiliate], words: tuple[str, ...], *, fuzzy: bool
+    queryset: QuerySet[Affiliate],
+    words: tuple[str, ...],
+    *,
+    fuzzy: bool,
+    every_prefix: bool = True,
 ) -> QuerySet[Affiliate]:
-    """Every word matches, as the start of a word of the name, acronym, city, sectors or
-    description; when `fuzzy`, a word may instead look like a word of the name (a typo).
+    """Every word matches a word of the name, acronym, city, sectors or description: the last
+    as its start, the others whole unless `every_prefix` (see _prefix_query); when `fuzzy`, a
+    word may instead look like a word of the name (a typo).
 
     Typos are looked for only when the words as typed find nothing: a common word would
     otherwise look like thousands of names, for no better result.
     """
     if not words:
         return queryset
-    tsquery = _prefix_query(words)
+    tsquery = _prefix_query(words, every_prefix=every_prefix)
     if not fuzzy:
         return queryset.filter(search_vector=tsquery).annotate(
             relevance=SearchRank(F("search_vector"), tsquery)
@@ -343,12 +368,23 @@ def searched(query: DirectoryQuery, *, every: bool = False) -> QuerySet[Affiliat
     a typo search: the COUNT_CAP + 1 it lists at most), the counts and the page read them by
     id; `every`: all of them, from the index again (the CSV)."""
     if not query.read_by_id or every:
-        return _text_search(Affiliate.objects.public(), query.words, fuzzy=query.fuzzy)
+        return _text_search(
+            Affiliate.objects.public(),
+            query.words,
+            fuzzy=query.fuzzy,
+            every_prefix=query.every_prefix,
+        )
+    return matches_by_id(query, query.match_ids)
+
+
+def matches_by_id(query: DirectoryQuery, ids: Sequence[int]) -> QuerySet[Affiliate]:
+    """The public affiliates of `ids` (matches found earlier), with the search's relevance."""
     if query.fuzzy:
         relevance = _fuzzy_relevance(query.words)
     else:
-        relevance = SearchRank(F("search_vector"), _prefix_query(query.words))
-    return Affiliate.objects.public().filter(pk__in=query.match_ids).annotate(relevance=relevance)
+        tsquery = _prefix_query(query.words, every_prefix=query.every_prefix)
+        relevance = SearchRank(F("search_vector"), tsquery)
+    return Affiliate.objects.public().filter(pk__in=ids).annotate(relevance=relevance)
 
 
 def directory_search(
@@ -406,15 +442,20 @@ def directory_page(
     """The requested page; a page past the end (or past MAX_PAGES) gives the last one.
 
     `capped`: the words match more than COUNT_CAP (`total` says COUNT_CAP + 1); the pages list
-    COUNT_CAP of them, or by best match CANDIDATES: the largest organisations, ranked.
+    COUNT_CAP of them: by best match, the best of the first COUNT_CAP + 1 the index gives.
     """
     listed_max = COUNT_CAP if capped else MAX_PAGES * PAGE_SIZE
     if capped and query.effective_sort == "relevance":
-        # The candidates come from an index in order (no rank computed), then only they are
-        # ranked: a common word's thousands of matches are never all scored.
-        listed_max = CANDIDATES
-        candidates = queryset.order_by(*SORTS["-members"]).values("pk")[:CANDIDATES]
-        queryset = queryset.filter(pk__in=candidates)
+        # The search read the ids of the first COUNT_CAP + 1 matches the index gives (with
+        # filters, one more such read): only they are ranked. A common word's tens of
+        # thousands of matches are never all read, scored or sorted.
+        if query.filters():
+            candidates = cached(
+                "candidate-ids", cache_key(query, page=False), lambda: _first_ids(queryset)
+            )
+        else:
+            candidates = query.match_ids
+        queryset = matches_by_id(query, candidates[:COUNT_CAP]).order_by(*queryset.query.order_by)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     listed = min(pages, math.ceil(listed_max / PAGE_SIZE))
     number = min(query.page, listed)

@@ -33,6 +33,27 @@ def test_every_word_must_match(south_asia):
     assert found(q="embroidery delhi") == ["Embroidery Makers Delhi"]
 
 
+def test_words_before_the_last_match_whole_words_when_some_do(south_asia):
+    AffiliateFactory(region=south_asia, name="Sew Group Patan")
+    AffiliateFactory(region=south_asia, name="Sewing Group Lalitpur")
+
+    # "sew" is a whole word of one name: the other, where it only starts a word, is left out
+    # (a whole word is one entry of the index; the start of a common word, thousands).
+    assert found(q="sew gro") == ["Sew Group Patan"]
+    # The last word may be half typed.
+    assert found(q="sewing gro") == ["Sewing Group Lalitpur"]
+
+
+def test_when_no_whole_word_matches_every_word_may_be_the_start_of_one(south_asia):
+    AffiliateFactory(region=south_asia, name="Embroidery Workers Union")
+    AffiliateFactory(region=south_asia, name="Embroidery Makers Lucknow")
+
+    assert found(q="embro work") == ["Embroidery Workers Union"]
+    regions, sectors = list(Region.objects.all()), list(Sector.objects.all())
+    query = search.directory_parse({"q": "embro work"}, regions, sectors)
+    assert query.every_prefix and not query.fuzzy
+
+
 def test_the_city_the_sector_and_the_description_are_searched(south_asia):
     incense = SectorFactory(name="Incense sticks", slug="incense")
     by_city = AffiliateFactory(region=south_asia, name="Group A", city="Ahmedabad")
