@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.access import regions_coordinated_by
@@ -7,6 +6,7 @@ from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate
 from affiliates.rules import stale_before
 from affiliates.search import staff_search
+from core.pagination import EstimatedCountPaginator
 from regions.models import Region
 
 STALE = "stale"
@@ -55,8 +55,11 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
         # Words of the name, acronym, city, sectors or description (their start is enough), a
         # reference as people type it (no dashes, O for 0...) or a slug: all indexed.
         found = staff_search(queryset, value)
-        if found.exists():
+        # Counted as the list counts (up to 10,000: a plan that reads the matches), not
+        # exists(): asked for one row, PostgreSQL may read the region's records in table order
+        # hoping to meet a match early, every one of them when there is none.
+        if found.order_by().values("pk")[: EstimatedCountPaginator.EXACT_UP_TO + 1].count():
             return found
-        # The private contacts are in no index (nor in the public search text): read, in the
-        # user's regions, only when nothing else matches.
-        return queryset.filter(Q(contact_name__icontains=value) | Q(contact_email__icontains=value))
+        # The private contacts are not in the public search text: their own trigram index,
+        # searched only when nothing else matches.
+        return queryset.filter(contacts_plain__contains=value.lower())

@@ -10,7 +10,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -128,7 +129,11 @@ class AffiliateQuerySet(models.QuerySet["Affiliate"]):
 
 # name_key and the search columns are derived from the name and other fields, not changes
 # anybody makes.
-@tracked(exclude=("name_key", "search_vector", "name_plain", "sector_names_translated"))
+@tracked(
+    exclude=(
+        "name_key", "search_vector", "name_plain", "contacts_plain", "sector_names_translated",
+    )
+)  # fmt: skip
 class Affiliate(models.Model):
     """A member organisation of home-based workers, from application to affiliation and after."""
 
@@ -224,6 +229,18 @@ class Affiliate(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
 
+    # The private contact's name and email as staff and coordinators search them: lower case,
+    # one text (trigram index: "any part of it" without reading every record).
+    contacts_plain = models.GeneratedField(
+        expression=lower_case(
+            Concat(
+                F("contact_name"), Value(" "), F("contact_email"), output_field=models.TextField()
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
     # Affiliation
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
@@ -269,6 +286,11 @@ class Affiliate(models.Model):
             models.Index(fields=["region", "status"], name="affiliate_region_status"),
             GinIndex(fields=["search_vector"], name="affiliate_search_vector"),
             GinIndex(fields=["name_plain"], opclasses=["gin_trgm_ops"], name="affiliate_name_trgm"),
+            GinIndex(
+                fields=["contacts_plain"],
+                opclasses=["gin_trgm_ops"],
+                name="affiliate_contacts_trgm",
+            ),
             # The admin's list, in name order (staff.admin.affiliates).
             models.Index(fields=["name", "id"], name="affiliate_name_id"),
             # The workspace's list of a region, in name order.

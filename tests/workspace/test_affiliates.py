@@ -36,6 +36,10 @@ def test_the_list_is_searchable_and_filterable(client, coordinator_south_asia, s
 
     assert [a.name for a in by_name] == ["Kathmandu Weavers"]
     assert [a.name for a in by_contact] == ["Sewa Bharat Home Workers"]
+    # Any part of the contact's name or email, in any case (its own trigram index).
+    for part in ("PRIVATE CON", "ate cont"):
+        found = client.get(url, {"q": part}).context["page"].object_list
+        assert [a.name for a in found] == ["Sewa Bharat Home Workers"], part
     assert [a.name for a in by_status] == ["Kathmandu Weavers"]
 
 
