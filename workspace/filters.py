@@ -5,11 +5,12 @@ from affiliates.access import regions_coordinated_by
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate
 from affiliates.rules import stale_before
-from affiliates.search import staff_search
-from core.pagination import EstimatedCountPaginator
+from affiliates.search import COUNT_CAP, staff_search
 from regions.models import Region
 
 STALE = "stale"
+# A search lists at most this many records in name order (the CSV has them all).
+LISTED = COUNT_CAP
 
 
 class WorkspaceAffiliateFilter(django_filters.FilterSet):
@@ -41,9 +42,14 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
         model = Affiliate
         fields = ["q", "status", "organisation_type", "region", "details"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, listed: int | None = None, **kwargs):
+        """`listed`: for the list page, which shows at most that many matches of a search
+        (affiliates.search.staff_search); the CSV has them all."""
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_coordinated_by(user)
+        self.listed = listed
+        # Set by the search: it matches more records than the list shows.
+        self.more_than_listed = False
 
     def by_details(self, queryset, name, value):
         return queryset.stale(stale_before()) if value == STALE else queryset
@@ -54,12 +60,13 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
             return queryset
         # Words of the name, acronym, city, sectors or description (their start is enough), a
         # reference as people type it (no dashes, O for 0...) or a slug: all indexed.
-        found = staff_search(queryset, value)
-        # Counted as the list counts (up to 10,000: a plan that reads the matches), not
-        # exists(): asked for one row, PostgreSQL may read the region's records in table order
-        # hoping to meet a match early, every one of them when there is none.
-        if found.order_by().values("pk")[: EstimatedCountPaginator.EXACT_UP_TO + 1].count():
-            return found
+        # Counted among the first matches the indexes give (a limited subquery), not with a
+        # filter on the records: asked for a row or a count, PostgreSQL may read the
+        # region's records in table order hoping to meet a match early, all when none does.
+        found = staff_search(queryset, value, listed=(self.listed or LISTED) + 1).count()
+        if found:
+            self.more_than_listed = self.listed is not None and found > self.listed
+            return staff_search(queryset, value, listed=self.listed)
         # The private contacts are not in the public search text: their own trigram index,
         # searched only when nothing else matches.
         return queryset.filter(contacts_plain__contains=value.lower())

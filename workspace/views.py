@@ -39,7 +39,7 @@ from workspace.declaring import (
     declarations_table_submit,
     declarations_upload,
 )
-from workspace.filters import WorkspaceAffiliateFilter
+from workspace.filters import LISTED, WorkspaceAffiliateFilter
 from workspace.forms import (
     AffiliateEditForm,
     DeclarationFormSet,
@@ -76,7 +76,9 @@ def dashboard(request):
 @signed_in_required
 def affiliate_list(request):
     base = affiliates_visible_to(request.user).select_related("region")
-    filterset = WorkspaceAffiliateFilter(request.GET, queryset=base, user=request.user)
+    filterset = WorkspaceAffiliateFilter(
+        request.GET, queryset=base, user=request.user, listed=LISTED
+    )
     # A region of 200,000 records: counted exactly up to 10,000, estimated beyond.
     page = EstimatedCountPaginator(filterset.qs.order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -84,7 +86,8 @@ def affiliate_list(request):
     return render(
         request,
         "workspace/affiliate_list.html",
-        {"filter": filterset, "page": page},
+        # A search matching more than LISTED records lists the first LISTED (and says so).
+        {"filter": filterset, "page": page, "listed": LISTED},
     )
 
 

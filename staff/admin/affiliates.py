@@ -260,7 +260,9 @@ class AffiliateAdmin(AffiliateSpreadsheetMixin, RecordHistoryAdmin, admin.ModelA
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return staff_search(queryset, search_term), False
+        # The first 10,001 matches: the list counts exactly up to 10,000 anyway.
+        listed = EstimatedCountPaginator.EXACT_UP_TO + 1
+        return staff_search(queryset, search_term, listed=listed), False
 
     def get_readonly_fields(self, request, obj=None):
         # A status changes only through the lifecycle's decisions (the actions above the list),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from affiliates.choices import Status
 from tests.factories import AffiliateFactory
+from workspace import views as workspace_views
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,23 @@ def test_the_export_cannot_run_a_formula_in_a_spreadsheet(client, coordinator_so
 
     assert row["contact_name"].startswith("'=")
     assert row["city"] == "'+1 district"
+
+
+def test_a_search_matching_more_than_the_list_shows_lists_the_first_and_says_so(
+    client, coordinator_south_asia, south_asia, monkeypatch
+):
+    monkeypatch.setattr(workspace_views, "LISTED", 2)
+    for city in ("Agra", "Patna", "Surat"):
+        AffiliateFactory(region=south_asia, name=f"Weavers of {city}")
+    client.force_login(coordinator_south_asia)
+    url = reverse("workspace:affiliate_list")
+
+    response = client.get(url, {"q": "weavers"})
+
+    assert len(response.context["page"].object_list) == 2
+    body = response.content.decode()
+    assert "More than 2 organisations found" in body
+    assert "Only the first 2 results are listed" in body
+    # The CSV has them all.
+    csv = b"".join(client.get(reverse("workspace:export"), {"q": "weavers"}).streaming_content)
+    assert csv.decode().count("Weavers of") == 3
