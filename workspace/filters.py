@@ -48,8 +48,19 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_coordinated_by(user)
         self.listed = listed
-        # Set by the search: it matches more records than the list shows.
+        # Set by the search: how many records it matched (counted up to `listed` + 1), and
+        # whether that is more than the list shows.
+        self.matched: int | None = None
         self.more_than_listed = False
+
+    def filter_queryset(self, queryset):
+        # The search last, on the records the other filters keep: it lists (and counts) the
+        # first matches among them.
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, data.get("q"))
 
     def by_details(self, queryset, name, value):
         return queryset.stale(stale_before()) if value == STALE else queryset
@@ -65,6 +76,7 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
         # region's records in table order hoping to meet a match early, all when none does.
         found = staff_search(queryset, value, listed=(self.listed or LISTED) + 1).count()
         if found:
+            self.matched = found
             self.more_than_listed = self.listed is not None and found > self.listed
             return staff_search(queryset, value, listed=self.listed)
         # The private contacts are not in the public search text: their own trigram index,

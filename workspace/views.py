@@ -80,9 +80,11 @@ def affiliate_list(request):
         request.GET, queryset=base, user=request.user, listed=LISTED
     )
     # A region of 200,000 records: counted exactly up to 10,000, estimated beyond.
-    page = EstimatedCountPaginator(filterset.qs.order_by("name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = EstimatedCountPaginator(filterset.qs.order_by("name", "pk"), PAGE_SIZE)
+    if filterset.matched is not None:
+        # The search (the last filter) counted its matches already.
+        paginator.count = min(filterset.matched, LISTED)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "workspace/affiliate_list.html",

@@ -164,6 +164,11 @@ def test_a_search_matching_more_than_the_list_shows_lists_the_first_and_says_so(
     body = response.content.decode()
     assert "More than 2 organisations found" in body
     assert "Only the first 2 results are listed" in body
+    # With a filter, the first matches among the records it keeps.
+    AffiliateFactory(region=south_asia, name="Weavers of Pune", status="applied")
+    applied = client.get(url, {"q": "weavers", "status": "applied"}).context["page"]
+    assert [a.name for a in applied.object_list] == ["Weavers of Pune"]
+    assert applied.paginator.count == 1
     # The CSV has them all.
     csv = b"".join(client.get(reverse("workspace:export"), {"q": "weavers"}).streaming_content)
-    assert csv.decode().count("Weavers of") == 3
+    assert csv.decode().count("Weavers of") == 4
