@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from affiliates.choices import OrganisationType, WorkerCategory
-from affiliates.models import Affiliate, Sector
+from affiliates.models import Affiliate, NameWord, Sector
 from affiliates.rules import normalise_reference
 from affiliates.search_columns import SEARCH_CONFIG, lower_case, unaccented
 from core.public_cache import cached
@@ -37,6 +37,8 @@ MAX_PAGES = 400
 # of a common word reads most of the table, on every search. Below it, all is exact.
 COUNT_CAP = 1000
 MAX_QUERY_LENGTH = 200
+# A typo is searched as itself or as any of this many words of the names most like it.
+LOOK_ALIKES = 20
 MAX_WORDS = 8
 SORTS: dict[str, list[str | OrderBy]] = {
     "name": ["name", "pk"],
@@ -207,7 +209,8 @@ def directory_parse(
         fuzzy = not ids
         if fuzzy:
             typos = _text_search(Affiliate.objects.public(), words, fuzzy=True)
-            ids = cached("look-alike-ids", words, lambda: _first_ids(typos))
+            # "look-alike-ids" held the ids of the earlier way (names, not words, compared).
+            ids = cached("look-alike-word-ids", words, lambda: _first_ids(typos))
         query = replace(
             query,
             every_prefix=every_prefix and not fuzzy,
@@ -275,12 +278,39 @@ def _prefix_query(words: tuple[str, ...], *, every_prefix: bool = True) -> Searc
     """
     last = len(words) - 1
     terms = " & ".join(
-        "'"
-        + word.replace("\\", "\\\\").replace("'", "''")
-        + ("':*" if every_prefix or index == last else "'")
+        _lexeme(word) + (":*" if every_prefix or index == last else "")
         for index, word in enumerate(words)
     )
+    return _raw_query(terms)
+
+
+def _lexeme(word: str) -> str:
+    """A word quoted for tsquery (quotes and backslashes doubled): a lexeme, never an operator."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _raw_query(terms: str) -> SearchQuery:
     return SearchQuery(lower_case(Value(terms)), search_type="raw", config=SEARCH_CONFIG)
+
+
+def _look_alike_query(words: tuple[str, ...]) -> SearchQuery:
+    """Every word, as the start of a word or as one of the words of the names that look like it
+    (typos): 'prabsng':* | 'prabhat' | ... for each, all of them together.
+
+    The look-alikes come from NameWord, the names' few thousand distinct words (trigram index),
+    not from a million names: a typo costs a lookup among words, then an indexed search.
+    """
+    groups = []
+    for word in words:
+        typed = unaccented(lower_case(Value(word)))
+        alike = (
+            NameWord.objects.filter(affiliates__gt=0, word__trigram_word_similar=typed)
+            .annotate(similarity=TrigramWordSimilarity(typed, "word"))  # type: ignore[arg-type]
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:LOOK_ALIKES]
+        )
+        groups.append("(" + " | ".join([_lexeme(word) + ":*", *map(_lexeme, alike)]) + ")")
+    return _raw_query(" & ".join(groups))
 
 
 def _text_search(
@@ -304,13 +334,9 @@ def _text_search(
         return queryset.filter(search_vector=tsquery).annotate(
             relevance=SearchRank(F("search_vector"), tsquery)
         )
-    for word in words:
-        # The word as name_plain holds the name: lower case, accent-free (trigram index).
-        typed = unaccented(lower_case(Value(word)))
-        queryset = queryset.filter(
-            Q(search_vector=_prefix_query((word,))) | Q(name_plain__trigram_word_similar=typed)
-        )
-    return queryset.annotate(relevance=_fuzzy_relevance(words))
+    return queryset.filter(search_vector=_look_alike_query(words)).annotate(
+        relevance=_fuzzy_relevance(words)
+    )
 
 
 def _fuzzy_relevance(words: tuple[str, ...]) -> Combinable:

@@ -8,7 +8,7 @@ from affiliates.models.affiliate import (
     document_upload_path,
     new_reference,
 )
-from affiliates.models.counts import FacetCount, YearCount
+from affiliates.models.counts import FacetCount, NameWord, YearCount
 from affiliates.models.records import CoordinatorReminder, MembershipDeclaration, StatusChange
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "CoordinatorReminder",
     "FacetCount",
     "MembershipDeclaration",
+    "NameWord",
     "Sector",
     "StatusChange",
     "YearCount",

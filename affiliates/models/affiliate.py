@@ -198,7 +198,7 @@ class Affiliate(models.Model):
     search_vector = models.GeneratedField(
         expression=search_vector(), output_field=SearchVectorField(), db_persist=True
     )
-    # The name as typo matching compares it: lower case, without accents (trigram index).
+    # The name as a typo search ranks its matches: lower case, without accents.
     name_plain = models.GeneratedField(
         expression=unaccented(lower_case(F("name"))),
         output_field=models.TextField(),
@@ -285,7 +285,6 @@ class Affiliate(models.Model):
             models.Index(fields=["status", "name", "id"], name="affiliate_status_name_id"),
             models.Index(fields=["region", "status"], name="affiliate_region_status"),
             GinIndex(fields=["search_vector"], name="affiliate_search_vector"),
-            GinIndex(fields=["name_plain"], opclasses=["gin_trgm_ops"], name="affiliate_name_trgm"),
             GinIndex(
                 fields=["contacts_plain"],
                 opclasses=["gin_trgm_ops"],

@@ -1,6 +1,7 @@
-"""The counts the database keeps for the directory and the figures: written by statement
-triggers (migrations 0012 and 0014), never by Python."""
+"""The counts the database keeps for the directory, the figures and the typo search: written
+by statement triggers (migrations 0012, 0014 and 0016), never by Python."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 
@@ -56,3 +57,20 @@ class YearCount(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class NameWord(models.Model):
+    """Every word of the affiliates' names, as the search index holds it, with how many
+    affiliates' names have it: the words a typo is compared with (trigram index). A few
+    thousand rows for a million affiliates, so a typo is matched against words, not against a
+    million names. Kept by the database (statement triggers on affiliates, migration 0016),
+    never written by Python."""
+
+    word = models.TextField(unique=True)
+    affiliates = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="name_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word

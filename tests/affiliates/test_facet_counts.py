@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from affiliates.choices import Status
-from affiliates.models import Affiliate, FacetCount, MembershipDeclaration, YearCount
+from affiliates.models import Affiliate, FacetCount, MembershipDeclaration, NameWord, YearCount
 from affiliates.services import affiliate_set_sectors, affiliates_delete
 from affiliates.services.counts import counting_triggers, counts_rebuild
 from tests.factories import AffiliateFactory, DeclarationFactory, SectorFactory
@@ -145,3 +145,21 @@ def test_with_the_counting_triggers_off_nothing_is_counted_until_the_rebuild(sou
     # On again: the next write is counted as it happens.
     AffiliateFactory(region=south_asia, country="NP")
     assert kept() == recounted()
+
+
+def name_words() -> dict[str, int]:
+    return dict(NameWord.objects.filter(affiliates__gt=0).values_list("word", "affiliates"))
+
+
+def test_the_names_words_follow_creations_renames_and_deletions(south_asia):
+    one = AffiliateFactory(region=south_asia, name="Mahila Sewa Trust")
+    AffiliateFactory(region=south_asia, name="Sewa Bharat", status=Status.APPLIED)
+    # As the search index holds them: lower case, accents off.
+    assert name_words() == {"mahila": 1, "sewa": 2, "trust": 1, "bharat": 1}
+
+    Affiliate.objects.filter(pk=one.pk).update(name="Mahilā Kāmgār Union")
+    Affiliate.objects.filter(pk=one.pk).update(city="Pune")  # not the name: nothing moves
+    assert name_words() == {"mahila": 1, "kamgar": 1, "union": 1, "sewa": 1, "bharat": 1}
+
+    affiliates_delete(Affiliate.objects.filter(name="Sewa Bharat"), deleted_by=None)
+    assert name_words() == {"mahila": 1, "kamgar": 1, "union": 1}

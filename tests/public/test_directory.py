@@ -256,9 +256,10 @@ def test_an_empty_result_suggests_what_to_loosen(client, registry):
         ({}, 6),
         ({"q": "home"}, 7),
         ({"q": "home", "region": "south-asia", "type": "union", "sector": "garments"}, 7),
-        # A typo: the words find nothing as typed, then the trigram index is asked once for
-        # the names like them, which the counts and the page read by id.
-        ({"q": "workerz"}, 8),
+        # A typo: the words find nothing as typed; the names' words like it are looked up
+        # (trigram index of NameWord), then the matches once, which the counts and the page
+        # read by id.
+        ({"q": "workerz"}, 9),
     ],
 )
 def test_the_number_of_queries_does_not_depend_on_the_results(
