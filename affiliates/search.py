@@ -433,12 +433,26 @@ def directory_search(
     every: bool = False,
 ) -> QuerySet[Affiliate]:
     """Public affiliates matching the search and every filter, in the chosen order (`every`:
-    all of a typo search's, see `searched`)."""
+    all of a typo search's, see `searched`).
+
+    By best match, words matching more than COUNT_CAP rank only the first COUNT_CAP matches
+    the index gives (the search read their ids; with filters, one more such read): a common
+    word's tens of thousands of matches are never all read, scored or sorted. `every` (the
+    CSV) ranks them all.
+    """
     queryset = searched(query, every=every).filter(filter_q(query, regions, sectors))
     sort = query.effective_sort
-    if sort == "relevance":
-        return queryset.order_by(F("relevance").desc(), "name", "pk")
-    return queryset.order_by(*SORTS[sort])
+    if sort != "relevance":
+        return queryset.order_by(*SORTS[sort])
+    if query.words and not query.read_by_id and not every:
+        if query.filters():
+            candidates = cached(
+                "candidate-ids", cache_key(query, page=False), lambda: _first_ids(queryset)
+            )
+        else:
+            candidates = query.match_ids
+        queryset = matches_by_id(query, candidates[:COUNT_CAP])
+    return queryset.order_by(F("relevance").desc(), "name", "pk")
 
 
 def capped_count(queryset: QuerySet[Affiliate]) -> int:
@@ -480,20 +494,9 @@ def directory_page(
     """The requested page; a page past the end (or past MAX_PAGES) gives the last one.
 
     `capped`: the words match more than COUNT_CAP (`total` says COUNT_CAP + 1); the pages list
-    COUNT_CAP of them: by best match, the best of the first COUNT_CAP + 1 the index gives.
+    COUNT_CAP of them (by best match, the first the index gives: see `directory_search`).
     """
     listed_max = COUNT_CAP if capped else MAX_PAGES * PAGE_SIZE
-    if capped and query.effective_sort == "relevance":
-        # The search read the ids of the first COUNT_CAP + 1 matches the index gives (with
-        # filters, one more such read): only they are ranked. A common word's tens of
-        # thousands of matches are never all read, scored or sorted.
-        if query.filters():
-            candidates = cached(
-                "candidate-ids", cache_key(query, page=False), lambda: _first_ids(queryset)
-            )
-        else:
-            candidates = query.match_ids
-        queryset = matches_by_id(query, candidates[:COUNT_CAP]).order_by(*queryset.query.order_by)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     listed = min(pages, math.ceil(listed_max / PAGE_SIZE))
     number = min(query.page, listed)

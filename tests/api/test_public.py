@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import override_settings
 
+from affiliates import search
 from affiliates.choices import Status
 from affiliates.services import affiliate_update
 from core.public_cache import public_cache_bump, public_cache_version
@@ -48,6 +49,21 @@ def test_it_searches_like_the_directory_with_public_affiliates_only(api, directo
     assert sorted(names) == ["Embroiderers of Lucknow", "Embroidery Union Nepal"]
     assert "Private Person" not in response.content.decode()
     assert "private.person@example.org" not in response.content.decode()
+
+
+def test_a_search_matching_more_than_the_cap_ranks_what_the_page_ranks(
+    api, client, directory, monkeypatch
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+
+    api_names = [
+        r["name"] for r in api.get("/api/v1/affiliates/", {"q": "embro"}).json()["results"]
+    ]
+    page = client.get("/directory/", {"q": "embro"}).context["page"]
+
+    # The first two matches the index gives, ranked: the page lists the same.
+    assert len(api_names) == 2
+    assert api_names == [a.name for a in page.items]
 
 
 def test_it_shows_a_public_contact_only_with_consent(api, directory):
