@@ -32,10 +32,13 @@ PAGE_SIZE = 25
 # listed page says to narrow the search or download the CSV, which has every row.
 MAX_PAGES = 400
 # A search's words matching more than this many affiliates are counted only up to it ("more
-# than 1,000 found"), list only this many (by best match, the best of the first COUNT_CAP + 1
-# the index gives), and their filters show no counts: counting, ranking or grouping every match
+# than 1,000 found"), list only this many (by best match, see CANDIDATES), and their filters
+# show no counts: counting, ranking or grouping every match
 # of a common word reads most of the table, on every search. Below it, all is exact.
 COUNT_CAP = 1000
+# Beyond COUNT_CAP, the best matches are ranked among this many: the first the index gives.
+# Ranking reads each candidate's row: 250 rows cost a quarter of 1,000, for a first page.
+CANDIDATES = 250
 MAX_QUERY_LENGTH = 200
 # A typo is searched as itself or as any of this many words of the names most like it.
 LOOK_ALIKES = 20
@@ -435,7 +438,7 @@ def directory_search(
     """Public affiliates matching the search and every filter, in the chosen order (`every`:
     all of a typo search's, see `searched`).
 
-    By best match, words matching more than COUNT_CAP rank only the first COUNT_CAP matches
+    By best match, words matching more than COUNT_CAP rank only the first CANDIDATES matches
     the index gives (the search read their ids; with filters, one more such read): a common
     word's tens of thousands of matches are never all read, scored or sorted. `every` (the
     CSV) ranks them all.
@@ -451,7 +454,7 @@ def directory_search(
             )
         else:
             candidates = query.match_ids
-        queryset = matches_by_id(query, candidates[:COUNT_CAP])
+        queryset = matches_by_id(query, candidates[:CANDIDATES])
     return queryset.order_by(F("relevance").desc(), "name", "pk")
 
 
@@ -494,9 +497,12 @@ def directory_page(
     """The requested page; a page past the end (or past MAX_PAGES) gives the last one.
 
     `capped`: the words match more than COUNT_CAP (`total` says COUNT_CAP + 1); the pages list
-    COUNT_CAP of them (by best match, the first the index gives: see `directory_search`).
+    COUNT_CAP of them, or by best match CANDIDATES (the first the index gives, ranked: see
+    `directory_search`).
     """
     listed_max = COUNT_CAP if capped else MAX_PAGES * PAGE_SIZE
+    if capped and query.effective_sort == "relevance":
+        listed_max = CANDIDATES
     pages = max(1, math.ceil(total / PAGE_SIZE))
     listed = min(pages, math.ceil(listed_max / PAGE_SIZE))
     number = min(query.page, listed)

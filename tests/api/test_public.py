@@ -55,6 +55,7 @@ def test_a_search_matching_more_than_the_cap_ranks_what_the_page_ranks(
     api, client, directory, monkeypatch
 ):
     monkeypatch.setattr(search, "COUNT_CAP", 2)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
 
     api_names = [
         r["name"] for r in api.get("/api/v1/affiliates/", {"q": "embro"}).json()["results"]
