@@ -22,7 +22,6 @@ from affiliates.models import Affiliate, FacetCount, Sector
 from affiliates.search import (
     DirectoryQuery,
     cache_key,
-    capped_count,
     country_names,
     filter_q,
     searched,
@@ -200,9 +199,8 @@ def _counts(
     if matches <= search.COUNT_CAP:
         # Few matches for the words alone: every facet's rows are among them, count exactly.
         return _facet_counts(query, regions, sectors), -1
-    if not query.filters():
-        return None, matches
-    return None, capped_count(searched(query).filter(filter_q(query, regions, sectors)))
+    # The first matches of the search and filters: the ranking reads the same ids.
+    return None, len(search.first_matches(query, regions, sectors))
 
 
 def directory_facets(

@@ -1,9 +1,10 @@
 """The public directory's search, with django.contrib.postgres.
 
-Every word matches as a prefix in `Affiliate.search_vector` (a generated column, GIN index);
-when the words as typed find nothing, a word may instead be trigram-similar to a word of
-`Affiliate.name_plain` (typos). Both fold case and accents away (see migration 0005). Best
-matches first.
+The words match `Affiliate.search_vector` (a generated column, GIN index): those before the
+last as whole words, the last as the start of one; when that finds nothing, every word as the
+start of one; when that finds nothing either, a word may instead look like one of the names'
+words (`NameWord`, trigram index: typos). Case and accents are folded away (migration 0005).
+Best matches first.
 
 Views call `directory_parse`, then `directory_search` and `affiliates.facets.directory_facets`.
 """
@@ -84,8 +85,8 @@ class DirectoryQuery:
     # How many public affiliates the words match (as typed, or when `fuzzy` as looked alike),
     # counted up to COUNT_CAP + 1.
     word_matches: int = field(default=0, compare=False)
-    # Their ids (COUNT_CAP + 1 at most), found once by the text or trigram index: the counts,
-    # the ranking and the page then read these rows by id, never the index again.
+    # Their ids (COUNT_CAP + 1 at most), found once by the text index: when there are no more
+    # (`read_by_id`), the counts, the ranking and the page read these rows by id.
     match_ids: tuple[int, ...] = field(default=(), compare=False)
 
     @property
@@ -211,9 +212,13 @@ def directory_parse(
             ids = cached("prefix-match-ids", words, lambda: _first_ids(starts))
         fuzzy = not ids
         if fuzzy:
-            typos = _text_search(Affiliate.objects.public(), words, fuzzy=True)
             # "look-alike-ids" held the ids of the earlier way (names, not words, compared).
-            ids = cached("look-alike-word-ids", words, lambda: _first_ids(typos))
+            # Built inside: looking up the look-alike words is part of what is cached.
+            ids = cached(
+                "look-alike-word-ids",
+                words,
+                lambda: _first_ids(_text_search(public, words, fuzzy=True)),
+            )
         query = replace(
             query,
             every_prefix=every_prefix and not fuzzy,
@@ -448,19 +453,33 @@ def directory_search(
     if sort != "relevance":
         return queryset.order_by(*SORTS[sort])
     if query.words and not query.read_by_id and not every:
-        if query.filters():
-            candidates = cached(
-                "candidate-ids", cache_key(query, page=False), lambda: _first_ids(queryset)
-            )
-        else:
-            candidates = query.match_ids
-        queryset = matches_by_id(query, candidates[:CANDIDATES])
+        candidates = first_matches(query, regions, sectors)
+        if len(candidates) > COUNT_CAP:
+            candidates = candidates[:CANDIDATES]
+        # Else the filters leave COUNT_CAP or fewer: all of them, ranked.
+        queryset = matches_by_id(query, candidates)
     return queryset.order_by(F("relevance").desc(), "name", "pk")
 
 
-def capped_count(queryset: QuerySet[Affiliate]) -> int:
-    """How many rows match, counting no further than COUNT_CAP + 1 (reads at most that many)."""
-    return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+def ranks_candidates_only(query: DirectoryQuery, total: int) -> bool:
+    """Whether, by best match, only CANDIDATES of the `total` results are ranked and listed."""
+    return (
+        bool(query.words)
+        and query.effective_sort == "relevance"
+        and not query.read_by_id
+        and total > COUNT_CAP
+    )
+
+
+def first_matches(
+    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
+) -> tuple[int, ...]:
+    """The ids of the first COUNT_CAP + 1 results the index gives (the search and filters):
+    the words' own when there is no filter, else one more read (the counts use it too)."""
+    if not query.filters():
+        return query.match_ids
+    queryset = searched(query).filter(filter_q(query, regions, sectors))
+    return cached("candidate-ids", cache_key(query, page=False), lambda: _first_ids(queryset))
 
 
 @dataclass(frozen=True)
@@ -501,7 +520,7 @@ def directory_page(
     `directory_search`).
     """
     listed_max = COUNT_CAP if capped else MAX_PAGES * PAGE_SIZE
-    if capped and query.effective_sort == "relevance":
+    if ranks_candidates_only(query, total):
         listed_max = CANDIDATES
     pages = max(1, math.ceil(total / PAGE_SIZE))
     listed = min(pages, math.ceil(listed_max / PAGE_SIZE))

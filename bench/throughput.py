@@ -62,10 +62,15 @@ class Fixed:
 
 class Distinct:
     """A different search every time: the given queries once each, then each again with a
-    filter (a region) added, and so on: never the same URL twice in a run."""
+    filter (a region), then a page number, added: never the same URL twice in a run."""
 
     def __init__(self, queries: list[str], regions: list[str]) -> None:
-        suffixes = ["", *(f"&region={slug}" for slug in regions)]
+        # Then a page number too: as many distinct URLs as any run asks.
+        suffixes = (
+            f"{region}{page}"
+            for page in ("", *(f"&page={n}" for n in itertools.count(2)))
+            for region in ("", *(f"&region={slug}" for slug in regions))
+        )
         self._urls = (
             f"/directory/?q={query.replace(' ', '+')}{suffix}"
             for suffix in suffixes

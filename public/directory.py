@@ -1,8 +1,9 @@
 """Everything the directory page shows, from its query string, in one call."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -72,7 +73,17 @@ def directory_matches(params: QueryDict) -> tuple[search.DirectoryQuery, QuerySe
     directory's rules for the API's list, which pages through them its own way."""
     regions, sectors = _reference_lists()
     query = search.directory_parse(params, regions, sectors)
-    return query, search.directory_search(query, regions, sectors)
+    results = search.directory_search(query, regions, sectors)
+    if query.words and not query.read_by_id:
+        total = len(search.first_matches(query, regions, sectors))
+        if search.ranks_candidates_only(query, total):
+            # As the page's last page says it (the same words, already translated).
+            note = _(
+                "Only the first %(n)s results are listed page by page. Narrow the search with "
+                "words or filters, or download the CSV, which has them all."
+            ) % {"n": intcomma(search.CANDIDATES)}
+            query = replace(query, notes=(*query.notes, note))
+    return query, results
 
 
 def directory_sectors() -> list[Sector]:

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.access import regions_coordinated_by
@@ -6,6 +7,7 @@ from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate
 from affiliates.rules import stale_before
 from affiliates.search import COUNT_CAP, staff_search
+from affiliates.search_columns import lower_case
 from regions.models import Region
 
 STALE = "stale"
@@ -81,4 +83,5 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
             return staff_search(queryset, value, listed=self.listed)
         # The private contacts are not in the public search text: their own trigram index,
         # searched only when nothing else matches.
-        return queryset.filter(contacts_plain__contains=value.lower())
+        # Lower case as the column has it (hn_lower, not Python's lower()).
+        return queryset.filter(contacts_plain__contains=lower_case(Value(value)))

@@ -62,9 +62,11 @@ def test_a_search_matching_more_than_the_cap_ranks_what_the_page_ranks(
     ]
     page = client.get("/directory/", {"q": "embro"}).context["page"]
 
-    # The first two matches the index gives, ranked: the page lists the same.
+    # The first two matches the index gives, ranked: the page lists the same, and says so.
     assert len(api_names) == 2
     assert api_names == [a.name for a in page.items]
+    notes = api.get("/api/v1/affiliates/", {"q": "embro"}).json()["notes"]
+    assert any("Only the first 2 results are listed" in note for note in notes)
 
 
 def test_it_shows_a_public_contact_only_with_consent(api, directory):

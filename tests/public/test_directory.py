@@ -311,6 +311,24 @@ def test_a_search_matching_more_than_the_cap_says_so_and_ranks_the_first_found(
     assert "the filters show no counts" in body
 
 
+def test_filters_that_leave_fewer_than_the_cap_list_and_rank_all_they_leave(
+    client, south_asia, africa, monkeypatch
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    for n in range(3):
+        AffiliateFactory(region=south_asia, name=f"Home Workers {n}")
+    for city in ("Nairobi", "Kampala"):
+        AffiliateFactory(region=africa, name=f"Home Workers {city}")
+
+    response = client.get(URL, {"q": "home", "region": "africa"})
+
+    # The words match 5 (more than the cap), the region keeps 2: both listed, ranked.
+    assert response.context["facets"].total == 2
+    assert sorted(names(response)) == ["Home Workers Kampala", "Home Workers Nairobi"]
+    assert "Only the first" not in response.content.decode()
+
+
 def test_a_filter_under_the_cap_gives_the_exact_number_but_no_counts_on_the_filters(
     client, south_asia, africa, monkeypatch
 ):
