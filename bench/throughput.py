@@ -66,11 +66,9 @@ class Distinct:
 
     def __init__(self, queries: list[str], regions: list[str]) -> None:
         # Then a page number too: as many distinct URLs as any run asks.
-        suffixes = (
-            f"{region}{page}"
-            for page in ("", *(f"&page={n}" for n in itertools.count(2)))
-            for region in ("", *(f"&region={slug}" for slug in regions))
-        )
+        pages = itertools.chain([""], (f"&page={n}" for n in itertools.count(2)))
+        filters = ["", *(f"&region={slug}" for slug in regions)]
+        suffixes = (f"{region}{page}" for page in pages for region in filters)
         self._urls = (
             f"/directory/?q={query.replace(' ', '+')}{suffix}"
             for suffix in suffixes
