@@ -14,17 +14,22 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import F, OrderBy, Q, QuerySet, Value
-from django.db.models.expressions import Combinable
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from affiliates.choices import OrganisationType, WorkerCategory
-from affiliates.models import Affiliate, NameWord, Sector
-from affiliates.rules import normalise_reference
-from affiliates.search_columns import SEARCH_CONFIG, lower_case, unaccented
+from affiliates.models import Affiliate, Sector
+from affiliates.text_queries import (
+    MAX_WORDS,
+    clean_text,
+    fuzzy_relevance,
+    look_alike_query,
+    prefix_query,
+    words_of,
+)
 from core.public_cache import cached
 from regions.models import Region
 
@@ -41,9 +46,6 @@ COUNT_CAP = 1000
 # Ranking reads each candidate's row: 250 rows cost a quarter of 1,000, for a first page.
 CANDIDATES = 250
 MAX_QUERY_LENGTH = 200
-# A typo is searched as itself or as any of this many words of the names most like it.
-LOOK_ALIKES = 20
-MAX_WORDS = 8
 SORTS: dict[str, list[str | OrderBy]] = {
     "name": ["name", "pk"],
     "-members": ["-members_total", "name", "pk"],
@@ -103,31 +105,6 @@ class DirectoryQuery:
         return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
 
 
-def _words(text: str) -> list[str]:
-    """Split on anything that is not a letter, combining mark or digit.
-
-    Marks count as letters: Devanagari and Thai vowel signs are part of the word.
-    """
-    words: list[str] = []
-    current: list[str] = []
-    for char in text:
-        if unicodedata.category(char)[0] in "LMN":
-            current.append(char)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    # A lone combining mark is no word (and would leave an empty search term).
-    return [word for word in words if any(unicodedata.category(c)[0] in "LN" for c in word)]
-
-
-def _clean_text(text: str) -> str:
-    # Control characters (NUL above all: PostgreSQL refuses it) and lone surrogates go.
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs", "Cf"))
-    return " ".join(text.split())
-
-
 _COUNTRY_NAMES: dict[str, dict[str, str]] = {}
 
 
@@ -160,7 +137,7 @@ def directory_parse(
     def one(name: str) -> str:
         return _one(params, name)
 
-    q = _clean_text(params.get("q", ""))
+    q = clean_text(params.get("q", ""))
     if len(q) > MAX_QUERY_LENGTH:
         q = q[:MAX_QUERY_LENGTH]
         notes.append(
@@ -171,7 +148,7 @@ def directory_parse(
             )
             % {"count": MAX_QUERY_LENGTH}
         )
-    words = tuple(_words(q)[:MAX_WORDS])
+    words = tuple(words_of(q)[:MAX_WORDS])
 
     values = _facet_values(params, regions, sectors, notes)
 
@@ -235,7 +212,7 @@ def _first_ids(queryset: QuerySet[Affiliate]) -> tuple[int, ...]:
 
 
 def _one(params: Mapping[str, str], name: str) -> str:
-    return _clean_text(params.get(name, ""))[:100]
+    return clean_text(params.get(name, ""))[:100]
 
 
 def _facet_values(
@@ -271,56 +248,6 @@ def _facet_values(
     return values
 
 
-def _prefix_query(words: tuple[str, ...], *, every_prefix: bool = True) -> SearchQuery:
-    """Every word as the start of a word: 'word1':* & 'word2':*; unless `every_prefix`, the
-    words before the last as whole words: 'word1' & 'word2':* (the last may be half typed).
-
-    A whole word is one entry of the index; a prefix is every entry it starts, and the start of
-    a common word ("group", "women") is tens of thousands of rows to read before the other
-    words narrow them down: a search engine's rule (Meilisearch's too), a hundred times faster
-    for two words at a million affiliates.
-
-    The words hold only letters, marks and digits; quoting them anyway (quotes and
-    backslashes doubled, as tsquery wants) keeps any word a lexeme, never an operator. The
-    database folds the case as it does for the column (hn_lower); hn_search takes the accents off.
-    """
-    last = len(words) - 1
-    terms = " & ".join(
-        _lexeme(word) + (":*" if every_prefix or index == last else "")
-        for index, word in enumerate(words)
-    )
-    return _raw_query(terms)
-
-
-def _lexeme(word: str) -> str:
-    """A word quoted for tsquery (quotes and backslashes doubled): a lexeme, never an operator."""
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _raw_query(terms: str) -> SearchQuery:
-    return SearchQuery(lower_case(Value(terms)), search_type="raw", config=SEARCH_CONFIG)
-
-
-def _look_alike_query(words: tuple[str, ...]) -> SearchQuery:
-    """Every word, as the start of a word or as one of the words of the names that look like it
-    (typos): 'prabsng':* | 'prabhat' | ... for each, all of them together.
-
-    The look-alikes come from NameWord, the names' few thousand distinct words (trigram index),
-    not from a million names: a typo costs a lookup among words, then an indexed search.
-    """
-    groups = []
-    for word in words:
-        typed = unaccented(lower_case(Value(word)))
-        alike = (
-            NameWord.objects.filter(affiliates__gt=0, word__trigram_word_similar=typed)
-            .annotate(similarity=TrigramWordSimilarity(typed, "word"))  # type: ignore[arg-type]
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)[:LOOK_ALIKES]
-        )
-        groups.append("(" + " | ".join([_lexeme(word) + ":*", *map(_lexeme, alike)]) + ")")
-    return _raw_query(" & ".join(groups))
-
-
 def _text_search(
     queryset: QuerySet[Affiliate],
     words: tuple[str, ...],
@@ -337,52 +264,14 @@ def _text_search(
     """
     if not words:
         return queryset
-    tsquery = _prefix_query(words, every_prefix=every_prefix)
+    tsquery = prefix_query(words, every_prefix=every_prefix)
     if not fuzzy:
         return queryset.filter(search_vector=tsquery).annotate(
             relevance=SearchRank(F("search_vector"), tsquery)
         )
-    return queryset.filter(search_vector=_look_alike_query(words)).annotate(
-        relevance=_fuzzy_relevance(words)
+    return queryset.filter(search_vector=look_alike_query(words)).annotate(
+        relevance=fuzzy_relevance(words)
     )
-
-
-def _fuzzy_relevance(words: tuple[str, ...]) -> Combinable:
-    """A typo search's rank: the words' own, plus how much each looks like a word of the name."""
-    similarity: Combinable = SearchRank(F("search_vector"), _prefix_query(words))
-    for word in words:
-        typed = unaccented(lower_case(Value(word)))
-        # The stubs want a str; an expression is what Django's own code passes too.
-        similarity = similarity + TrigramWordSimilarity(typed, "name_plain")  # type: ignore[arg-type]
-    return similarity
-
-
-def staff_search(
-    queryset: QuerySet[Affiliate], text: str, *, listed: int | None = None
-) -> QuerySet[Affiliate]:
-    """Staff's search of every record (any status): each word as the start of a word of the
-    name, acronym, city, sectors or description (the directory's indexed column), or the
-    reference as people type it, or the slug. Indexed, unlike `icontains` over five columns.
-
-    `listed`: for a list shown in name order a page at a time, at most `listed` of the
-    matches, the first the indexes give (the list says when there are more). Without it,
-    PostgreSQL may walk the whole name index looking for matches of a rare word, or sort a
-    common word's hundred thousand matches by name, for 25 rows. The CSV has them all.
-    """
-    text = _clean_text(text)
-    words = tuple(_words(text)[:MAX_WORDS])
-    condition = Q(slug=text[:220])
-    if words:
-        condition |= Q(search_vector=_prefix_query(words))
-    reference = normalise_reference(text)
-    if reference:
-        condition |= Q(reference=reference)
-    if listed is None:
-        return queryset.filter(condition)
-    # A limited subquery is read first (by the indexes: it needs every match up to its limit),
-    # then ordered: never "in name order, filtering as it goes".
-    first = queryset.filter(condition).order_by().values("pk")[:listed]
-    return queryset.filter(pk__in=first)
 
 
 def filter_q(
@@ -426,9 +315,9 @@ def searched(query: DirectoryQuery, *, every: bool = False) -> QuerySet[Affiliat
 def matches_by_id(query: DirectoryQuery, ids: Sequence[int]) -> QuerySet[Affiliate]:
     """The public affiliates of `ids` (matches found earlier), with the search's relevance."""
     if query.fuzzy:
-        relevance = _fuzzy_relevance(query.words)
+        relevance = fuzzy_relevance(query.words)
     else:
-        tsquery = _prefix_query(query.words, every_prefix=query.every_prefix)
+        tsquery = prefix_query(query.words, every_prefix=query.every_prefix)
         relevance = SearchRank(F("search_vector"), tsquery)
     return Affiliate.objects.public().filter(pk__in=ids).annotate(relevance=relevance)
 

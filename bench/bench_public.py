@@ -25,6 +25,7 @@ from django.urls import clear_url_caches, include, path
 
 from affiliates import search
 from affiliates.models import Affiliate, Sector
+from affiliates.text_queries import words_of
 from demo.demo_data import STAFF_USERNAME
 from regions.models import Region
 
@@ -121,7 +122,7 @@ def search_words() -> dict[str, list[str]]:
     common = [w for w, _ in sorted(lexemes, key=lambda wn: -wn[1]) if len(w) >= 4 and w.isalpha()]
     pairs: list[str] = []
     for name in _names(rng, WORDS_PER_KIND * 4):
-        parts = [p for p in search._words(name.lower()) if len(p) >= 3]
+        parts = [p for p in words_of(name.lower()) if len(p) >= 3]
         if len(parts) >= 2 and len(pairs) < WORDS_PER_KIND:
             start = rng.randrange(len(parts) - 1)
             pair = f"{parts[start]} {parts[start + 1]}"
@@ -160,7 +161,7 @@ def _tsquery(words: list[str]) -> str:
 
 def bare_sql(q: str) -> float:
     """The 25 best by rank and the (capped) count of the same words, hand-written."""
-    words = search._words(q)
+    words = words_of(q)
     cap = getattr(search, "COUNT_CAP", None)
     match = "status = 'affiliated' AND search_vector @@ to_tsquery('hn_search', hn_lower(%s))"
     rank = "ts_rank(search_vector, to_tsquery('hn_search', hn_lower(%s)))"
@@ -185,7 +186,7 @@ def bare_sql(q: str) -> float:
 def bare_sql_typo(q: str) -> float:
     """A typo: the names' words that look like it (trigram index of the words), then the 25
     best matches of the word or those words (text index), hand-written."""
-    word = search._words(q)[0]
+    word = words_of(q)[0]
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(

@@ -6,8 +6,9 @@ from affiliates.access import regions_coordinated_by
 from affiliates.choices import OrganisationType, Status
 from affiliates.models import Affiliate
 from affiliates.rules import stale_before
-from affiliates.search import COUNT_CAP, staff_search
+from affiliates.search import COUNT_CAP
 from affiliates.search_columns import lower_case
+from affiliates.text_queries import staff_search
 from regions.models import Region
 
 STALE = "stale"
@@ -46,7 +47,7 @@ class WorkspaceAffiliateFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, listed: int | None = None, **kwargs):
         """`listed`: for the list page, which shows at most that many matches of a search
-        (affiliates.search.staff_search); the CSV has them all."""
+        (affiliates.text_queries.staff_search); the CSV has them all."""
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_coordinated_by(user)
         self.listed = listed

@@ -10,7 +10,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from affiliates.models import Affiliate, MembershipDeclaration, Sector, StatusChange
 from affiliates.rules import NAME_TAKEN, declaration_years
-from affiliates.search import country_names, staff_search
+from affiliates.search import country_names
 from affiliates.services import (
     MEMBERSHIP_FIELDS,
     affiliate_refresh_membership,
@@ -22,6 +22,7 @@ from affiliates.services import (
     sector_delete,
     sector_save,
 )
+from affiliates.text_queries import staff_search
 from audit.admin import RecordHistoryAdmin
 from core.pagination import EstimatedCountPaginator
 from core.translated_fields import translated_fields
