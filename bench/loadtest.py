@@ -153,6 +153,47 @@ def wait_for(port: int, process: subprocess.Popen[bytes], log: Path, seconds: fl
         time.sleep(0.3)
 
 
+def site_env(url: str, work: Path, **extra: str) -> dict[str, str]:
+    """The environment deploy/serve.sh runs with here: this process's, a fresh secret key, the
+    access log off and warnings only (a line per request would cost more than the pages)."""
+    return {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SITE_URL", "CACHE_URL")},
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "STATIC_ROOT": str(work / "static"),
+        "GUNICORN_ACCESS_LOG": "off",
+        "LOG_LEVEL": "WARNING",
+        "BIN": str(Path(sys.executable).parent),
+        **extra,
+    }
+
+
+def serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """deploy/serve.sh on `port`, in a process group of its own, once it answers /healthz."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["bash", "deploy/serve.sh"],
+            cwd=ROOT,
+            env={**env, "PORT": str(port)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    wait_for(port, process, log)
+    return process
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    """Stop a process group started here: SIGTERM, then SIGKILL after 40 s."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def sample_paths(url: str) -> Paths:
     import psycopg
 
@@ -176,16 +217,8 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     started_db = embedded_db.start(DATA)
     url = embedded_db.url(DATA)
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SITE_URL", "CACHE_URL")},
-        "DATABASE_URL": url,
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "STATIC_ROOT": str(WORK / "static"),
-        "GUNICORN_ACCESS_LOG": "off",
-        "LOG_LEVEL": "WARNING",  # not one line per request: the log would cost more than pages
-        "BIN": str(Path(sys.executable).parent),
-    }
-    serve: subprocess.Popen[bytes] | None = None
+    env = site_env(url, WORK)
+    site: subprocess.Popen[bytes] | None = None
     nginx: subprocess.Popen[bytes] | None = None
     nginx_prefix: Path | None = None
     # Stopped by SIGTERM (a timeout around `make loadtest`): still stop gunicorn and PostgreSQL.
@@ -197,19 +230,9 @@ def main() -> int:
         seed = ["seed_demo", "--if-empty", f"--affiliates={args.affiliates}"]
         run([python, "manage.py", *seed], env)
         port = free_port()
-        log = WORK / "serve.log"
-        with log.open("wb") as out:
-            serve = subprocess.Popen(
-                ["bash", "deploy/serve.sh"],
-                cwd=ROOT,
-                env={**env, "PORT": str(port)},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(port, serve, log)
+        site = serve(env, port, WORK / "serve.log")
         paths = sample_paths(url)
-        _master, workers = gunicorn_pids(serve)
+        _master, workers = gunicorn_pids(site)
         print(
             f"Serving on 127.0.0.1:{port}: gunicorn with {len(workers)} workers; "
             f"{len(paths.slugs)} affiliates sampled"
@@ -243,7 +266,7 @@ def main() -> int:
         async def kill_midway() -> None:
             task = asyncio.create_task(load(kill, paths))
             await asyncio.sleep(7 * scale)
-            victim, held = busiest_worker(serve, port)
+            victim, held = busiest_worker(site, port)
             begin = time.monotonic()
             os.kill(victim, signal.SIGKILL)
             await task
@@ -283,13 +306,8 @@ def main() -> int:
             asyncio.run(slow_beside())
             phases.append(summary(slow))
     finally:
-        for process in (nginx, serve):
-            if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=40)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+        for process in (nginx, site):
+            stop(process)
         if nginx_prefix is not None:
             shutil.rmtree(nginx_prefix, ignore_errors=True)
         if started_db:

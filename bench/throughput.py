@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import random
-import secrets
 import signal
 import subprocess
 import sys
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 # Neighbours in bench/ (the folder Python puts first on the path for this script).
 from load_generator import Phase, load, summary  # noqa: E402
-from loadtest import free_port, gunicorn_pids, run, wait_for  # noqa: E402
+from loadtest import free_port, gunicorn_pids, run, serve, site_env, stop  # noqa: E402
 
 from homenet import embedded_db  # noqa: E402
 
@@ -133,17 +132,8 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     started_db = embedded_db.start(DATA)
     url = embedded_db.url(DATA)
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SITE_URL", "CACHE_URL")},
-        "DATABASE_URL": url,
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "STATIC_ROOT": str(WORK / "static"),
-        "GUNICORN_ACCESS_LOG": "off",
-        "LOG_LEVEL": "WARNING",
-        "DIRECTORY_CACHE_SECONDS": "0",
-        "BIN": str(Path(sys.executable).parent),
-    }
-    serve: subprocess.Popen[bytes] | None = None
+    env = site_env(url, WORK, DIRECTORY_CACHE_SECONDS="0")
+    site: subprocess.Popen[bytes] | None = None
     signal.signal(signal.SIGTERM, lambda _number, _frame: sys.exit(143))
     rows: list[dict[str, Any]] = []
     try:
@@ -152,18 +142,8 @@ def main() -> int:
         run([python, "manage.py", "seed_demo", "--if-empty", f"--affiliates={AFFILIATES}"], env)
         queries, regions = distinct_searches(url)
         port = free_port()
-        log = WORK / "serve.log"
-        with log.open("wb") as out:
-            serve = subprocess.Popen(
-                ["bash", "deploy/serve.sh"],
-                cwd=ROOT,
-                env={**env, "PORT": str(port)},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(port, serve, log)
-        _master, workers = gunicorn_pids(serve)
+        site = serve(env, port, WORK / "serve.log")
+        _master, workers = gunicorn_pids(site)
         print(f"Serving on 127.0.0.1:{port}: gunicorn with {len(workers)} workers")
         # Warm-up: every worker's connection, templates and translations (not the searches).
         warm = [Fixed(p) for p in ("/healthz", "/", "/directory/", "/directory/?q=zzzz")]
@@ -181,12 +161,7 @@ def main() -> int:
             asyncio.run(load(phase, paths))
             rows.append(summary(phase))
     finally:
-        if serve is not None and serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGTERM)
-            try:
-                serve.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
+        stop(site)
         if started_db:
             embedded_db.stop(DATA)
 
