@@ -199,8 +199,8 @@ def _counts(
     if matches <= search.COUNT_CAP:
         # Few matches for the words alone: every facet's rows are among them, count exactly.
         return _facet_counts(query, regions, sectors), -1
-    # The first matches of the search and filters: the ranking reads the same ids.
-    return None, len(search.first_matches(query, regions, sectors))
+    # The first results of the words and filters, read once: the ranking reads the same ids.
+    return None, len(query.result_ids)
 
 
 def directory_facets(

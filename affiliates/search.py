@@ -39,8 +39,8 @@ PAGE_SIZE = 25
 MAX_PAGES = 400
 # A search's words matching more than this many affiliates are counted only up to it ("more
 # than 1,000 found"), list only this many (by best match, see CANDIDATES), and their filters
-# show no counts: counting, ranking or grouping every match
-# of a common word reads most of the table, on every search. Below it, all is exact.
+# show no counts: counting, ranking or grouping every match of a common word reads most of the
+# table, on every search. Below it, all is exact.
 COUNT_CAP = 1000
 # Beyond COUNT_CAP, the best matches are ranked among this many: the first the index gives.
 # Ranking reads each candidate's row: 250 rows cost a quarter of 1,000, for a first page.
@@ -78,8 +78,8 @@ class DirectoryQuery:
     page: int = 1
     notes: tuple[str, ...] = ()
     words: tuple[str, ...] = field(default=(), compare=False)
-    # True when the words, whole but the last (see _prefix_query), match nothing, and every
-    # word as the start of a word does: "embro work" finds "embroidery workers".
+    # True when the words, whole but the last (text_queries.prefix_query), match nothing, and
+    # every word as the start of a word does: "embro work" finds "embroidery workers".
     every_prefix: bool = False
     # True when the words match no name exactly or as a prefix: then names that look like
     # them (typos) are searched for instead.
@@ -90,6 +90,10 @@ class DirectoryQuery:
     # Their ids (COUNT_CAP + 1 at most), found once by the text index: when there are no more
     # (`read_by_id`), the counts, the ranking and the page read these rows by id.
     match_ids: tuple[int, ...] = field(default=(), compare=False)
+    # When the words match more than COUNT_CAP: the ids of the first COUNT_CAP + 1 results of
+    # the words and filters (the words' own ids without a filter), read once for the count
+    # beside the filters and for the ranking by best match.
+    result_ids: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def read_by_id(self) -> bool:
@@ -202,7 +206,14 @@ def directory_parse(
             fuzzy=fuzzy,
             word_matches=len(ids),
             match_ids=ids,
+            result_ids=ids,
         )
+        if not query.read_by_id and query.filters():
+            filtered = searched(query).filter(filter_q(query, regions, sectors))
+            key = cache_key(query, page=False)
+            query = replace(
+                query, result_ids=cached("result-ids", key, lambda: _first_ids(filtered))
+            )
     return query
 
 
@@ -256,8 +267,8 @@ def _text_search(
     every_prefix: bool = True,
 ) -> QuerySet[Affiliate]:
     """Every word matches a word of the name, acronym, city, sectors or description: the last
-    as its start, the others whole unless `every_prefix` (see _prefix_query); when `fuzzy`, a
-    word may instead look like a word of the name (a typo).
+    as its start, the others whole unless `every_prefix` (text_queries.prefix_query); when
+    `fuzzy`, a word may instead look like a word of the name (a typo).
 
     Typos are looked for only when the words as typed find nothing: a common word would
     otherwise look like thousands of names, for no better result.
@@ -342,33 +353,23 @@ def directory_search(
     if sort != "relevance":
         return queryset.order_by(*SORTS[sort])
     if query.words and not query.read_by_id and not every:
-        candidates = first_matches(query, regions, sectors)
-        if len(candidates) > COUNT_CAP:
+        candidates = query.result_ids
+        if ranks_candidates_only(query):
             candidates = candidates[:CANDIDATES]
         # Else the filters leave COUNT_CAP or fewer: all of them, ranked.
         queryset = matches_by_id(query, candidates)
     return queryset.order_by(F("relevance").desc(), "name", "pk")
 
 
-def ranks_candidates_only(query: DirectoryQuery, total: int) -> bool:
-    """Whether, by best match, only CANDIDATES of the `total` results are ranked and listed."""
+def ranks_candidates_only(query: DirectoryQuery) -> bool:
+    """Whether, by best match, only CANDIDATES of the results are ranked and listed: the words
+    and filters give more than COUNT_CAP."""
     return (
         bool(query.words)
         and query.effective_sort == "relevance"
         and not query.read_by_id
-        and total > COUNT_CAP
+        and len(query.result_ids) > COUNT_CAP
     )
-
-
-def first_matches(
-    query: DirectoryQuery, regions: Sequence[Region], sectors: Sequence[Sector]
-) -> tuple[int, ...]:
-    """The ids of the first COUNT_CAP + 1 results the index gives (the search and filters):
-    the words' own when there is no filter, else one more read (the counts use it too)."""
-    if not query.filters():
-        return query.match_ids
-    queryset = searched(query).filter(filter_q(query, regions, sectors))
-    return cached("candidate-ids", cache_key(query, page=False), lambda: _first_ids(queryset))
 
 
 @dataclass(frozen=True)
@@ -409,7 +410,7 @@ def directory_page(
     `directory_search`).
     """
     listed_max = COUNT_CAP if capped else MAX_PAGES * PAGE_SIZE
-    if ranks_candidates_only(query, total):
+    if ranks_candidates_only(query):
         listed_max = CANDIDATES
     pages = max(1, math.ceil(total / PAGE_SIZE))
     listed = min(pages, math.ceil(listed_max / PAGE_SIZE))

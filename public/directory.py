@@ -74,15 +74,13 @@ def directory_matches(params: QueryDict) -> tuple[search.DirectoryQuery, QuerySe
     regions, sectors = _reference_lists()
     query = search.directory_parse(params, regions, sectors)
     results = search.directory_search(query, regions, sectors)
-    if query.words and not query.read_by_id:
-        total = len(search.first_matches(query, regions, sectors))
-        if search.ranks_candidates_only(query, total):
-            # As the page's last page says it (the same words, already translated).
-            note = _(
-                "Only the first %(n)s results are listed page by page. Narrow the search with "
-                "words or filters, or download the CSV, which has them all."
-            ) % {"n": intcomma(search.CANDIDATES)}
-            query = replace(query, notes=(*query.notes, note))
+    if search.ranks_candidates_only(query):
+        # As the page's last page says it (the same words, already translated).
+        note = _(
+            "Only the first %(n)s results are listed page by page. Narrow the search with "
+            "words or filters, or download the CSV, which has them all."
+        ) % {"n": intcomma(search.CANDIDATES)}
+        query = replace(query, notes=(*query.notes, note))
     return query, results
 
 

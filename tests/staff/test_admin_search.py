@@ -55,3 +55,19 @@ def test_the_members_year_filter_lists_years_without_reading_the_table(
 
     assert listed(client.get(URL, {"members_year": "2025"})) == ["Declared"]
     assert listed(client.get(URL, {"members_year": "none"})) == ["Silent"]
+
+
+def test_a_search_lists_its_first_matches_in_name_order(
+    client, staff_user, south_asia, monkeypatch
+):
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_UP_TO", 2)
+    client.force_login(staff_user)
+    for city in ("Surat", "Agra", "Pune", "Patna"):
+        AffiliateFactory(region=south_asia, name=f"Weavers of {city}")
+    AffiliateFactory(region=south_asia, name="Incense Rollers")
+
+    names = listed(client.get(URL, {"q": "weavers"}))
+
+    # The first 3 (EXACT_UP_TO + 1) the index gives, in name order: never more.
+    assert len(names) == 3 and names == sorted(names)
+    assert all(name.startswith("Weavers of ") for name in names)
